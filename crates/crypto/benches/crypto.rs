@@ -1,0 +1,30 @@
+//! Hot crypto paths: token signing and verification, password hashing at both shipped costs.
+
+use cognate_crypto::jwt::{split_token, SigningKey};
+use cognate_crypto::password::{HashCost, PasswordHasher};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn tokens(c: &mut Criterion) {
+    let key = SigningKey::from_pkcs8(&SigningKey::generate_pkcs8().unwrap()).unwrap();
+    let claims = serde_json::json!({"sub": "1d6b3c1e-9d3c-4a59-9d2e-2f1c0b6a8e11", "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin", "client_id": "abcdefghijklmnopqrstuvwxyz"});
+    c.bench_function("jwt_sign_rs256", |b| b.iter(|| key.sign(&claims).unwrap()));
+    let token = key.sign(&claims).unwrap();
+    c.bench_function("jwt_split_and_verify_rs256", |b| {
+        b.iter(|| key.verify(&split_token(&token).unwrap()).unwrap())
+    });
+}
+
+fn passwords(c: &mut Criterion) {
+    let mut group = c.benchmark_group("argon2id_verify");
+    group.sample_size(20);
+    for (name, cost) in [("owasp", HashCost::OWASP), ("development", HashCost::DEVELOPMENT)] {
+        let hasher = PasswordHasher::new(cost).unwrap();
+        let phc = hasher.hash("Correct-Horse-1").unwrap();
+        group.bench_function(name, |b| b.iter(|| assert!(hasher.verify("Correct-Horse-1", &phc))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, tokens, passwords);
+criterion_main!(benches);

@@ -1,0 +1,15 @@
+//! Cognate's cryptography: RS256 signing keys and their JWKs, password hashing, one-time codes,
+//! HMAC helpers (SECRET_HASH, hashed storage of codes and tokens), and AWS Signature V4.
+//!
+//! Pure functions and key types only: no I/O, no clock (times are passed in).
+
+pub mod jwt;
+pub mod mac;
+pub mod password;
+pub mod random;
+pub mod sigv4;
+
+/// Compares two byte strings in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    aws_lc_rs::constant_time::verify_slices_are_equal(a, b).is_ok()
+}

@@ -1,0 +1,14 @@
+//! The Cognito user-pools wire contract: action names, request and response bodies, error names.
+//!
+//! Everything here is plain serde data in Cognito's PascalCase JSON shape. No behaviour lives here:
+//! the domain decides, the HTTP layer translates.
+
+mod action;
+pub mod auth;
+mod error;
+pub mod pools;
+pub mod types;
+pub mod users;
+
+pub use action::Action;
+pub use error::ErrorType;

@@ -1,0 +1,211 @@
+//! Pool and app-client management: CreateUserPool ... DeleteUserPoolClient.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+use crate::types::*;
+
+/// The settings shared by CreateUserPool and UpdateUserPool requests and the UserPoolType answer.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PoolSettingsFields {
+    pub policies: Option<UserPoolPolicyType>,
+    pub auto_verified_attributes: Option<Vec<String>>,
+    pub mfa_configuration: Option<String>,
+    pub admin_create_user_config: Option<AdminCreateUserConfigType>,
+    pub verification_message_template: Option<VerificationMessageTemplateType>,
+    pub email_verification_message: Option<String>,
+    pub email_verification_subject: Option<String>,
+    pub sms_verification_message: Option<String>,
+    pub user_pool_tags: Option<BTreeMap<String, String>>,
+    pub account_recovery_setting: Option<AccountRecoverySettingType>,
+    pub user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
+    pub deletion_protection: Option<String>,
+    /// Lambda triggers: Cognate runs none, so a non-empty value is refused.
+    pub lambda_config: Option<serde_json::Value>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateUserPoolRequest {
+    pub pool_name: String,
+    #[serde(flatten)]
+    pub settings: PoolSettingsFields,
+    pub username_attributes: Option<Vec<String>>,
+    pub alias_attributes: Option<Vec<String>>,
+    pub schema: Option<Vec<SchemaAttributeType>>,
+    pub username_configuration: Option<UsernameConfigurationType>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateUserPoolRequest {
+    pub user_pool_id: String,
+    #[serde(flatten)]
+    pub settings: PoolSettingsFields,
+}
+
+/// A pool as DescribeUserPool shows it.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolType {
+    pub id: String,
+    pub name: String,
+    pub arn: String,
+    pub creation_date: i64,
+    pub last_modified_date: i64,
+    #[serde(flatten)]
+    pub settings: PoolSettingsFields,
+    pub username_attributes: Option<Vec<String>>,
+    pub alias_attributes: Option<Vec<String>>,
+    pub schema_attributes: Vec<SchemaAttributeType>,
+    pub username_configuration: Option<UsernameConfigurationType>,
+    pub estimated_number_of_users: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolResponse {
+    pub user_pool: UserPoolType,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolIdRequest {
+    pub user_pool_id: String,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserPoolsRequest {
+    pub max_results: i64,
+    pub next_token: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolDescriptionType {
+    pub id: String,
+    pub name: String,
+    pub creation_date: i64,
+    pub last_modified_date: i64,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserPoolsResponse {
+    pub user_pools: Vec<UserPoolDescriptionType>,
+    pub next_token: Option<String>,
+}
+
+/// The settings shared by CreateUserPoolClient and UpdateUserPoolClient and the client answer.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClientSettingsFields {
+    pub client_name: Option<String>,
+    pub refresh_token_validity: Option<i64>,
+    pub access_token_validity: Option<i64>,
+    pub id_token_validity: Option<i64>,
+    pub token_validity_units: Option<TokenValidityUnitsType>,
+    pub read_attributes: Option<Vec<String>>,
+    pub write_attributes: Option<Vec<String>>,
+    pub explicit_auth_flows: Option<Vec<String>>,
+    pub supported_identity_providers: Option<Vec<String>>,
+    #[serde(rename = "CallbackURLs")]
+    pub callback_urls: Option<Vec<String>>,
+    #[serde(rename = "LogoutURLs")]
+    pub logout_urls: Option<Vec<String>>,
+    #[serde(rename = "DefaultRedirectURI")]
+    pub default_redirect_uri: Option<String>,
+    pub allowed_o_auth_flows: Option<Vec<String>>,
+    pub allowed_o_auth_scopes: Option<Vec<String>>,
+    pub allowed_o_auth_flows_user_pool_client: Option<bool>,
+    pub prevent_user_existence_errors: Option<String>,
+    pub enable_token_revocation: Option<bool>,
+    pub auth_session_validity: Option<i64>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateUserPoolClientRequest {
+    pub user_pool_id: String,
+    pub generate_secret: Option<bool>,
+    #[serde(flatten)]
+    pub settings: ClientSettingsFields,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateUserPoolClientRequest {
+    pub user_pool_id: String,
+    pub client_id: String,
+    #[serde(flatten)]
+    pub settings: ClientSettingsFields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClientIdRequest {
+    pub user_pool_id: String,
+    pub client_id: String,
+}
+
+/// An app client as DescribeUserPoolClient shows it.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolClientType {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub creation_date: i64,
+    pub last_modified_date: i64,
+    #[serde(flatten)]
+    pub settings: ClientSettingsFields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolClientResponse {
+    pub user_pool_client: UserPoolClientType,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserPoolClientsRequest {
+    pub user_pool_id: String,
+    pub max_results: Option<i64>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserPoolClientDescription {
+    pub client_id: String,
+    pub user_pool_id: String,
+    pub client_name: String,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserPoolClientsResponse {
+    pub user_pool_clients: Vec<UserPoolClientDescription>,
+    pub next_token: Option<String>,
+}
+
+/// An empty answer (`{}`), as DeleteUserPool and friends give.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Empty {}
