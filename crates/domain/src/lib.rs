@@ -1,1 +1,109 @@
-//! placeholder
+//! Cognate's model and use cases: pools, app clients, users, the authentication state machine
+//! and token issuing. Storage, clock and message delivery come in through traits; nothing here
+//! knows about HTTP or SQL.
+
+pub mod attributes;
+mod auth;
+mod clients;
+pub mod clock;
+pub mod delivery;
+pub mod error;
+pub mod keys;
+pub mod model;
+pub mod policy;
+mod pools;
+pub mod store;
+pub mod tokens;
+mod users;
+
+use std::sync::Arc;
+
+use cognate_crypto::password::PasswordHasher;
+
+pub use auth::{AuthOutcome, AuthRequest, ChallengeRequest};
+pub use clients::ClientInput;
+pub use clock::{Clock, ManualClock, SystemClock, UnixTime};
+pub use delivery::{Channel, Delivery, LogDelivery, Message, OutboxDelivery};
+pub use error::{DomainError, Result, StoreError};
+pub use pools::NewPool;
+pub use store::Store;
+pub use users::{visible_attributes, CodeDelivery, NewUserByAdmin, SignUpInput, SignUpOutcome};
+
+/// Settings the use cases need, fixed at start-up.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// Base URL that prefixes the issuer: `<public_url>/<poolId>`.
+    pub public_url: String,
+    /// Region used in new pool ids and ARNs.
+    pub region: String,
+    /// Account id used in ARNs.
+    pub account_id: String,
+    /// Server secret that keys the digests of one-time codes.
+    pub code_key: [u8; 32],
+    /// Wrong codes tolerated before a code is voided.
+    pub max_code_attempts: u32,
+}
+
+/// The use cases, with everything they depend on. Cheap to share behind an `Arc`.
+pub struct Cognate {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) delivery: Arc<dyn Delivery>,
+    pub(crate) hasher: PasswordHasher,
+    pub(crate) keys: keys::KeyRing,
+    pub(crate) config: ServiceConfig,
+}
+
+impl Cognate {
+    /// Wires the use cases to their dependencies.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        delivery: Arc<dyn Delivery>,
+        hasher: PasswordHasher,
+        config: ServiceConfig,
+    ) -> Self {
+        Self { store, clock, delivery, hasher, keys: keys::KeyRing::default(), config }
+    }
+
+    /// The current time, from the injected clock.
+    pub fn now(&self) -> UnixTime {
+        self.clock.now()
+    }
+
+    /// Whether the database answers (for `/health`).
+    pub async fn health(&self) -> Result<()> {
+        self.store.ping().await.map_err(Into::into)
+    }
+
+    /// The JWKS document of a pool, or `None` if the pool does not exist.
+    pub async fn jwks(&self, pool_id: &str) -> Result<Option<Arc<str>>> {
+        if self.store.get_pool(pool_id).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(self.keys.for_pool(self.store.as_ref(), pool_id).await?.jwks_json.clone()))
+    }
+
+    /// Hashes a password off the async threads (argon2 is deliberately slow).
+    pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
+        let hasher = self.hasher.clone();
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || hasher.hash(&password))
+            .await
+            .map_err(DomainError::internal)?
+            .map_err(DomainError::internal)
+    }
+
+    /// Checks a password off the async threads; with no stored hash, spends the same time.
+    pub(crate) async fn verify_password(&self, password: &str, phc: Option<&str>) -> Result<bool> {
+        let hasher = self.hasher.clone();
+        let password = password.to_owned();
+        let phc = phc.map(str::to_owned);
+        tokio::task::spawn_blocking(move || match phc {
+            Some(phc) => hasher.verify(&password, &phc),
+            None => hasher.verify_decoy(&password),
+        })
+        .await
+        .map_err(DomainError::internal)
+    }
+}

@@ -42,6 +42,7 @@ error_types! {
     UnknownOperationException => 400,
     UnrecognizedClientException => 400,
     UnsupportedOperationException => 400,
+    UnsupportedUserStateException => 400,
     UserNotConfirmedException => 400,
     UserNotFoundException => 400,
     UsernameExistsException => 400,

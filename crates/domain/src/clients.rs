@@ -1,0 +1,245 @@
+//! App-client management: create (with an optional secret), describe, list, update, delete.
+
+use cognate_crypto::{mac, random};
+
+use crate::error::{DomainError, Result};
+use crate::model::{AppClient, ClientSettings, Pool, TimeUnit, Validity};
+use crate::Cognate;
+
+/// What CreateUserPoolClient and UpdateUserPoolClient ask for; `None` means Cognito's default.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInput {
+    pub name: Option<String>,
+    pub access_token_validity: Option<i64>,
+    pub id_token_validity: Option<i64>,
+    pub refresh_token_validity: Option<i64>,
+    pub access_token_unit: Option<String>,
+    pub id_token_unit: Option<String>,
+    pub refresh_token_unit: Option<String>,
+    pub read_attributes: Vec<String>,
+    pub write_attributes: Vec<String>,
+    pub explicit_auth_flows: Vec<String>,
+    pub supported_identity_providers: Vec<String>,
+    pub callback_urls: Vec<String>,
+    pub logout_urls: Vec<String>,
+    pub default_redirect_uri: Option<String>,
+    pub allowed_oauth_flows: Vec<String>,
+    pub allowed_oauth_scopes: Vec<String>,
+    pub allowed_oauth_flows_user_pool_client: bool,
+    pub prevent_user_existence_errors: Option<String>,
+    pub enable_token_revocation: Option<bool>,
+    pub auth_session_validity: Option<i64>,
+}
+
+const AUTH_FLOWS: &[&str] = &[
+    "ADMIN_NO_SRP_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY",
+    "USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_AUTH",
+];
+
+/// Whether a client may call the public actions that need its secret, given what was sent.
+pub(crate) fn check_secret_hash(client: &AppClient, username: &str, presented: Option<&str>) -> Result<()> {
+    let Some(secret) = &client.secret else { return Ok(()) };
+    let Some(presented) = presented else {
+        return Err(DomainError::not_authorized(format!(
+            "Client {} is configured for secret but secret was not received",
+            client.id
+        )));
+    };
+    if !mac::secret_hash_matches(secret, username, &client.id, presented) {
+        return Err(DomainError::not_authorized(format!("Unable to verify secret hash for client {}", client.id)));
+    }
+    Ok(())
+}
+
+impl Cognate {
+    /// The client with this id and its pool, or Cognito's ResourceNotFoundException.
+    pub(crate) async fn client(&self, client_id: &str) -> Result<(Pool, AppClient)> {
+        let missing = || DomainError::ResourceNotFound(format!("User pool client {client_id} does not exist."));
+        if client_id.is_empty() || client_id.len() > 128 {
+            return Err(missing());
+        }
+        let client = self.store.get_client(client_id).await?.ok_or_else(missing)?;
+        let pool = self.store.get_pool(&client.pool_id).await?.ok_or_else(missing)?;
+        Ok((pool, client))
+    }
+
+    /// A client that must belong to `pool_id` (admin actions name both).
+    pub(crate) async fn client_in_pool(&self, pool_id: &str, client_id: &str) -> Result<(Pool, AppClient)> {
+        let (pool, client) = self.client(client_id).await?;
+        if pool.id != pool_id {
+            return Err(DomainError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
+        }
+        Ok((pool, client))
+    }
+
+    /// CreateUserPoolClient. `id` fixes the client id (from the server's config file).
+    pub async fn create_user_pool_client(
+        &self,
+        pool_id: &str,
+        input: ClientInput,
+        generate_secret: bool,
+        id: Option<String>,
+    ) -> Result<AppClient> {
+        let pool = self.pool(pool_id).await?;
+        let settings = client_settings(&pool, input)?;
+        let id = match id {
+            Some(id) if (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()) => id,
+            Some(id) => return Err(DomainError::invalid(format!("Invalid client id: {id}"))),
+            None => random::client_id(),
+        };
+        let now = self.clock.now();
+        let client = AppClient {
+            id,
+            pool_id: pool.id,
+            secret: generate_secret.then(random::client_secret),
+            created: now,
+            modified: now,
+            settings,
+        };
+        self.store.insert_client(&client).await.map_err(|e| match e {
+            crate::StoreError::Conflict(_) => DomainError::invalid(format!("Client {} already exists.", client.id)),
+            other => other.into(),
+        })?;
+        Ok(client)
+    }
+
+    /// DescribeUserPoolClient.
+    pub async fn describe_user_pool_client(&self, pool_id: &str, client_id: &str) -> Result<AppClient> {
+        self.pool(pool_id).await?;
+        Ok(self.client_in_pool(pool_id, client_id).await?.1)
+    }
+
+    /// ListUserPoolClients: clients in id order; the token is the last id of the previous page.
+    pub async fn list_user_pool_clients(
+        &self,
+        pool_id: &str,
+        max_results: Option<i64>,
+        next: Option<&str>,
+    ) -> Result<(Vec<AppClient>, Option<String>)> {
+        self.pool(pool_id).await?;
+        let limit = max_results.unwrap_or(60);
+        if !(1..=60).contains(&limit) {
+            return Err(DomainError::invalid("MaxResults must be between 1 and 60."));
+        }
+        let mut clients = self.store.list_clients(pool_id, next, limit as u32 + 1).await?;
+        let more = clients.len() > limit as usize;
+        clients.truncate(limit as usize);
+        let token = if more { clients.last().map(|c| c.id.clone()) } else { None };
+        Ok((clients, token))
+    }
+
+    /// UpdateUserPoolClient: replaces the settings (unspecified ones return to defaults, as
+    /// Cognito does); the secret is kept.
+    pub async fn update_user_pool_client(&self, pool_id: &str, client_id: &str, input: ClientInput) -> Result<AppClient> {
+        let (pool, mut client) = self.client_in_pool(pool_id, client_id).await?;
+        let keep_name = client.settings.name.clone();
+        let mut settings = client_settings(&pool, ClientInput { name: input.name.clone().or(Some(keep_name)), ..input })?;
+        std::mem::swap(&mut client.settings, &mut settings);
+        client.modified = self.clock.now();
+        self.store.update_client(&client).await?;
+        Ok(client)
+    }
+
+    /// DeleteUserPoolClient.
+    pub async fn delete_user_pool_client(&self, pool_id: &str, client_id: &str) -> Result<()> {
+        self.client_in_pool(pool_id, client_id).await?;
+        self.store.delete_client(pool_id, client_id).await?;
+        Ok(())
+    }
+}
+
+fn validity(value: Option<i64>, unit: Option<&str>, default: Validity, range: (i64, i64), what: &str) -> Result<Validity> {
+    let Some(value) = value else { return Ok(default) };
+    let unit = match unit {
+        Some(name) => TimeUnit::parse(name)
+            .ok_or_else(|| DomainError::invalid(format!("Invalid TokenValidityUnits value: {name}")))?,
+        None if what == "RefreshTokenValidity" => TimeUnit::Days,
+        None => TimeUnit::Hours,
+    };
+    let validity = Validity { value, unit };
+    if !(range.0..=range.1).contains(&validity.seconds()) {
+        return Err(DomainError::invalid(format!("{what} is out of range.")));
+    }
+    Ok(validity)
+}
+
+fn client_settings(pool: &Pool, input: ClientInput) -> Result<ClientSettings> {
+    let name = input.name.unwrap_or_default();
+    if name.is_empty() || name.chars().count() > 128 {
+        return Err(DomainError::invalid("ClientName must be 1 to 128 characters long."));
+    }
+    let minutes = |m| Validity { value: m, unit: TimeUnit::Minutes };
+    let access = validity(
+        input.access_token_validity,
+        input.access_token_unit.as_deref(),
+        minutes(60),
+        (300, 86_400),
+        "AccessTokenValidity",
+    )?;
+    let id = validity(input.id_token_validity, input.id_token_unit.as_deref(), minutes(60), (300, 86_400), "IdTokenValidity")?;
+    let refresh = validity(
+        input.refresh_token_validity,
+        input.refresh_token_unit.as_deref(),
+        Validity { value: 30, unit: TimeUnit::Days },
+        (3600, 3650 * 86_400),
+        "RefreshTokenValidity",
+    )?;
+    if refresh.seconds() <= access.seconds().max(id.seconds()) {
+        return Err(DomainError::invalid("RefreshTokenValidity must be longer than AccessTokenValidity and IdTokenValidity."));
+    }
+    for flow in &input.explicit_auth_flows {
+        if !AUTH_FLOWS.contains(&flow.as_str()) {
+            return Err(DomainError::invalid(format!("Invalid ExplicitAuthFlows value: {flow}")));
+        }
+    }
+    let legacy = input.explicit_auth_flows.iter().any(|f| !f.starts_with("ALLOW_"));
+    let modern = input.explicit_auth_flows.iter().any(|f| f.starts_with("ALLOW_"));
+    if legacy && modern {
+        return Err(DomainError::invalid("ExplicitAuthFlows can not have both legacy and new values."));
+    }
+    let explicit_auth_flows = if input.explicit_auth_flows.is_empty() {
+        ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_SRP_AUTH"].map(String::from).to_vec()
+    } else {
+        input.explicit_auth_flows
+    };
+    for attr in input.read_attributes.iter().chain(&input.write_attributes) {
+        if !pool.schema.iter().any(|a| a.name == *attr) {
+            return Err(DomainError::invalid(format!("Invalid attribute name: {attr}")));
+        }
+    }
+    let prevent = match input.prevent_user_existence_errors.as_deref() {
+        None | Some("LEGACY") => false,
+        Some("ENABLED") => true,
+        Some(other) => return Err(DomainError::invalid(format!("Invalid PreventUserExistenceErrors value: {other}"))),
+    };
+    let session = input.auth_session_validity.unwrap_or(3);
+    if !(3..=15).contains(&session) {
+        return Err(DomainError::invalid("AuthSessionValidity must be between 3 and 15 minutes."));
+    }
+    Ok(ClientSettings {
+        name,
+        access_token_validity: access,
+        id_token_validity: id,
+        refresh_token_validity: refresh,
+        read_attributes: input.read_attributes,
+        write_attributes: input.write_attributes,
+        explicit_auth_flows,
+        supported_identity_providers: input.supported_identity_providers,
+        callback_urls: input.callback_urls,
+        logout_urls: input.logout_urls,
+        default_redirect_uri: input.default_redirect_uri,
+        allowed_oauth_flows: input.allowed_oauth_flows,
+        allowed_oauth_scopes: input.allowed_oauth_scopes,
+        allowed_oauth_flows_user_pool_client: input.allowed_oauth_flows_user_pool_client,
+        prevent_user_existence_errors: prevent,
+        enable_token_revocation: input.enable_token_revocation.unwrap_or(true),
+        auth_session_validity_minutes: session,
+    })
+}

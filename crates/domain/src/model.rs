@@ -1,0 +1,342 @@
+//! The model: pools, app clients, users, and the records kept for codes, tokens and sessions.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::UnixTime;
+
+/// A user pool.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pool {
+    pub id: String,
+    pub name: String,
+    pub created: UnixTime,
+    pub modified: UnixTime,
+    /// `email` and/or `phone_number` used as the sign-in name (immutable).
+    pub username_attributes: Vec<String>,
+    /// `email`, `phone_number`, `preferred_username` accepted as aliases (immutable).
+    pub alias_attributes: Vec<String>,
+    pub case_sensitive: bool,
+    pub schema: Vec<SchemaAttribute>,
+    pub settings: PoolSettings,
+}
+
+/// The settings of a pool that UpdateUserPool may change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PoolSettings {
+    pub password_policy: PasswordPolicy,
+    pub auto_verified_attributes: Vec<String>,
+    /// OFF, ON or OPTIONAL.
+    pub mfa_configuration: String,
+    pub allow_admin_create_user_only: bool,
+    pub invite_message: MessageTemplate,
+    pub verification_message: MessageTemplate,
+    pub tags: BTreeMap<String, String>,
+    /// (priority, name) pairs, e.g. (1, "verified_email").
+    pub recovery_mechanisms: Vec<(i64, String)>,
+    pub attributes_require_verification_before_update: Vec<String>,
+    pub deletion_protection: bool,
+}
+
+/// Message templates; `{####}` stands for the code, `{username}` for the user name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MessageTemplate {
+    pub email_message: Option<String>,
+    pub email_subject: Option<String>,
+    pub sms_message: Option<String>,
+}
+
+/// A pool's password rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    pub minimum_length: u32,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    pub require_numbers: bool,
+    pub require_symbols: bool,
+    pub temporary_password_validity_days: u32,
+}
+
+impl Default for PasswordPolicy {
+    /// Cognito's default policy.
+    fn default() -> Self {
+        Self {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+            temporary_password_validity_days: 7,
+        }
+    }
+}
+
+/// The type of an attribute's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AttributeDataType {
+    String,
+    Number,
+    DateTime,
+    Boolean,
+}
+
+/// One attribute in a pool's schema. Custom attributes are named `custom:<name>`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SchemaAttribute {
+    pub name: String,
+    pub data_type: AttributeDataType,
+    pub developer_only: bool,
+    pub mutable: bool,
+    pub required: bool,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub min_value: Option<i64>,
+    pub max_value: Option<i64>,
+}
+
+/// An app client of a pool.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppClient {
+    pub id: String,
+    pub pool_id: String,
+    pub secret: Option<String>,
+    pub created: UnixTime,
+    pub modified: UnixTime,
+    pub settings: ClientSettings,
+}
+
+/// A validity period as configured: a number and its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validity {
+    pub value: i64,
+    pub unit: TimeUnit,
+}
+
+/// The unit of a token validity period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimeUnit {
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+}
+
+impl TimeUnit {
+    /// The unit's wire name (`"hours"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Seconds => "seconds",
+            TimeUnit::Minutes => "minutes",
+            TimeUnit::Hours => "hours",
+            TimeUnit::Days => "days",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "seconds" => Some(TimeUnit::Seconds),
+            "minutes" => Some(TimeUnit::Minutes),
+            "hours" => Some(TimeUnit::Hours),
+            "days" => Some(TimeUnit::Days),
+            _ => None,
+        }
+    }
+
+    fn seconds(self) -> i64 {
+        match self {
+            TimeUnit::Seconds => 1,
+            TimeUnit::Minutes => 60,
+            TimeUnit::Hours => 3600,
+            TimeUnit::Days => 86_400,
+        }
+    }
+}
+
+impl Validity {
+    /// The period in seconds.
+    pub fn seconds(self) -> i64 {
+        self.value.saturating_mul(self.unit.seconds())
+    }
+}
+
+/// The settings of an app client that UpdateUserPoolClient may change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientSettings {
+    pub name: String,
+    pub access_token_validity: Validity,
+    pub id_token_validity: Validity,
+    pub refresh_token_validity: Validity,
+    /// Attributes the client may read; empty means all.
+    pub read_attributes: Vec<String>,
+    /// Attributes the client may write; empty means all mutable ones.
+    pub write_attributes: Vec<String>,
+    pub explicit_auth_flows: Vec<String>,
+    pub supported_identity_providers: Vec<String>,
+    pub callback_urls: Vec<String>,
+    pub logout_urls: Vec<String>,
+    pub default_redirect_uri: Option<String>,
+    pub allowed_oauth_flows: Vec<String>,
+    pub allowed_oauth_scopes: Vec<String>,
+    pub allowed_oauth_flows_user_pool_client: bool,
+    pub prevent_user_existence_errors: bool,
+    pub enable_token_revocation: bool,
+    /// Minutes a challenge session stays valid (3 to 15).
+    pub auth_session_validity_minutes: i64,
+}
+
+impl AppClient {
+    /// Whether `flow` (an `ALLOW_*` name) is enabled, honouring the legacy names too.
+    pub fn allows(&self, flow: &str) -> bool {
+        let legacy = match flow {
+            "ALLOW_USER_PASSWORD_AUTH" => Some("USER_PASSWORD_AUTH"),
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH" => Some("ADMIN_NO_SRP_AUTH"),
+            _ => None,
+        };
+        self.settings.explicit_auth_flows.iter().any(|f| f == flow || Some(f.as_str()) == legacy)
+    }
+}
+
+/// A user's account status, as Cognito names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserStatus {
+    Unconfirmed,
+    Confirmed,
+    ForceChangePassword,
+    ResetRequired,
+}
+
+impl UserStatus {
+    /// The wire name (`"FORCE_CHANGE_PASSWORD"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            UserStatus::Unconfirmed => "UNCONFIRMED",
+            UserStatus::Confirmed => "CONFIRMED",
+            UserStatus::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            UserStatus::ResetRequired => "RESET_REQUIRED",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Unconfirmed, Self::Confirmed, Self::ForceChangePassword, Self::ResetRequired]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
+/// A user of a pool.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub pool_id: String,
+    pub sub: String,
+    pub username: String,
+    pub status: UserStatus,
+    pub enabled: bool,
+    /// argon2id PHC string; `None` until a password is set.
+    pub password_hash: Option<String>,
+    /// Attributes other than `sub`, by name (`email`, `custom:team`, ...).
+    pub attributes: BTreeMap<String, String>,
+    pub created: UnixTime,
+    pub modified: UnixTime,
+    /// When a temporary password stops working (FORCE_CHANGE_PASSWORD only).
+    pub temporary_password_expires: Option<UnixTime>,
+}
+
+/// What a one-time code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodePurpose {
+    SignUp,
+    ForgotPassword,
+    VerifyAttribute,
+    AdminCreateUser,
+    Mfa,
+}
+
+impl CodePurpose {
+    /// The name used in storage and in the outbox.
+    pub fn name(self) -> &'static str {
+        match self {
+            CodePurpose::SignUp => "SIGN_UP",
+            CodePurpose::ForgotPassword => "FORGOT_PASSWORD",
+            CodePurpose::VerifyAttribute => "VERIFY_ATTRIBUTE",
+            CodePurpose::AdminCreateUser => "ADMIN_CREATE_USER",
+            CodePurpose::Mfa => "MFA",
+        }
+    }
+}
+
+/// A one-time code as stored: only its keyed digest.
+#[derive(Debug, Clone)]
+pub struct StoredCode {
+    pub pool_id: String,
+    pub sub: String,
+    pub purpose: CodePurpose,
+    pub digest: String,
+    pub expires: UnixTime,
+}
+
+/// The outcome of presenting a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeOutcome {
+    /// Right code, in time: it is gone now, and the user update was saved with it.
+    Redeemed,
+    Mismatch,
+    Expired,
+    /// No code is outstanding.
+    Missing,
+    TooManyAttempts,
+}
+
+/// A refresh token as stored: its digest and what it is bound to.
+#[derive(Debug, Clone)]
+pub struct RefreshTokenRecord {
+    pub digest: String,
+    pub pool_id: String,
+    pub client_id: String,
+    pub sub: String,
+    /// The `origin_jti` of every token minted from it.
+    pub origin_jti: String,
+    pub auth_time: UnixTime,
+    pub expires: UnixTime,
+    pub revoked: bool,
+}
+
+/// A pending multi-step sign-in (e.g. NEW_PASSWORD_REQUIRED), keyed by the session's digest.
+#[derive(Debug, Clone)]
+pub struct AuthSession {
+    pub digest: String,
+    pub pool_id: String,
+    pub client_id: String,
+    pub sub: String,
+    pub challenge: String,
+    pub expires: UnixTime,
+}
+
+/// A pool's RSA signing key, as stored (PKCS#8 DER).
+#[derive(Debug, Clone)]
+pub struct StoredKey {
+    pub pool_id: String,
+    pub kid: String,
+    pub purpose: KeyPurpose,
+    pub pkcs8: Vec<u8>,
+    pub created: UnixTime,
+}
+
+/// Which tokens a key signs (Cognito uses separate keys for id and access tokens).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPurpose {
+    Id,
+    Access,
+}
+
+impl KeyPurpose {
+    /// The name used in storage.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyPurpose::Id => "id",
+            KeyPurpose::Access => "access",
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Pool management: create (with signing keys), describe, list, update, delete.
+
+use cognate_crypto::jwt::SigningKey;
+use cognate_crypto::random;
+
+use crate::attributes::{is_standard, standard_schema};
+use crate::error::{DomainError, Result};
+use crate::model::{KeyPurpose, Pool, PoolSettings, SchemaAttribute, StoredKey};
+use crate::Cognate;
+
+/// What CreateUserPool asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewPool {
+    /// A fixed id (from the server's config file); `None` generates one.
+    pub id: Option<String>,
+    pub name: String,
+    pub username_attributes: Vec<String>,
+    pub alias_attributes: Vec<String>,
+    pub case_sensitive: Option<bool>,
+    /// Changes to standard attributes and custom attributes (named without `custom:`).
+    pub schema: Vec<SchemaAttribute>,
+    pub settings: PoolSettings,
+}
+
+/// Whether `id` has the shape of a pool id: `<region>_<9 alphanumerics>`... or any alphanumeric
+/// suffix of 1 to 55 characters, as Cognito's API accepts.
+pub fn valid_pool_id(id: &str) -> bool {
+    id.split_once('_').is_some_and(|(region, rest)| {
+        !region.is_empty()
+            && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && (1..=55).contains(&rest.len())
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+impl Cognate {
+    /// The pool with this id, or Cognito's ResourceNotFoundException.
+    pub(crate) async fn pool(&self, pool_id: &str) -> Result<Pool> {
+        if !valid_pool_id(pool_id) {
+            return Err(DomainError::invalid(format!(
+                "1 validation error detected: Value '{pool_id}' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"
+            )));
+        }
+        self.store
+            .get_pool(pool_id)
+            .await?
+            .ok_or_else(|| DomainError::ResourceNotFound(format!("User pool {pool_id} does not exist.")))
+    }
+
+    /// CreateUserPool: validates the request, generates id and access signing keys.
+    pub async fn create_user_pool(&self, new: NewPool) -> Result<Pool> {
+        let name_len = new.name.chars().count();
+        if name_len == 0 || name_len > 128 {
+            return Err(DomainError::invalid("PoolName must be 1 to 128 characters long."));
+        }
+        for attr in &new.username_attributes {
+            if attr != "email" && attr != "phone_number" {
+                return Err(DomainError::invalid(format!("Invalid UsernameAttributes value: {attr}")));
+            }
+        }
+        for attr in &new.alias_attributes {
+            if !["email", "phone_number", "preferred_username"].contains(&attr.as_str()) {
+                return Err(DomainError::invalid(format!("Invalid AliasAttributes value: {attr}")));
+            }
+        }
+        if !new.username_attributes.is_empty() && !new.alias_attributes.is_empty() {
+            return Err(DomainError::invalid("Only one of AliasAttributes and UsernameAttributes can be set."));
+        }
+        validate_settings(&new.settings)?;
+        let id = match new.id {
+            Some(id) if valid_pool_id(&id) => id,
+            Some(id) => return Err(DomainError::invalid(format!("Invalid pool id: {id}"))),
+            None => format!("{}_{}", self.config.region, random::pool_id_suffix()),
+        };
+        let now = self.clock.now();
+        let pool = Pool {
+            id,
+            name: new.name,
+            created: now,
+            modified: now,
+            username_attributes: new.username_attributes,
+            alias_attributes: new.alias_attributes,
+            case_sensitive: new.case_sensitive.unwrap_or(true),
+            schema: merge_schema(new.schema)?,
+            settings: new.settings,
+        };
+        let keys = tokio::task::spawn_blocking(|| {
+            [KeyPurpose::Id, KeyPurpose::Access].map(|purpose| SigningKey::generate_pkcs8().map(|der| (purpose, der)))
+        })
+        .await
+        .map_err(DomainError::internal)?;
+        let mut stored = Vec::new();
+        for key in keys {
+            let (purpose, pkcs8) = key.map_err(DomainError::internal)?;
+            let kid = SigningKey::from_pkcs8(&pkcs8).map_err(DomainError::internal)?.kid().to_owned();
+            stored.push(StoredKey { pool_id: pool.id.clone(), kid, purpose, pkcs8, created: now });
+        }
+        self.store.insert_pool(&pool, &stored).await.map_err(|e| match e {
+            crate::StoreError::Conflict(_) => DomainError::invalid(format!("User pool {} already exists.", pool.id)),
+            other => other.into(),
+        })?;
+        Ok(pool)
+    }
+
+    /// DescribeUserPool: the pool and its estimated number of users.
+    pub async fn describe_user_pool(&self, pool_id: &str) -> Result<(Pool, i64)> {
+        let pool = self.pool(pool_id).await?;
+        let users = self.store.count_users(pool_id).await?;
+        Ok((pool, users))
+    }
+
+    /// ListUserPools: pools in id order; the token is the last id of the previous page.
+    pub async fn list_user_pools(&self, max_results: i64, next: Option<&str>) -> Result<(Vec<Pool>, Option<String>)> {
+        if !(1..=60).contains(&max_results) {
+            return Err(DomainError::invalid(
+                "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60",
+            ));
+        }
+        let mut pools = self.store.list_pools(next, max_results as u32 + 1).await?;
+        let more = pools.len() > max_results as usize;
+        pools.truncate(max_results as usize);
+        let token = if more { pools.last().map(|p| p.id.clone()) } else { None };
+        Ok((pools, token))
+    }
+
+    /// UpdateUserPool: replaces the mutable settings (unspecified ones return to defaults, as
+    /// Cognito does).
+    pub async fn update_user_pool(&self, pool_id: &str, settings: PoolSettings) -> Result<()> {
+        let mut pool = self.pool(pool_id).await?;
+        validate_settings(&settings)?;
+        pool.settings = settings;
+        pool.modified = self.clock.now();
+        if !self.store.update_pool(&pool).await? {
+            return Err(DomainError::ResourceNotFound(format!("User pool {pool_id} does not exist.")));
+        }
+        Ok(())
+    }
+
+    /// DeleteUserPool, refused while deletion protection is on.
+    pub async fn delete_user_pool(&self, pool_id: &str) -> Result<()> {
+        let pool = self.pool(pool_id).await?;
+        if pool.settings.deletion_protection {
+            return Err(DomainError::invalid(
+                "The user pool cannot be deleted because deletion protection is activated.",
+            ));
+        }
+        self.store.delete_pool(pool_id).await?;
+        self.keys.forget(pool_id);
+        Ok(())
+    }
+}
+
+fn validate_settings(settings: &PoolSettings) -> Result<()> {
+    let policy = &settings.password_policy;
+    if !(6..=99).contains(&policy.minimum_length) {
+        return Err(DomainError::invalid("Password policy MinimumLength must be between 6 and 99."));
+    }
+    if policy.temporary_password_validity_days > 365 {
+        return Err(DomainError::invalid("TemporaryPasswordValidityDays must be between 0 and 365."));
+    }
+    for attr in &settings.auto_verified_attributes {
+        if attr != "email" && attr != "phone_number" {
+            return Err(DomainError::invalid(format!("Invalid AutoVerifiedAttributes value: {attr}")));
+        }
+    }
+    if !["OFF", "ON", "OPTIONAL"].contains(&settings.mfa_configuration.as_str()) {
+        return Err(DomainError::invalid("MfaConfiguration must be one of OFF, ON, OPTIONAL."));
+    }
+    Ok(())
+}
+
+/// The standard schema with the request's changes applied and its custom attributes added.
+fn merge_schema(changes: Vec<SchemaAttribute>) -> Result<Vec<SchemaAttribute>> {
+    let mut schema = standard_schema();
+    for mut change in changes {
+        if is_standard(&change.name) {
+            if change.name == "sub" {
+                continue;
+            }
+            if let Some(existing) = schema.iter_mut().find(|a| a.name == change.name) {
+                existing.required = change.required;
+                existing.mutable = change.mutable;
+                existing.min_length = change.min_length.or(existing.min_length);
+                existing.max_length = change.max_length.or(existing.max_length);
+            }
+            continue;
+        }
+        let bare = change.name.trim_start_matches("custom:").to_owned();
+        if bare.is_empty() || bare.chars().count() > 20 {
+            return Err(DomainError::invalid(format!("Invalid custom attribute name: {}", change.name)));
+        }
+        if change.required {
+            return Err(DomainError::invalid("Required custom attributes are not supported currently."));
+        }
+        change.name = if change.developer_only { format!("dev:custom:{bare}") } else { format!("custom:{bare}") };
+        if schema.iter().any(|a| a.name == change.name) {
+            return Err(DomainError::invalid(format!("Duplicate attribute name: {}", change.name)));
+        }
+        schema.push(change);
+    }
+    Ok(schema)
+}

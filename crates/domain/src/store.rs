@@ -1,0 +1,87 @@
+//! The storage contract. Each method is one atomic, intention-named operation; the backend owns
+//! the transaction. Uniqueness is a database constraint, reported as [`StoreError::Conflict`].
+
+use async_trait::async_trait;
+
+use crate::clock::UnixTime;
+use crate::error::StoreError;
+use crate::model::*;
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// Pools and their signing keys.
+#[async_trait]
+pub trait PoolStore: Send + Sync {
+    /// Inserts a pool together with its first signing keys.
+    async fn insert_pool(&self, pool: &Pool, keys: &[StoredKey]) -> Result<()>;
+    async fn get_pool(&self, id: &str) -> Result<Option<Pool>>;
+    /// Pools ordered by id, starting after `after`.
+    async fn list_pools(&self, after: Option<&str>, limit: u32) -> Result<Vec<Pool>>;
+    /// Saves changed settings; false if the pool is gone.
+    async fn update_pool(&self, pool: &Pool) -> Result<bool>;
+    /// Deletes a pool and everything in it; false if it did not exist.
+    async fn delete_pool(&self, id: &str) -> Result<bool>;
+    /// The number of users in a pool (DescribeUserPool's estimate).
+    async fn count_users(&self, pool_id: &str) -> Result<i64>;
+    /// All signing keys of a pool.
+    async fn pool_keys(&self, pool_id: &str) -> Result<Vec<StoredKey>>;
+    /// The key with this id, whichever pool owns it.
+    async fn key_by_kid(&self, kid: &str) -> Result<Option<StoredKey>>;
+}
+
+/// App clients.
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    async fn insert_client(&self, client: &AppClient) -> Result<()>;
+    async fn get_client(&self, id: &str) -> Result<Option<AppClient>>;
+    /// A pool's clients ordered by id, starting after `after`.
+    async fn list_clients(&self, pool_id: &str, after: Option<&str>, limit: u32) -> Result<Vec<AppClient>>;
+    async fn update_client(&self, client: &AppClient) -> Result<bool>;
+    async fn delete_client(&self, pool_id: &str, id: &str) -> Result<bool>;
+}
+
+/// Users, the names they sign in with, and their one-time codes.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a user with the sign-in names (`logins`, already normalised) that must be unique
+    /// in the pool, and optionally a first code. A taken name is a `Conflict`.
+    async fn insert_user(&self, user: &User, logins: &[String], code: Option<&StoredCode>) -> Result<()>;
+    /// The user a normalised sign-in name belongs to.
+    async fn find_user_by_login(&self, pool_id: &str, login: &str) -> Result<Option<User>>;
+    async fn get_user(&self, pool_id: &str, sub: &str) -> Result<Option<User>>;
+    /// Saves a user's status, password and attributes, replacing its extra sign-in names with
+    /// `logins` when given; false if the user is gone.
+    async fn update_user(&self, user: &User, logins: Option<&[String]>) -> Result<bool>;
+    /// Deletes a user and everything bound to it; false if it did not exist.
+    async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool>;
+    /// Stores a code, replacing any outstanding one for the same user and purpose.
+    async fn put_code(&self, code: &StoredCode) -> Result<()>;
+    /// Checks a presented code. On a match the code is deleted and `on_success` saved (with its
+    /// sign-in names replaced by `logins` when given) in the same transaction; a mismatch counts
+    /// an attempt; `max_attempts` mismatches void the code.
+    async fn redeem_code(
+        &self,
+        presented: &StoredCode,
+        now: UnixTime,
+        max_attempts: u32,
+        on_success: &User,
+        logins: Option<&[String]>,
+    ) -> Result<CodeOutcome>;
+}
+
+/// Refresh tokens and challenge sessions.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    async fn insert_refresh_token(&self, record: &RefreshTokenRecord) -> Result<()>;
+    async fn find_refresh_token(&self, digest: &str) -> Result<Option<RefreshTokenRecord>>;
+    async fn insert_session(&self, session: &AuthSession) -> Result<()>;
+    /// Removes and returns a session: a session answers one challenge only.
+    async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>>;
+}
+
+/// Everything Cognate keeps.
+#[async_trait]
+pub trait Store: PoolStore + ClientStore + UserStore + TokenStore {
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<()>;
+}

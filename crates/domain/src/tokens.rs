@@ -1,0 +1,177 @@
+//! Token issuing and checking: Cognito-shaped id and access token claims, opaque refresh tokens,
+//! and the verification of access tokens presented to the API.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use cognate_crypto::jwt::split_token;
+use cognate_crypto::{mac, random};
+
+use crate::clock::UnixTime;
+use crate::error::{DomainError, Result};
+use crate::model::{AppClient, AttributeDataType, KeyPurpose, Pool, RefreshTokenRecord, User};
+use crate::Cognate;
+
+/// The scope Cognito puts in access tokens issued by its API (not by OAuth).
+pub const USER_ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// Tokens handed out after a successful authentication or refresh.
+#[derive(Debug, Clone)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub id_token: String,
+    /// Present on sign-in; a refresh does not mint a new refresh token.
+    pub refresh_token: Option<String>,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+/// What a valid access token says about its bearer.
+#[derive(Debug, Clone)]
+pub struct AccessContext {
+    pub pool_id: String,
+    pub sub: String,
+    pub username: String,
+    pub client_id: String,
+    pub origin_jti: String,
+}
+
+/// Which authentication the tokens stem from: a new sign-in, or a refresh of an earlier one.
+pub(crate) struct Origin {
+    pub origin_jti: String,
+    pub auth_time: UnixTime,
+}
+
+#[derive(Deserialize)]
+struct AccessClaims {
+    sub: String,
+    iss: String,
+    token_use: String,
+    exp: i64,
+    client_id: String,
+    username: String,
+    origin_jti: String,
+}
+
+impl Cognate {
+    /// The `iss` of a pool's tokens.
+    pub fn issuer(&self, pool_id: &str) -> String {
+        format!("{}/{}", self.config.public_url, pool_id)
+    }
+
+    /// Signs an id and an access token for `user`, and on a new sign-in stores a refresh token.
+    pub(crate) async fn issue_tokens(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: &User,
+        origin: Option<Origin>,
+    ) -> Result<IssuedTokens> {
+        let now = self.clock.now();
+        let new_sign_in = origin.is_none();
+        let origin = origin.unwrap_or_else(|| Origin { origin_jti: random::uuid(), auth_time: now });
+        let keys = self.keys.for_pool(self.store.as_ref(), &pool.id).await?;
+        let issuer = self.issuer(&pool.id);
+        let event_id = random::uuid();
+        let access_seconds = client.settings.access_token_validity.seconds();
+
+        let mut access = Map::new();
+        access.insert("sub".into(), user.sub.clone().into());
+        access.insert("iss".into(), issuer.clone().into());
+        access.insert("client_id".into(), client.id.clone().into());
+        access.insert("origin_jti".into(), origin.origin_jti.clone().into());
+        access.insert("event_id".into(), event_id.clone().into());
+        access.insert("token_use".into(), "access".into());
+        access.insert("scope".into(), USER_ADMIN_SCOPE.into());
+        access.insert("auth_time".into(), origin.auth_time.into());
+        access.insert("exp".into(), (now + access_seconds).into());
+        access.insert("iat".into(), now.into());
+        access.insert("jti".into(), random::uuid().into());
+        access.insert("username".into(), user.username.clone().into());
+
+        let mut id = Map::new();
+        id.insert("sub".into(), user.sub.clone().into());
+        for (name, value) in readable_attributes(pool, client, user) {
+            id.insert(name, value);
+        }
+        id.insert("iss".into(), issuer.into());
+        id.insert("cognito:username".into(), user.username.clone().into());
+        id.insert("origin_jti".into(), origin.origin_jti.clone().into());
+        id.insert("aud".into(), client.id.clone().into());
+        id.insert("event_id".into(), event_id.into());
+        id.insert("token_use".into(), "id".into());
+        id.insert("auth_time".into(), origin.auth_time.into());
+        id.insert("exp".into(), (now + client.settings.id_token_validity.seconds()).into());
+        id.insert("iat".into(), now.into());
+        id.insert("jti".into(), random::uuid().into());
+
+        let access_token = keys.access_key.sign(&access).map_err(DomainError::internal)?;
+        let id_token = keys.id_key.sign(&id).map_err(DomainError::internal)?;
+        let refresh_token = if new_sign_in {
+            let token = random::opaque_token();
+            self.store
+                .insert_refresh_token(&RefreshTokenRecord {
+                    digest: mac::token_digest(&token),
+                    pool_id: pool.id.clone(),
+                    client_id: client.id.clone(),
+                    sub: user.sub.clone(),
+                    origin_jti: origin.origin_jti,
+                    auth_time: origin.auth_time,
+                    expires: now + client.settings.refresh_token_validity.seconds(),
+                    revoked: false,
+                })
+                .await?;
+            Some(token)
+        } else {
+            None
+        };
+        Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: access_seconds })
+    }
+
+    /// Checks an access token presented to a public action: signature by a known pool key meant
+    /// for access tokens, `token_use`, issuer and expiry.
+    pub async fn authenticate_access_token(&self, token: &str) -> Result<AccessContext> {
+        let invalid = || DomainError::not_authorized("Invalid Access Token");
+        let split = split_token(token).map_err(|_| invalid())?;
+        let keys = self.keys.for_kid(self.store.as_ref(), &split.kid).await?.ok_or_else(invalid)?;
+        let Some((KeyPurpose::Access, key)) = keys.all.get(&split.kid) else { return Err(invalid()) };
+        key.verify(&split).map_err(|_| invalid())?;
+        let claims: AccessClaims = serde_json::from_slice(&split.payload).map_err(|_| invalid())?;
+        if claims.token_use != "access" || claims.iss != self.issuer(&keys.pool_id) {
+            return Err(invalid());
+        }
+        if claims.exp <= self.clock.now() {
+            return Err(DomainError::not_authorized("Access Token has expired"));
+        }
+        Ok(AccessContext {
+            pool_id: keys.pool_id.clone(),
+            sub: claims.sub,
+            username: claims.username,
+            client_id: claims.client_id,
+            origin_jti: claims.origin_jti,
+        })
+    }
+}
+
+/// The user's attributes as id-token claims, limited to what the client may read; booleans and
+/// numbers typed as Cognito types them.
+fn readable_attributes(pool: &Pool, client: &AppClient, user: &User) -> Vec<(String, Value)> {
+    let readable = |name: &str| {
+        client.settings.read_attributes.is_empty() || client.settings.read_attributes.iter().any(|r| r == name)
+    };
+    user.attributes
+        .iter()
+        .filter(|(name, _)| readable(name))
+        .map(|(name, value)| {
+            let data_type = pool.schema.iter().find(|a| a.name == *name).map(|a| a.data_type);
+            let typed = match data_type {
+                Some(AttributeDataType::Boolean) if !name.starts_with("custom:") => Value::Bool(value == "true"),
+                Some(AttributeDataType::Number) if !name.starts_with("custom:") => {
+                    value.parse::<i64>().map(Value::from).unwrap_or_else(|_| value.clone().into())
+                }
+                _ => value.clone().into(),
+            };
+            (name.clone(), typed)
+        })
+        .collect()
+}

@@ -1,0 +1,460 @@
+//! Users: sign-up and confirmation codes, the admin's user actions, and GetUser.
+
+use cognate_crypto::{mac, random};
+
+use crate::attributes::{self, login_names, looks_like_email, looks_like_phone, mask_destination, normalize_login, Writer};
+use crate::clients::check_secret_hash;
+use crate::delivery::{Channel, Message};
+use crate::error::{DomainError, Result};
+use crate::model::{CodeOutcome, CodePurpose, Pool, StoredCode, User, UserStatus};
+use crate::policy::check_password;
+use crate::{Cognate, StoreError};
+
+/// How long a sign-up confirmation code stays valid (Cognito: 24 hours).
+pub const SIGN_UP_CODE_TTL: i64 = 24 * 3600;
+/// How long other codes stay valid (Cognito: 1 hour).
+pub const CODE_TTL: i64 = 3600;
+
+/// What SignUp asks for.
+#[derive(Debug, Clone, Default)]
+pub struct SignUpInput {
+    pub client_id: String,
+    pub secret_hash: Option<String>,
+    pub username: String,
+    pub password: Option<String>,
+    pub attributes: Vec<(String, String)>,
+}
+
+/// Where a code went (masked).
+#[derive(Debug, Clone)]
+pub struct CodeDelivery {
+    pub destination: String,
+    pub channel: Channel,
+    pub attribute: String,
+}
+
+/// SignUp's answer.
+#[derive(Debug, Clone)]
+pub struct SignUpOutcome {
+    pub confirmed: bool,
+    pub delivery: Option<CodeDelivery>,
+    pub sub: String,
+}
+
+/// What AdminCreateUser asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewUserByAdmin {
+    pub username: String,
+    pub attributes: Vec<(String, String)>,
+    pub temporary_password: Option<String>,
+    /// `SUPPRESS`, `RESEND`, or `None` to send the invitation.
+    pub message_action: Option<String>,
+    pub desired_delivery_mediums: Vec<String>,
+}
+
+impl Cognate {
+    /// The user that `name` (username, or an email/phone/alias sign-in name) belongs to.
+    pub(crate) async fn find_user(&self, pool: &Pool, name: &str) -> Result<Option<User>> {
+        if name.is_empty() || name.len() > 2048 {
+            return Ok(None);
+        }
+        Ok(self.store.find_user_by_login(&pool.id, &normalize_login(pool, name)).await?)
+    }
+
+    pub(crate) async fn existing_user(&self, pool: &Pool, name: &str) -> Result<User> {
+        self.find_user(pool, name).await?.ok_or_else(DomainError::user_not_found)
+    }
+
+    /// Sends a fresh code for `purpose` over the channel the pool verifies with, storing its digest.
+    pub(crate) async fn send_code(&self, pool: &Pool, user: &User, purpose: CodePurpose) -> Result<Option<CodeDelivery>> {
+        let auto = &pool.settings.auto_verified_attributes;
+        let channel = [Channel::Sms, Channel::Email]
+            .into_iter()
+            .find(|c| auto.iter().any(|a| a == c.attribute()) && user.attributes.contains_key(c.attribute()));
+        let Some(channel) = channel else { return Ok(None) };
+        let destination = user.attributes.get(channel.attribute()).cloned().unwrap_or_default();
+        let code = random::six_digit_code();
+        let now = self.clock.now();
+        let ttl = if purpose == CodePurpose::SignUp { SIGN_UP_CODE_TTL } else { CODE_TTL };
+        self.store.put_code(&self.code_record(user, purpose, &code, now + ttl)).await?;
+        let template = &pool.settings.verification_message;
+        let (text, subject) = match channel {
+            Channel::Email => (
+                template.email_message.clone().unwrap_or_else(|| "Your verification code is {####}. ".into()),
+                Some(template.email_subject.clone().unwrap_or_else(|| "Your verification code".into())),
+            ),
+            Channel::Sms => (template.sms_message.clone().unwrap_or_else(|| "Your verification code is {####}. ".into()), None),
+        };
+        self.deliver(pool, user, channel, &destination, purpose, &code, &text, subject).await?;
+        Ok(Some(CodeDelivery { destination: mask_destination(&destination), channel, attribute: channel.attribute().into() }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn deliver(
+        &self,
+        pool: &Pool,
+        user: &User,
+        channel: Channel,
+        destination: &str,
+        purpose: CodePurpose,
+        code: &str,
+        template: &str,
+        subject: Option<String>,
+    ) -> Result<()> {
+        let message = Message {
+            time: self.clock.now(),
+            pool_id: pool.id.clone(),
+            username: user.username.clone(),
+            destination: destination.to_owned(),
+            channel,
+            purpose,
+            code: code.to_owned(),
+            subject,
+            text: template.replace("{####}", code).replace("{username}", &user.username),
+        };
+        self.delivery.deliver(&message).await.map_err(|e| {
+            tracing::error!(error = %e, "message delivery failed");
+            DomainError::CodeDeliveryFailure("Unable to deliver the message.".into())
+        })
+    }
+
+    pub(crate) fn code_record(&self, user: &User, purpose: CodePurpose, code: &str, expires: i64) -> StoredCode {
+        let context = format!("{}/{}/{}", user.pool_id, user.sub, purpose.name());
+        StoredCode {
+            pool_id: user.pool_id.clone(),
+            sub: user.sub.clone(),
+            purpose,
+            digest: mac::code_digest(&self.config.code_key, &context, code),
+            expires,
+        }
+    }
+
+    /// Redeems `code` and, in the same transaction, saves `updated`. Maps the outcomes to
+    /// Cognito's errors.
+    pub(crate) async fn redeem(&self, pool: &Pool, updated: &User, purpose: CodePurpose, code: &str) -> Result<()> {
+        let presented = self.code_record(updated, purpose, code, 0);
+        let logins = login_names(pool, updated);
+        let outcome = self
+            .store
+            .redeem_code(&presented, self.clock.now(), self.config.max_code_attempts, updated, Some(&logins))
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => DomainError::AliasExists("An account with the given email already exists.".into()),
+                other => other.into(),
+            })?;
+        match outcome {
+            CodeOutcome::Redeemed => Ok(()),
+            CodeOutcome::Mismatch => Err(DomainError::CodeMismatch("Invalid verification code provided, please try again.".into())),
+            CodeOutcome::Expired | CodeOutcome::Missing => {
+                Err(DomainError::ExpiredCode("Invalid code provided, please request a code again.".into()))
+            }
+            CodeOutcome::TooManyAttempts => Err(DomainError::LimitExceeded("Attempt limit exceeded, please try after some time.".into())),
+        }
+    }
+
+    /// Turns the name a caller signs up with into (username, extra attributes): pools that sign in
+    /// by email or phone get a generated username and the name as that attribute.
+    fn username_for(&self, pool: &Pool, name: &str, sub: &str) -> Result<(String, Option<(String, String)>)> {
+        attributes::check_username(name)?;
+        if pool.username_attributes.is_empty() {
+            let alias_is = |a: &str| pool.alias_attributes.iter().any(|x| x == a);
+            if alias_is("email") && looks_like_email(name) {
+                return Err(DomainError::invalid("Username cannot be of email format, since user pool is configured for email alias."));
+            }
+            if alias_is("phone_number") && looks_like_phone(name) {
+                return Err(DomainError::invalid("Username cannot be of phone number format, since user pool is configured for phone_number alias."));
+            }
+            return Ok((name.to_owned(), None));
+        }
+        let by = |a: &str| pool.username_attributes.iter().any(|x| x == a);
+        if by("email") && looks_like_email(name) {
+            return Ok((sub.to_owned(), Some(("email".into(), name.to_owned()))));
+        }
+        if by("phone_number") && looks_like_phone(name) {
+            return Ok((sub.to_owned(), Some(("phone_number".into(), name.to_owned()))));
+        }
+        Err(DomainError::invalid(if by("email") && by("phone_number") {
+            "Username should be either an email or a phone number."
+        } else if by("email") {
+            "Username should be an email."
+        } else {
+            "Username should be a phone number."
+        }))
+    }
+
+    fn exists_error(pool: &Pool, admin: bool) -> DomainError {
+        let by = |a: &str| pool.username_attributes.iter().any(|x| x == a);
+        DomainError::UsernameExists(if by("email") {
+            "An account with the given email already exists.".into()
+        } else if by("phone_number") {
+            "An account with the given phone_number already exists.".into()
+        } else if admin {
+            "User account already exists".into()
+        } else {
+            "User already exists".into()
+        })
+    }
+
+    /// SignUp: creates an UNCONFIRMED user and sends a confirmation code when the pool verifies
+    /// an attribute automatically.
+    pub async fn sign_up(&self, input: SignUpInput) -> Result<SignUpOutcome> {
+        let (pool, client) = self.client(&input.client_id).await?;
+        check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
+        if pool.settings.allow_admin_create_user_only {
+            return Err(DomainError::not_authorized("SignUp is not permitted for this user pool"));
+        }
+        let password = input.password.as_deref().ok_or_else(|| DomainError::invalid("Password is required."))?;
+        let sub = random::uuid();
+        let (username, from_name) = self.username_for(&pool, &input.username, &sub)?;
+        let mut given = input.attributes;
+        if let Some((name, value)) = &from_name {
+            given.retain(|(n, _)| n != name);
+            given.push((name.clone(), value.clone()));
+        }
+        let attrs = attributes::validate(&pool, &given, Writer::Client { write_attributes: &client.settings.write_attributes }, true)?;
+        check_password(&pool.settings.password_policy, password)?;
+        let now = self.clock.now();
+        let user = User {
+            pool_id: pool.id.clone(),
+            sub: sub.clone(),
+            username,
+            status: UserStatus::Unconfirmed,
+            enabled: true,
+            password_hash: Some(self.hash_password(password).await?),
+            attributes: attrs,
+            created: now,
+            modified: now,
+            temporary_password_expires: None,
+        };
+        self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {
+            StoreError::Conflict(_) => Self::exists_error(&pool, false),
+            other => other.into(),
+        })?;
+        let delivery = self.send_code(&pool, &user, CodePurpose::SignUp).await?;
+        Ok(SignUpOutcome { confirmed: false, delivery, sub })
+    }
+
+    /// ConfirmSignUp: the right code, in time, confirms the user and verifies the attribute it
+    /// was sent to.
+    pub async fn confirm_sign_up(&self, client_id: &str, secret_hash: Option<&str>, username: &str, code: &str) -> Result<()> {
+        let (pool, client) = self.client(client_id).await?;
+        check_secret_hash(&client, username, secret_hash)?;
+        let Some(mut user) = self.find_user(&pool, username).await? else {
+            return Err(if client.settings.prevent_user_existence_errors {
+                DomainError::CodeMismatch("Invalid verification code provided, please try again.".into())
+            } else {
+                DomainError::UserNotFound("Username/client id combination not found.".into())
+            });
+        };
+        if user.status != UserStatus::Unconfirmed {
+            return Err(DomainError::not_authorized(format!("User cannot be confirmed. Current status is {}", user.status.name())));
+        }
+        user.status = UserStatus::Confirmed;
+        user.modified = self.clock.now();
+        mark_delivery_attribute_verified(&pool, &mut user);
+        self.redeem(&pool, &user, CodePurpose::SignUp, code).await
+    }
+
+    /// ResendConfirmationCode: a new code for an unconfirmed user; the old one stops working.
+    pub async fn resend_confirmation_code(&self, client_id: &str, secret_hash: Option<&str>, username: &str) -> Result<Option<CodeDelivery>> {
+        let (pool, client) = self.client(client_id).await?;
+        check_secret_hash(&client, username, secret_hash)?;
+        let Some(user) = self.find_user(&pool, username).await? else {
+            if client.settings.prevent_user_existence_errors {
+                return Ok(simulated_delivery(&pool, username));
+            }
+            return Err(DomainError::UserNotFound("Username/client id combination not found.".into()));
+        };
+        if user.status != UserStatus::Unconfirmed {
+            return Err(DomainError::invalid("User is already confirmed."));
+        }
+        let delivery = self.send_code(&pool, &user, CodePurpose::SignUp).await?;
+        if delivery.is_none() {
+            return Err(DomainError::invalid("Cannot resend codes. Auto verification not turned on."));
+        }
+        Ok(delivery)
+    }
+
+    /// AdminCreateUser: a user in FORCE_CHANGE_PASSWORD with a temporary password, invited by
+    /// message unless suppressed; `RESEND` sends a new temporary password to an existing one.
+    pub async fn admin_create_user(&self, pool_id: &str, new: NewUserByAdmin) -> Result<User> {
+        let pool = self.pool(pool_id).await?;
+        let resend = match new.message_action.as_deref() {
+            None => false,
+            Some("RESEND") => true,
+            Some("SUPPRESS") => false,
+            Some(other) => return Err(DomainError::invalid(format!("Invalid MessageAction value: {other}"))),
+        };
+        let suppress = new.message_action.as_deref() == Some("SUPPRESS");
+        let policy = &pool.settings.password_policy;
+        let temporary = match &new.temporary_password {
+            Some(p) => {
+                check_password(policy, p)?;
+                p.clone()
+            }
+            None => random::temporary_password(policy.minimum_length.max(8) as usize),
+        };
+        let now = self.clock.now();
+        let expires = now + i64::from(policy.temporary_password_validity_days.max(1)) * 86_400;
+        let user = if resend {
+            let mut user = self.existing_user(&pool, &new.username).await?;
+            if user.status != UserStatus::ForceChangePassword {
+                return Err(DomainError::UnsupportedUserState(format!(
+                    "Resend not possible. {} status is not FORCE_CHANGE_PASSWORD",
+                    new.username
+                )));
+            }
+            user.password_hash = Some(self.hash_password(&temporary).await?);
+            user.temporary_password_expires = Some(expires);
+            user.modified = now;
+            self.store.update_user(&user, None).await?;
+            user
+        } else {
+            let sub = random::uuid();
+            let (username, from_name) = self.username_for(&pool, &new.username, &sub)?;
+            let mut given = new.attributes;
+            if let Some((name, value)) = &from_name {
+                given.retain(|(n, _)| n != name);
+                given.push((name.clone(), value.clone()));
+            }
+            let user = User {
+                pool_id: pool.id.clone(),
+                sub,
+                username,
+                status: UserStatus::ForceChangePassword,
+                enabled: true,
+                password_hash: Some(self.hash_password(&temporary).await?),
+                attributes: attributes::validate(&pool, &given, Writer::Admin, true)?,
+                created: now,
+                modified: now,
+                temporary_password_expires: Some(expires),
+            };
+            self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {
+                StoreError::Conflict(_) => Self::exists_error(&pool, true),
+                other => other.into(),
+            })?;
+            user
+        };
+        if !suppress {
+            self.send_invitation(&pool, &user, &temporary, &new.desired_delivery_mediums).await?;
+        }
+        Ok(user)
+    }
+
+    async fn send_invitation(&self, pool: &Pool, user: &User, temporary: &str, mediums: &[String]) -> Result<()> {
+        let wanted: Vec<Channel> = if mediums.is_empty() {
+            vec![Channel::Sms]
+        } else {
+            mediums.iter().filter_map(|m| [Channel::Sms, Channel::Email].into_iter().find(|c| c.name() == m)).collect()
+        };
+        // Cognito's default medium is SMS; a user with only an email address is invited by email.
+        let mut channels: Vec<Channel> = wanted.into_iter().filter(|c| user.attributes.contains_key(c.attribute())).collect();
+        if channels.is_empty() && mediums.is_empty() && user.attributes.contains_key("email") {
+            channels.push(Channel::Email);
+        }
+        let template = &pool.settings.invite_message;
+        for channel in channels {
+            let destination = user.attributes.get(channel.attribute()).cloned().unwrap_or_default();
+            let (text, subject) = match channel {
+                Channel::Email => (
+                    template.email_message.clone().unwrap_or_else(|| "Your username is {username} and temporary password is {####}. ".into()),
+                    Some(template.email_subject.clone().unwrap_or_else(|| "Your temporary password".into())),
+                ),
+                Channel::Sms => (
+                    template.sms_message.clone().unwrap_or_else(|| "Your username is {username} and temporary password is {####}. ".into()),
+                    None,
+                ),
+            };
+            self.deliver(pool, user, channel, &destination, CodePurpose::AdminCreateUser, temporary, &text, subject).await?;
+        }
+        Ok(())
+    }
+
+    /// AdminSetUserPassword: a permanent password confirms the user; a temporary one requires a
+    /// change at next sign-in.
+    pub async fn admin_set_user_password(&self, pool_id: &str, username: &str, password: &str, permanent: bool) -> Result<()> {
+        let pool = self.pool(pool_id).await?;
+        let mut user = self.existing_user(&pool, username).await?;
+        check_password(&pool.settings.password_policy, password)?;
+        let now = self.clock.now();
+        user.password_hash = Some(self.hash_password(password).await?);
+        user.modified = now;
+        if permanent {
+            user.status = UserStatus::Confirmed;
+            user.temporary_password_expires = None;
+        } else {
+            user.status = UserStatus::ForceChangePassword;
+            let days = i64::from(pool.settings.password_policy.temporary_password_validity_days.max(1));
+            user.temporary_password_expires = Some(now + days * 86_400);
+        }
+        self.store.update_user(&user, None).await?;
+        Ok(())
+    }
+
+    /// AdminGetUser.
+    pub async fn admin_get_user(&self, pool_id: &str, username: &str) -> Result<User> {
+        let pool = self.pool(pool_id).await?;
+        self.existing_user(&pool, username).await
+    }
+
+    /// AdminConfirmSignUp: confirms an UNCONFIRMED user without a code.
+    pub async fn admin_confirm_sign_up(&self, pool_id: &str, username: &str) -> Result<()> {
+        let pool = self.pool(pool_id).await?;
+        let mut user = self.existing_user(&pool, username).await?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(DomainError::not_authorized(format!("User cannot be confirmed. Current status is {}", user.status.name())));
+        }
+        user.status = UserStatus::Confirmed;
+        user.modified = self.clock.now();
+        self.store.update_user(&user, Some(&login_names(&pool, &user))).await.map_err(|e| match e {
+            StoreError::Conflict(_) => DomainError::AliasExists("An account with the given email already exists.".into()),
+            other => other.into(),
+        })?;
+        Ok(())
+    }
+
+    /// AdminDeleteUser.
+    pub async fn admin_delete_user(&self, pool_id: &str, username: &str) -> Result<()> {
+        let pool = self.pool(pool_id).await?;
+        let user = self.existing_user(&pool, username).await?;
+        self.store.delete_user(&pool.id, &user.sub).await?;
+        Ok(())
+    }
+
+    /// GetUser: the bearer of a valid access token and their attributes.
+    pub async fn get_user(&self, access_token: &str) -> Result<User> {
+        let context = self.authenticate_access_token(access_token).await?;
+        let user = self.store.get_user(&context.pool_id, &context.sub).await?.ok_or_else(DomainError::user_not_found)?;
+        if !user.enabled {
+            return Err(DomainError::not_authorized("User is disabled."));
+        }
+        Ok(user)
+    }
+}
+
+/// The attributes to show for a user: `sub` first, then the stored ones.
+pub fn visible_attributes(user: &User) -> Vec<(String, String)> {
+    std::iter::once(("sub".to_owned(), user.sub.clone()))
+        .chain(user.attributes.iter().map(|(k, v)| (k.clone(), v.clone())))
+        .collect()
+}
+
+/// After a sign-up code is redeemed, the attribute it was delivered to is verified.
+fn mark_delivery_attribute_verified(pool: &Pool, user: &mut User) {
+    let auto = &pool.settings.auto_verified_attributes;
+    for (attr, flag) in [("phone_number", "phone_number_verified"), ("email", "email_verified")] {
+        if auto.iter().any(|a| a == attr) && user.attributes.contains_key(attr) {
+            user.attributes.insert(flag.into(), "true".into());
+            return;
+        }
+    }
+}
+
+/// A plausible delivery for an unknown user, so the answer does not reveal that it is unknown.
+fn simulated_delivery(pool: &Pool, username: &str) -> Option<CodeDelivery> {
+    let email = pool.settings.auto_verified_attributes.iter().any(|a| a == "email");
+    let channel = if email { Channel::Email } else { Channel::Sms };
+    let fake = if email && looks_like_email(username) { username.to_owned() } else { format!("{username}@example.com") };
+    Some(CodeDelivery { destination: mask_destination(&fake), channel, attribute: channel.attribute().into() })
+}
+

@@ -1,0 +1,223 @@
+//! Users, their sign-in names and one-time codes in SQLite.
+
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+
+use cognate_domain::model::{CodeOutcome, StoredCode, User, UserStatus};
+use cognate_domain::store::UserStore;
+use cognate_domain::{StoreError, UnixTime};
+
+use super::{backend, SqliteStore};
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+const USER_COLUMNS: &str =
+    "u.pool_id, u.sub, u.username, u.status, u.enabled, u.password_hash, u.attributes, u.created, u.modified, u.temp_expires";
+
+fn user_from_row(row: &SqliteRow) -> Result<User> {
+    let status: String = row.try_get("status").map_err(backend)?;
+    let attributes: String = row.try_get("attributes").map_err(backend)?;
+    Ok(User {
+        pool_id: row.try_get("pool_id").map_err(backend)?,
+        sub: row.try_get("sub").map_err(backend)?,
+        username: row.try_get("username").map_err(backend)?,
+        status: UserStatus::parse(&status).ok_or_else(|| StoreError::Backend(format!("unknown status {status}")))?,
+        enabled: row.try_get("enabled").map_err(backend)?,
+        password_hash: row.try_get("password_hash").map_err(backend)?,
+        attributes: serde_json::from_str(&attributes).map_err(|e| StoreError::Backend(e.to_string()))?,
+        created: row.try_get("created").map_err(backend)?,
+        modified: row.try_get("modified").map_err(backend)?,
+        temporary_password_expires: row.try_get("temp_expires").map_err(backend)?,
+    })
+}
+
+fn attributes_json(user: &User) -> Result<String> {
+    serde_json::to_string(&user.attributes).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+async fn write_logins(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: &[String]) -> Result<()> {
+    for login in logins {
+        sqlx::query("INSERT INTO logins (pool_id, login, sub) VALUES (?, ?, ?)")
+            .bind(&user.pool_id)
+            .bind(login)
+            .bind(&user.sub)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option<&[String]>) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET username = ?, status = ?, enabled = ?, password_hash = ?, attributes = ?, modified = ?, temp_expires = ? \
+         WHERE pool_id = ? AND sub = ?",
+    )
+    .bind(&user.username)
+    .bind(user.status.name())
+    .bind(user.enabled)
+    .bind(&user.password_hash)
+    .bind(attributes_json(user)?)
+    .bind(user.modified)
+    .bind(user.temporary_password_expires)
+    .bind(&user.pool_id)
+    .bind(&user.sub)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if let Some(logins) = logins {
+        sqlx::query("DELETE FROM logins WHERE pool_id = ? AND sub = ?")
+            .bind(&user.pool_id)
+            .bind(&user.sub)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+        write_logins(tx, user, logins).await?;
+    }
+    Ok(true)
+}
+
+async fn upsert_code(tx: &mut Transaction<'_, Sqlite>, code: &StoredCode) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO codes (pool_id, sub, purpose, digest, expires, attempts) VALUES (?, ?, ?, ?, ?, 0) \
+         ON CONFLICT (pool_id, sub, purpose) DO UPDATE SET digest = excluded.digest, expires = excluded.expires, attempts = 0",
+    )
+    .bind(&code.pool_id)
+    .bind(&code.sub)
+    .bind(code.purpose.name())
+    .bind(&code.digest)
+    .bind(code.expires)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn insert_user(&self, user: &User, logins: &[String], code: Option<&StoredCode>) -> Result<()> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO users (pool_id, sub, username, status, enabled, password_hash, attributes, created, modified, temp_expires) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&user.pool_id)
+        .bind(&user.sub)
+        .bind(&user.username)
+        .bind(user.status.name())
+        .bind(user.enabled)
+        .bind(&user.password_hash)
+        .bind(attributes_json(user)?)
+        .bind(user.created)
+        .bind(user.modified)
+        .bind(user.temporary_password_expires)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        write_logins(&mut tx, user, logins).await?;
+        if let Some(code) = code {
+            upsert_code(&mut tx, code).await?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn find_user_by_login(&self, pool_id: &str, login: &str) -> Result<Option<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM logins l JOIN users u ON u.pool_id = l.pool_id AND u.sub = l.sub \
+             WHERE l.pool_id = ? AND l.login = ?"
+        );
+        let row = sqlx::query(&sql).bind(pool_id).bind(login).fetch_optional(&self.reader).await.map_err(backend)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn get_user(&self, pool_id: &str, sub: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = ? AND u.sub = ?");
+        let row = sqlx::query(&sql).bind(pool_id).bind(sub).fetch_optional(&self.reader).await.map_err(backend)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn update_user(&self, user: &User, logins: Option<&[String]>) -> Result<bool> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let saved = save_user(&mut tx, user, logins).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(saved)
+    }
+
+    async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM users WHERE pool_id = ? AND sub = ?")
+            .bind(pool_id)
+            .bind(sub)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn put_code(&self, code: &StoredCode) -> Result<()> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        upsert_code(&mut tx, code).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn redeem_code(
+        &self,
+        presented: &StoredCode,
+        now: UnixTime,
+        max_attempts: u32,
+        on_success: &User,
+        logins: Option<&[String]>,
+    ) -> Result<CodeOutcome> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let row = sqlx::query("SELECT digest, expires, attempts FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?")
+            .bind(&presented.pool_id)
+            .bind(&presented.sub)
+            .bind(presented.purpose.name())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let Some(row) = row else { return Ok(CodeOutcome::Missing) };
+        let digest: String = row.try_get("digest").map_err(backend)?;
+        let expires: i64 = row.try_get("expires").map_err(backend)?;
+        let attempts: i64 = row.try_get("attempts").map_err(backend)?;
+        let delete = "DELETE FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?";
+        let outcome = if expires <= now {
+            CodeOutcome::Expired
+        } else if attempts >= i64::from(max_attempts) {
+            CodeOutcome::TooManyAttempts
+        } else if cognate_crypto_eq(&digest, &presented.digest) {
+            if !save_user(&mut tx, on_success, logins).await? {
+                return Ok(CodeOutcome::Missing);
+            }
+            CodeOutcome::Redeemed
+        } else {
+            sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE pool_id = ? AND sub = ? AND purpose = ?")
+                .bind(&presented.pool_id)
+                .bind(&presented.sub)
+                .bind(presented.purpose.name())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            tx.commit().await.map_err(backend)?;
+            return Ok(CodeOutcome::Mismatch);
+        };
+        // Redeemed, expired and exhausted codes are all gone afterwards.
+        sqlx::query(delete)
+            .bind(&presented.pool_id)
+            .bind(&presented.sub)
+            .bind(presented.purpose.name())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(outcome)
+    }
+}
+
+/// Digest comparison that does not stop at the first differing byte.
+fn cognate_crypto_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
