@@ -66,6 +66,11 @@ impl Cognate {
         Self { store, clock, delivery, hasher, keys: keys::KeyRing::default(), config }
     }
 
+    /// The settings the use cases were built with.
+    pub fn config(&self) -> &ServiceConfig {
+        &self.config
+    }
+
     /// The current time, from the injected clock.
     pub fn now(&self) -> UnixTime {
         self.clock.now()

@@ -1,1 +1,71 @@
-//! placeholder
+//! Cognate's HTTP surface: the Cognito JSON API at `POST /` (one dispatch table, SigV4 on admin
+//! actions), the JWKS and OpenID discovery documents per pool, and `/health`.
+
+mod api;
+pub mod convert;
+mod dispatch;
+mod error;
+mod sigv4;
+mod wellknown;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use cognate_domain::{Clock, Cognate};
+use tower_http::cors::{Any, CorsLayer};
+
+pub use error::ApiError;
+
+/// The AWS access keys accepted on signed actions: access key id → secret access key.
+#[derive(Debug, Clone, Default)]
+pub struct AccessKeys(HashMap<String, String>);
+
+impl AccessKeys {
+    /// Accepts the pair `(id, secret)`.
+    pub fn insert(&mut self, id: impl Into<String>, secret: impl Into<String>) {
+        self.0.insert(id.into(), secret.into());
+    }
+
+    /// The secret of an access key id.
+    pub fn secret(&self, id: &str) -> Option<&str> {
+        self.0.get(id).map(String::as_str)
+    }
+
+    /// Whether no key is configured.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub cognate: Arc<Cognate>,
+    pub access_keys: Arc<AccessKeys>,
+    /// The clock SigV4 freshness is checked against: the wall clock, since that is what the
+    /// signer uses (tests may drive the domain's clock by hand, but never the caller's).
+    pub signing_clock: Arc<dyn Clock>,
+}
+
+/// Largest request body accepted; Cognito's largest requests are far smaller.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    // Browsers call the API directly (Amplify, amazon-cognito-identity-js), as they do Cognito.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods(Any)
+        .allow_headers(Any)
+        .expose_headers(Any)
+        .max_age(std::time::Duration::from_secs(3600));
+    Router::new()
+        .route("/", post(dispatch::api))
+        .route("/health", get(wellknown::health))
+        .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
+        .route("/{pool_id}/.well-known/openid-configuration", get(wellknown::openid_configuration))
+        .layer(cors)
+        .with_state(state)
+}

@@ -1,0 +1,99 @@
+//! First start: the data directory's generated secrets, and the pools and app clients the
+//! configuration declares (created once, left alone afterwards).
+
+use std::path::Path;
+
+use cognate_crypto::random;
+use cognate_domain::{Cognate, DomainError};
+use cognate_http::convert::{client_input, new_pool};
+
+use crate::config::{AccessKeyConfig, PoolConfig};
+
+/// Reads a secret file, or creates it with `make()` (mode 0600) on first start.
+fn read_or_create(path: &Path, make: impl FnOnce() -> String) -> Result<String, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text.trim().to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let value = make();
+            write_private(path, &value).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok(value)
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(value.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
+    std::fs::write(path, value)
+}
+
+/// The server's code-digest key, generated on first start.
+pub fn code_key(data_dir: &Path) -> Result<[u8; 32], String> {
+    let text = read_or_create(&data_dir.join("server.key"), || hex_encode(&random::key_bytes()))?;
+    let bytes = hex_decode(&text).ok_or("server.key is corrupt (expected 64 hex digits)")?;
+    bytes.try_into().map_err(|_| "server.key is corrupt (expected 64 hex digits)".to_string())
+}
+
+/// With no configured access key, a generated one kept in the data directory (`true` when the
+/// key is the generated one, so its secret is printed for the operator).
+pub fn admin_key(data_dir: &Path, configured: &[AccessKeyConfig]) -> Result<Option<AccessKeyConfig>, String> {
+    if !configured.is_empty() {
+        return Ok(None);
+    }
+    let text = read_or_create(&data_dir.join("admin-credentials"), || {
+        format!("{} {}", random::access_key_id(), random::opaque_token())
+    })?;
+    let (id, secret) = text.split_once(' ').ok_or("admin-credentials is corrupt (expected '<id> <secret>')")?;
+    Ok(Some(AccessKeyConfig { id: id.to_owned(), secret: secret.to_owned() }))
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// Creates the configured pools and clients that do not exist yet.
+pub async fn ensure_pools(cognate: &Cognate, pools: &[PoolConfig]) -> Result<(), String> {
+    for pool in pools {
+        let what = |e: DomainError| format!("pool {}: {e}", pool.id);
+        match cognate.describe_user_pool(&pool.id).await {
+            Ok(_) => {}
+            Err(DomainError::ResourceNotFound(_)) => {
+                let new = new_pool(pool.request.clone(), Some(pool.id.clone())).map_err(what)?;
+                cognate.create_user_pool(new).await.map_err(what)?;
+                tracing::info!(pool_id = %pool.id, "created pool from configuration");
+            }
+            Err(e) => return Err(what(e)),
+        }
+        for client in &pool.clients {
+            let what = |e: DomainError| format!("client {} of pool {}: {e}", client.id, pool.id);
+            match cognate.describe_user_pool_client(&pool.id, &client.id).await {
+                Ok(_) => {}
+                Err(DomainError::ResourceNotFound(_)) => {
+                    let input = client_input(client.settings.clone());
+                    cognate
+                        .create_user_pool_client(&pool.id, input, client.generate_secret, Some(client.id.clone()))
+                        .await
+                        .map_err(what)?;
+                    tracing::info!(client_id = %client.id, "created app client from configuration");
+                }
+                Err(e) => return Err(what(e)),
+            }
+        }
+    }
+    Ok(())
+}

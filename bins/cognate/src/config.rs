@@ -1,0 +1,188 @@
+//! The configuration: one typed struct layered from defaults, a TOML file, `COGNATE_*`
+//! environment variables (and `*_FILE` secrets) and command-line flags, validated at start-up.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use cognate_crypto::password::HashCost;
+use cognate_proto::pools::{ClientSettingsFields, CreateUserPoolRequest};
+use serde::Deserialize;
+
+/// Flags of `cognate serve`; each also reads an environment variable.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// TOML configuration file (default: ./cognate.toml when it exists).
+    #[arg(long, env = "COGNATE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:9229].
+    #[arg(long, env = "COGNATE_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Directory for the database and generated secrets [default: ./.cognate].
+    #[arg(long, env = "COGNATE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Base URL clients reach the server at; issuers are `<public-url>/<poolId>`.
+    #[arg(long, env = "COGNATE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// JSON-lines file that receives every message the server sends.
+    #[arg(long, env = "COGNATE_OUTBOX")]
+    pub outbox: Option<PathBuf>,
+    /// Database URL [default: sqlite://<data-dir>/cognate.db].
+    #[arg(long, env = "COGNATE_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Password hashing cost: `owasp` (default) or `development` (fast, for tests only).
+    #[arg(long, env = "COGNATE_PASSWORD_HASH")]
+    pub password_hash: Option<String>,
+}
+
+/// The `cognate.toml` file. Pools and clients use the field names of CreateUserPool and
+/// CreateUserPoolClient, plus a fixed `Id` / `ClientId`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub outbox: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub region: Option<String>,
+    pub password_hash: Option<HashSetting>,
+    #[serde(default)]
+    pub access_keys: Vec<AccessKeyConfig>,
+    #[serde(default)]
+    pub pools: Vec<PoolConfig>,
+}
+
+/// A named cost or explicit argon2id parameters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum HashSetting {
+    Named(String),
+    Custom(HashCost),
+}
+
+/// An AWS access key pair accepted on signed actions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessKeyConfig {
+    pub id: String,
+    pub secret: String,
+}
+
+/// A pool created at start-up if it does not exist yet.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PoolConfig {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(flatten)]
+    pub request: CreateUserPoolRequest,
+    #[serde(rename = "Clients", default)]
+    pub clients: Vec<ClientConfig>,
+}
+
+/// An app client created at start-up if it does not exist yet.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClientConfig {
+    #[serde(rename = "ClientId")]
+    pub id: String,
+    #[serde(rename = "GenerateSecret", default)]
+    pub generate_secret: bool,
+    #[serde(flatten)]
+    pub settings: ClientSettingsFields,
+}
+
+/// The validated configuration the server runs with.
+#[derive(Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    pub outbox: Option<PathBuf>,
+    pub database_url: String,
+    pub region: String,
+    pub hash_cost: HashCost,
+    pub access_keys: Vec<AccessKeyConfig>,
+    pub pools: Vec<PoolConfig>,
+    pub config_file: Option<PathBuf>,
+}
+
+/// Reads an environment variable, or the file its `*_FILE` twin names (for secrets).
+fn env_or_file(name: &str) -> Result<Option<String>, String> {
+    if let Ok(value) = std::env::var(name) {
+        return Ok(Some(value));
+    }
+    match std::env::var(format!("{name}_FILE")) {
+        Ok(path) => std::fs::read_to_string(&path)
+            .map(|s| Some(s.trim().to_owned()))
+            .map_err(|e| format!("cannot read {name}_FILE ({path}): {e}")),
+        Err(_) => Ok(None),
+    }
+}
+
+fn hash_cost(setting: Option<HashSetting>) -> Result<HashCost, String> {
+    match setting {
+        None => Ok(HashCost::OWASP),
+        Some(HashSetting::Named(name)) => match name.as_str() {
+            "owasp" => Ok(HashCost::OWASP),
+            "development" => Ok(HashCost::DEVELOPMENT),
+            other => Err(format!("unknown password_hash '{other}' (expected owasp, development or a table)")),
+        },
+        Some(HashSetting::Custom(cost)) => {
+            if cost.memory_kib < HashCost::DEVELOPMENT.memory_kib || cost.iterations == 0 || cost.parallelism == 0 {
+                return Err("password_hash parameters are below the cheapest allowed (memory_kib >= 64, iterations >= 1, parallelism >= 1)".into());
+            }
+            Ok(cost)
+        }
+    }
+}
+
+impl Config {
+    /// Layers defaults, the file, the environment and the flags, and validates the result.
+    pub fn load(args: ServeArgs) -> Result<Self, String> {
+        let config_file = args.config.clone().or_else(|| {
+            let default = Path::new("cognate.toml");
+            default.exists().then(|| default.to_path_buf())
+        });
+        let file: FileConfig = match &config_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                toml::from_str(&text).map_err(|e| format!("invalid {}: {e}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let listen = args.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9229)));
+        let data_dir = args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from(".cognate"));
+        let public_url = args
+            .public_url
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
+            return Err(format!("public URL must start with http:// or https://: {public_url}"));
+        }
+        let database_url = args
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("cognate.db").display()));
+        let setting = args.password_hash.map(HashSetting::Named).or(file.password_hash);
+        let mut access_keys = file.access_keys;
+        match (env_or_file("COGNATE_ACCESS_KEY_ID")?, env_or_file("COGNATE_SECRET_ACCESS_KEY")?) {
+            (Some(id), Some(secret)) => access_keys.push(AccessKeyConfig { id, secret }),
+            (None, None) => {}
+            _ => return Err("COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY must be set together".into()),
+        }
+        Ok(Self {
+            listen,
+            data_dir,
+            public_url,
+            outbox: args.outbox.or(file.outbox),
+            database_url,
+            region: file.region.unwrap_or_else(|| "us-east-1".into()),
+            hash_cost: hash_cost(setting)?,
+            access_keys,
+            pools: file.pools,
+            config_file,
+        })
+    }
+}

@@ -1,0 +1,122 @@
+//! Wiring and the server's life: open the store, build the use cases and the router, create the
+//! configured pools, print how to reach everything, serve until Ctrl-C or SIGTERM.
+
+use std::sync::Arc;
+
+use cognate_crypto::password::PasswordHasher;
+use cognate_domain::{Cognate, Delivery, LogDelivery, OutboxDelivery, ServiceConfig, SystemClock};
+use cognate_http::{router, AccessKeys, AppState};
+use tracing_subscriber::EnvFilter;
+
+use crate::bootstrap;
+use crate::config::{Config, ServeArgs};
+
+fn init_logging() {
+    let filter = EnvFilter::try_from_env("COGNATE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let json = std::env::var("COGNATE_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_store(config: &Config) -> Result<Arc<dyn cognate_domain::Store>, String> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("cannot create data directory {}: {e}", config.data_dir.display()))?;
+    cognate_store::open(&config.database_url).await.map_err(|e| e.to_string())
+}
+
+/// `cognate migrate`: brings the database schema up to date.
+pub async fn migrate(args: ServeArgs) -> Result<(), String> {
+    init_logging();
+    let config = Config::load(args)?;
+    open_store(&config).await?;
+    println!("database is up to date: {}", config.database_url);
+    Ok(())
+}
+
+/// `cognate serve`.
+pub async fn run(args: ServeArgs) -> Result<(), String> {
+    init_logging();
+    let config = Config::load(args)?;
+    let store = open_store(&config).await?;
+    let delivery: Arc<dyn Delivery> = match &config.outbox {
+        Some(path) => Arc::new(
+            OutboxDelivery::open(path, LogDelivery).map_err(|e| format!("cannot open outbox {}: {e}", path.display()))?,
+        ),
+        None => Arc::new(LogDelivery),
+    };
+    let hasher = PasswordHasher::new(config.hash_cost).map_err(|e| e.to_string())?;
+    let service = ServiceConfig {
+        public_url: config.public_url.clone(),
+        region: config.region.clone(),
+        account_id: "000000000000".into(),
+        code_key: bootstrap::code_key(&config.data_dir)?,
+        max_code_attempts: 5,
+    };
+    let cognate = Arc::new(Cognate::new(store, Arc::new(SystemClock), delivery, hasher, service));
+    bootstrap::ensure_pools(&cognate, &config.pools).await?;
+
+    let generated = bootstrap::admin_key(&config.data_dir, &config.access_keys)?;
+    let mut keys = AccessKeys::default();
+    for key in config.access_keys.iter().chain(generated.iter()) {
+        keys.insert(&key.id, &key.secret);
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    print_banner(&config, generated.as_ref());
+    let state = AppState { cognate, access_keys: Arc::new(keys), signing_clock: Arc::new(SystemClock) };
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+}
+
+fn print_banner(config: &Config, generated: Option<&crate::config::AccessKeyConfig>) {
+    let url = &config.public_url;
+    println!("Cognate is listening on http://{} (public URL {url})", config.listen);
+    if let Some(file) = &config.config_file {
+        println!("  configuration: {}", file.display());
+    }
+    println!("  database:      {}", config.database_url);
+    if let Some(outbox) = &config.outbox {
+        println!("  outbox:        {}", outbox.display());
+    }
+    for pool in &config.pools {
+        println!("  pool {} ({})", pool.id, pool.request.pool_name);
+        println!("    JWKS:   {url}/{}/.well-known/jwks.json", pool.id);
+        for client in &pool.clients {
+            println!("    client: {} ({})", client.id, client.settings.client_name.as_deref().unwrap_or(""));
+        }
+    }
+    match generated {
+        Some(key) => {
+            println!("  admin access key (generated, kept in {}):", config.data_dir.join("admin-credentials").display());
+            println!("    export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_DEFAULT_REGION={}", key.id, key.secret, config.region);
+        }
+        None => {
+            let ids: Vec<&str> = config.access_keys.iter().map(|k| k.id.as_str()).collect();
+            println!("  admin access keys: {}", ids.join(", "));
+        }
+    }
+    println!("  try: aws cognito-idp list-user-pools --max-results 10 --endpoint-url {url}");
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,6 @@
+//! Handlers: each turns a wire request into domain input, calls one use case, and turns the
+//! result back into the wire answer.
+
+pub mod auth;
+pub mod pools;
+pub mod users;

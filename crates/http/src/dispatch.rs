@@ -1,0 +1,206 @@
+//! `POST /`: reads the action from `X-Amz-Target`, admits signed actions, and routes every action
+//! through one table to its handler via one generic `call` (deserialise, run, serialise).
+
+use std::future::Future;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cognate_domain::{Cognate, DomainError};
+use cognate_proto::{Action, ErrorType};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::api::auth::Caller;
+use crate::api::{auth, pools, users};
+use crate::{sigv4, ApiError, AppState, MAX_BODY_BYTES};
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+/// The handler of `POST /`.
+pub async fn api(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut response = match handle(&state, &parts, body).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    };
+    if let Ok(id) = HeaderValue::from_str(&cognate_crypto::random::uuid()) {
+        response.headers_mut().insert("x-amzn-requestid", id);
+    }
+    response
+}
+
+async fn handle(state: &AppState, parts: &Parts, body: Body) -> Result<Response, ApiError> {
+    let unknown = || ApiError::new(ErrorType::UnknownOperationException, "");
+    let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).ok_or_else(unknown)?;
+    let action = target.strip_prefix(TARGET_PREFIX).and_then(Action::from_name).ok_or_else(unknown)?;
+    let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
+        ApiError::new(ErrorType::RequestEntityTooLargeException, format!("Request body is larger than {MAX_BODY_BYTES} bytes."))
+    })?;
+    if action.requires_signature() {
+        sigv4::verify(&state.access_keys, parts, &body, state.signing_clock.now())?;
+    }
+    route(&state.cognate, action, &body).await
+}
+
+/// Deserialises the request, runs the handler, serialises its answer.
+async fn call<Req, Resp, Fut>(body: &[u8], handler: impl FnOnce(Req) -> Fut) -> Result<Response, ApiError>
+where
+    Req: DeserializeOwned,
+    Resp: Serialize,
+    Fut: Future<Output = Result<Resp, DomainError>>,
+{
+    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
+    let request: Req = serde_json::from_slice(body).map_err(bad_request)?;
+    let answer = handler(request).await?;
+    let json = serde_json::to_vec(&answer).map_err(|e| ApiError::from(DomainError::Internal(e.to_string())))?;
+    Ok((StatusCode::OK, [(header::CONTENT_TYPE, "application/x-amz-json-1.1")], json).into_response())
+}
+
+/// A body that does not fit the action's shape: a missing member is a validation error, as AWS
+/// reports it; anything else is a serialization error.
+fn bad_request(err: serde_json::Error) -> ApiError {
+    let text = err.to_string();
+    if let Some(rest) = text.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        let mut chars = field.chars();
+        let camel: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
+        return ApiError::new(
+            ErrorType::InvalidParameterException,
+            format!("1 validation error detected: Value null at '{camel}' failed to satisfy constraint: Member must not be null"),
+        );
+    }
+    ApiError::new(ErrorType::SerializationException, text)
+}
+
+/// The dispatch table: every action Cognito defines, either handled or answered as unsupported.
+async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, ApiError> {
+    match action {
+        Action::CreateUserPool => call(body, |r| pools::create_user_pool(c, r)).await,
+        Action::DescribeUserPool => call(body, |r| pools::describe_user_pool(c, r)).await,
+        Action::ListUserPools => call(body, |r| pools::list_user_pools(c, r)).await,
+        Action::UpdateUserPool => call(body, |r| pools::update_user_pool(c, r)).await,
+        Action::DeleteUserPool => call(body, |r| pools::delete_user_pool(c, r)).await,
+        Action::CreateUserPoolClient => call(body, |r| pools::create_user_pool_client(c, r)).await,
+        Action::DescribeUserPoolClient => call(body, |r| pools::describe_user_pool_client(c, r)).await,
+        Action::ListUserPoolClients => call(body, |r| pools::list_user_pool_clients(c, r)).await,
+        Action::UpdateUserPoolClient => call(body, |r| pools::update_user_pool_client(c, r)).await,
+        Action::DeleteUserPoolClient => call(body, |r| pools::delete_user_pool_client(c, r)).await,
+        Action::SignUp => call(body, |r| users::sign_up(c, r)).await,
+        Action::ConfirmSignUp => call(body, |r| users::confirm_sign_up(c, r)).await,
+        Action::ResendConfirmationCode => call(body, |r| users::resend_confirmation_code(c, r)).await,
+        Action::AdminCreateUser => call(body, |r| users::admin_create_user(c, r)).await,
+        Action::AdminSetUserPassword => call(body, |r| users::admin_set_user_password(c, r)).await,
+        Action::AdminGetUser => call(body, |r| users::admin_get_user(c, r)).await,
+        Action::AdminConfirmSignUp => call(body, |r| users::admin_confirm_sign_up(c, r)).await,
+        Action::AdminDeleteUser => call(body, |r| users::admin_delete_user(c, r)).await,
+        Action::GetUser => call(body, |r| users::get_user(c, r)).await,
+        Action::InitiateAuth => call(body, |r| auth::initiate_auth(c, r, Caller::Public)).await,
+        Action::AdminInitiateAuth => call(body, |r| auth::initiate_auth(c, r, Caller::Admin)).await,
+        Action::RespondToAuthChallenge => call(body, |r| auth::respond_to_auth_challenge(c, r, Caller::Public)).await,
+        Action::AdminRespondToAuthChallenge => {
+            call(body, |r| auth::respond_to_auth_challenge(c, r, Caller::Admin)).await
+        }
+        Action::GetTokensFromRefreshToken => call(body, |r| auth::get_tokens_from_refresh_token(c, r)).await,
+        Action::AssociateSoftwareToken
+        | Action::ChangePassword
+        | Action::CompleteWebAuthnRegistration
+        | Action::ConfirmDevice
+        | Action::ConfirmForgotPassword
+        | Action::DeleteUser
+        | Action::DeleteUserAttributes
+        | Action::DeleteWebAuthnCredential
+        | Action::ForgetDevice
+        | Action::ForgotPassword
+        | Action::GetDevice
+        | Action::GetUserAttributeVerificationCode
+        | Action::GetUserAuthFactors
+        | Action::GlobalSignOut
+        | Action::ListDevices
+        | Action::ListWebAuthnCredentials
+        | Action::RevokeToken
+        | Action::SetUserMFAPreference
+        | Action::SetUserSettings
+        | Action::StartWebAuthnRegistration
+        | Action::UpdateAuthEventFeedback
+        | Action::UpdateDeviceStatus
+        | Action::UpdateUserAttributes
+        | Action::VerifySoftwareToken
+        | Action::VerifyUserAttribute
+        | Action::AddCustomAttributes
+        | Action::AdminAddUserToGroup
+        | Action::AdminDeleteUserAttributes
+        | Action::AdminDisableProviderForUser
+        | Action::AdminDisableUser
+        | Action::AdminEnableUser
+        | Action::AdminForgetDevice
+        | Action::AdminGetDevice
+        | Action::AdminLinkProviderForUser
+        | Action::AdminListDevices
+        | Action::AdminListGroupsForUser
+        | Action::AdminListUserAuthEvents
+        | Action::AdminRemoveUserFromGroup
+        | Action::AdminResetUserPassword
+        | Action::AdminSetUserMFAPreference
+        | Action::AdminSetUserSettings
+        | Action::AdminUpdateAuthEventFeedback
+        | Action::AdminUpdateDeviceStatus
+        | Action::AdminUpdateUserAttributes
+        | Action::AdminUserGlobalSignOut
+        | Action::CreateGroup
+        | Action::CreateIdentityProvider
+        | Action::CreateManagedLoginBranding
+        | Action::CreateResourceServer
+        | Action::CreateTerms
+        | Action::CreateUserImportJob
+        | Action::CreateUserPoolDomain
+        | Action::DeleteGroup
+        | Action::DeleteIdentityProvider
+        | Action::DeleteManagedLoginBranding
+        | Action::DeleteResourceServer
+        | Action::DeleteTerms
+        | Action::DeleteUserPoolDomain
+        | Action::DescribeIdentityProvider
+        | Action::DescribeManagedLoginBranding
+        | Action::DescribeManagedLoginBrandingByClient
+        | Action::DescribeResourceServer
+        | Action::DescribeRiskConfiguration
+        | Action::DescribeTerms
+        | Action::DescribeUserImportJob
+        | Action::DescribeUserPoolDomain
+        | Action::GetCSVHeader
+        | Action::GetGroup
+        | Action::GetIdentityProviderByIdentifier
+        | Action::GetLogDeliveryConfiguration
+        | Action::GetSigningCertificate
+        | Action::GetUICustomization
+        | Action::GetUserPoolMfaConfig
+        | Action::ListGroups
+        | Action::ListIdentityProviders
+        | Action::ListResourceServers
+        | Action::ListTagsForResource
+        | Action::ListTerms
+        | Action::ListUserImportJobs
+        | Action::ListUsers
+        | Action::ListUsersInGroup
+        | Action::SetLogDeliveryConfiguration
+        | Action::SetRiskConfiguration
+        | Action::SetUICustomization
+        | Action::SetUserPoolMfaConfig
+        | Action::StartUserImportJob
+        | Action::StopUserImportJob
+        | Action::TagResource
+        | Action::UntagResource
+        | Action::UpdateGroup
+        | Action::UpdateIdentityProvider
+        | Action::UpdateManagedLoginBranding
+        | Action::UpdateResourceServer
+        | Action::UpdateTerms
+        | Action::UpdateUserPoolDomain => Err(ApiError::new(
+            ErrorType::UnsupportedOperationException,
+            format!("{} is not supported by Cognate yet.", action.name()),
+        )),
+    }
+}

@@ -1,0 +1,61 @@
+//! The one mapping from domain errors to Cognito's wire errors: status, `__type` and the
+//! `x-amzn-ErrorType` header.
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cognate_domain::DomainError;
+use cognate_proto::ErrorType;
+
+/// An error as the client sees it.
+#[derive(Debug)]
+pub struct ApiError {
+    pub kind: ErrorType,
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: ErrorType, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into() }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        let kind = match &err {
+            DomainError::AliasExists(_) => ErrorType::AliasExistsException,
+            DomainError::CodeDeliveryFailure(_) => ErrorType::CodeDeliveryFailureException,
+            DomainError::CodeMismatch(_) => ErrorType::CodeMismatchException,
+            DomainError::ExpiredCode(_) => ErrorType::ExpiredCodeException,
+            DomainError::InvalidParameter(_) => ErrorType::InvalidParameterException,
+            DomainError::InvalidPassword(_) => ErrorType::InvalidPasswordException,
+            DomainError::LimitExceeded(_) => ErrorType::LimitExceededException,
+            DomainError::NotAuthorized(_) => ErrorType::NotAuthorizedException,
+            DomainError::PasswordResetRequired(_) => ErrorType::PasswordResetRequiredException,
+            DomainError::ResourceNotFound(_) => ErrorType::ResourceNotFoundException,
+            DomainError::TooManyRequests(_) => ErrorType::TooManyRequestsException,
+            DomainError::Unsupported(_) => ErrorType::UnsupportedOperationException,
+            DomainError::UnsupportedUserState(_) => ErrorType::UnsupportedUserStateException,
+            DomainError::UserNotConfirmed(_) => ErrorType::UserNotConfirmedException,
+            DomainError::UserNotFound(_) => ErrorType::UserNotFoundException,
+            DomainError::UsernameExists(_) => ErrorType::UsernameExistsException,
+            DomainError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                return ApiError::new(ErrorType::InternalErrorException, "An internal error occurred.");
+            }
+        };
+        ApiError::new(kind, err.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        let body = serde_json::json!({ "__type": self.kind.name(), "message": self.message }).to_string();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
+        headers.insert("x-amzn-errortype", HeaderValue::from_static(self.kind.name()));
+        response
+    }
+}
