@@ -1,0 +1,93 @@
+//! Fixtures shared by the API tests: pools, clients and users made through the SDK.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, ExplicitAuthFlowsType, SchemaAttributeType, UsernameAttributeType, VerifiedAttributeType,
+};
+use aws_sdk_cognitoidentityprovider::Client;
+
+#[allow(unused_imports)]
+pub use cognate_testkit::{jwt_claims, TestServer};
+
+pub const PASSWORD: &str = "Correct-Horse-1";
+
+/// The exception name of a failed SDK call.
+pub fn code<T, E: ProvideErrorMetadata>(result: Result<T, E>) -> String {
+    match result {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.code().unwrap_or("<none>").to_owned(),
+    }
+}
+
+/// The exception name and message of a failed SDK call.
+pub fn error<T, E: ProvideErrorMetadata>(result: Result<T, E>) -> (String, String) {
+    match result {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => (e.code().unwrap_or("<none>").to_owned(), e.message().unwrap_or("").to_owned()),
+    }
+}
+
+pub fn attr(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder().name(name).value(value).build().unwrap()
+}
+
+/// A pool where people sign in with their email, as in the tutorial, and a public client
+/// allowing password and refresh flows.
+pub async fn email_pool(sdk: &Client) -> (String, String) {
+    let pool = sdk
+        .create_user_pool()
+        .pool_name("tutorial")
+        .username_attributes(UsernameAttributeType::Email)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .schema(SchemaAttributeType::builder().name("name").required(true).mutable(true).build())
+        .send()
+        .await
+        .unwrap();
+    let pool_id = pool.user_pool().unwrap().id().unwrap().to_owned();
+    let client = public_client(sdk, &pool_id).await;
+    (pool_id, client)
+}
+
+/// A pool with plain usernames and a public client.
+pub async fn username_pool(sdk: &Client) -> (String, String) {
+    let pool = sdk
+        .create_user_pool()
+        .pool_name("usernames")
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .send()
+        .await
+        .unwrap();
+    let pool_id = pool.user_pool().unwrap().id().unwrap().to_owned();
+    let client = public_client(sdk, &pool_id).await;
+    (pool_id, client)
+}
+
+pub async fn public_client(sdk: &Client, pool_id: &str) -> String {
+    let client = sdk
+        .create_user_pool_client()
+        .user_pool_id(pool_id)
+        .client_name("web")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
+    client.user_pool_client().unwrap().client_id().unwrap().to_owned()
+}
+
+/// Signs a user up and confirms them with the code from the outbox.
+pub async fn confirmed_user(server: &TestServer, sdk: &Client, client_id: &str, email: &str) {
+    sdk.sign_up()
+        .client_id(client_id)
+        .username(email)
+        .password(PASSWORD)
+        .user_attributes(attr("email", email))
+        .user_attributes(attr("name", "Test User"))
+        .send()
+        .await
+        .unwrap();
+    let code = server.last_code(email).expect("a code was delivered");
+    sdk.confirm_sign_up().client_id(client_id).username(email).confirmation_code(code).send().await.unwrap();
+}
