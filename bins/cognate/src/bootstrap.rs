@@ -37,8 +37,8 @@ fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
 
 /// The server's code-digest key, generated on first start.
 pub fn code_key(data_dir: &Path) -> Result<[u8; 32], String> {
-    let text = read_or_create(&data_dir.join("server.key"), || hex_encode(&random::key_bytes()))?;
-    let bytes = hex_decode(&text).ok_or("server.key is corrupt (expected 64 hex digits)")?;
+    let text = read_or_create(&data_dir.join("server.key"), || hex::encode(random::key_bytes()))?;
+    let bytes = hex::decode(&text).map_err(|_| "server.key is corrupt (expected 64 hex digits)")?;
     bytes.try_into().map_err(|_| "server.key is corrupt (expected 64 hex digits)".to_string())
 }
 
@@ -53,17 +53,6 @@ pub fn admin_key(data_dir: &Path, configured: &[AccessKeyConfig]) -> Result<Opti
     })?;
     let (id, secret) = text.split_once(' ').ok_or("admin-credentials is corrupt (expected '<id> <secret>')")?;
     Ok(Some(AccessKeyConfig { id: id.to_owned(), secret: secret.to_owned() }))
-}
-
-fn hex_encode(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 /// Creates the configured pools and clients that do not exist yet.

@@ -44,7 +44,8 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     let store = open_store(&config).await?;
     let delivery: Arc<dyn Delivery> = match &config.outbox {
         Some(path) => Arc::new(
-            OutboxDelivery::open(path, LogDelivery).map_err(|e| format!("cannot open outbox {}: {e}", path.display()))?,
+            OutboxDelivery::open(path, LogDelivery)
+                .map_err(|e| format!("cannot open outbox {}: {e}", path.display()))?,
         ),
         None => Arc::new(LogDelivery),
     };
@@ -91,8 +92,14 @@ fn print_banner(config: &Config, generated: Option<&crate::config::AccessKeyConf
     }
     match generated {
         Some(key) => {
-            println!("  admin access key (generated, kept in {}):", config.data_dir.join("admin-credentials").display());
-            println!("    export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_DEFAULT_REGION={}", key.id, key.secret, config.region);
+            println!(
+                "  admin access key (generated, kept in {}):",
+                config.data_dir.join("admin-credentials").display()
+            );
+            println!(
+                "    export AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_DEFAULT_REGION={}",
+                key.id, key.secret, config.region
+            );
         }
         None => {
             let ids: Vec<&str> = config.access_keys.iter().map(|k| k.id.as_str()).collect();

@@ -63,8 +63,7 @@ impl SigningKey {
         let pair = KeyPair::from_pkcs8(pkcs8).map_err(|_| JwtError::BadKey)?;
         let public_der = pair.public_key().as_ref().to_vec();
         let kid = B64URL.encode(Sha256::digest(&public_der));
-        let verifier = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &public_der)
-            .map_err(|_| JwtError::BadKey)?;
+        let verifier = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &public_der).map_err(|_| JwtError::BadKey)?;
         let header = serde_json::json!({ "kid": kid, "alg": "RS256" });
         let encoded_header = B64URL.encode(header.to_string());
         Ok(Self { kid, pair, verifier, encoded_header })
@@ -97,9 +96,7 @@ impl SigningKey {
         B64URL.encode_string(&payload, &mut token);
         let rng = aws_lc_rs::rand::SystemRandom::new();
         let mut signature = vec![0u8; self.pair.public_modulus_len()];
-        self.pair
-            .sign(&RSA_PKCS1_SHA256, &rng, token.as_bytes(), &mut signature)
-            .map_err(|_| JwtError::BadKey)?;
+        self.pair.sign(&RSA_PKCS1_SHA256, &rng, token.as_bytes(), &mut signature).map_err(|_| JwtError::BadKey)?;
         token.push('.');
         B64URL.encode_string(&signature, &mut token);
         Ok(token)
@@ -107,9 +104,7 @@ impl SigningKey {
 
     /// Checks the signature of a token split by [`split_token`] against this key.
     pub fn verify(&self, token: &SplitToken<'_>) -> Result<(), JwtError> {
-        self.verifier
-            .verify_sig(token.signed_part.as_bytes(), &token.signature)
-            .map_err(|_| JwtError::BadSignature)
+        self.verifier.verify_sig(token.signed_part.as_bytes(), &token.signature).map_err(|_| JwtError::BadSignature)
     }
 }
 
@@ -138,8 +133,7 @@ pub fn split_token(token: &str) -> Result<SplitToken<'_>, JwtError> {
         return Err(JwtError::Malformed);
     }
     let mut parts = token.splitn(4, '.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(JwtError::Malformed);
     };
     let header_bytes = B64URL.decode(h).map_err(|_| JwtError::Malformed)?;

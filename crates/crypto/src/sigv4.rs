@@ -56,14 +56,7 @@ impl<'a> Authorization<'a> {
         if date.len() != 8 || signed.is_empty() {
             return Err(SigV4Error::Malformed);
         }
-        Ok(Self {
-            access_key_id,
-            date,
-            region,
-            service,
-            signed_headers: signed.split(';').collect(),
-            signature,
-        })
+        Ok(Self { access_key_id, date, region, service, signed_headers: signed.split(';').collect(), signature })
     }
 }
 

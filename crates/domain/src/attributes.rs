@@ -197,7 +197,18 @@ pub fn mask_destination(value: &str) -> String {
         format!("{}***@{}***", first(local), first(domain))
     } else {
         let keep = value.len().saturating_sub(4);
-        value.char_indices().map(|(i, c)| if i == 0 && c == '+' { '+' } else if i < keep { '*' } else { c }).collect()
+        value
+            .char_indices()
+            .map(|(i, c)| {
+                if i == 0 && c == '+' {
+                    '+'
+                } else if i < keep {
+                    '*'
+                } else {
+                    c
+                }
+            })
+            .collect()
     }
 }
 

@@ -44,7 +44,10 @@ pub enum AuthOutcome {
 const FLOWS: &str = "[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]";
 
 fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Result<&'a str> {
-    params.get(name).map(String::as_str).ok_or_else(|| DomainError::invalid(format!("Missing required parameter {name}")))
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or_else(|| DomainError::invalid(format!("Missing required parameter {name}")))
 }
 
 fn allows_refresh(client: &AppClient) -> bool {
@@ -101,7 +104,12 @@ impl Cognate {
         }
     }
 
-    async fn password_sign_in(&self, pool: &Pool, client: &AppClient, params: &BTreeMap<String, String>) -> Result<AuthOutcome> {
+    async fn password_sign_in(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        params: &BTreeMap<String, String>,
+    ) -> Result<AuthOutcome> {
         let username = required(params, "USERNAME")?;
         let password = required(params, "PASSWORD")?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
@@ -123,7 +131,9 @@ impl Cognate {
         }
         match user.status {
             UserStatus::Unconfirmed => Err(DomainError::UserNotConfirmed("User is not confirmed.".into())),
-            UserStatus::ResetRequired => Err(DomainError::PasswordResetRequired("Password reset required for the user".into())),
+            UserStatus::ResetRequired => {
+                Err(DomainError::PasswordResetRequired("Password reset required for the user".into()))
+            }
             UserStatus::ForceChangePassword => {
                 if user.temporary_password_expires.is_some_and(|t| t <= self.clock.now()) {
                     return Err(DomainError::not_authorized(
@@ -180,19 +190,29 @@ impl Cognate {
         }
     }
 
-    async fn answer_new_password(&self, pool: &Pool, client: &AppClient, request: &ChallengeRequest) -> Result<AuthOutcome> {
+    async fn answer_new_password(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        request: &ChallengeRequest,
+    ) -> Result<AuthOutcome> {
         let responses = &request.responses;
         let username = required(responses, "USERNAME")?;
         let new_password = required(responses, "NEW_PASSWORD")?;
-        let session = request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
+        let session =
+            request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
         check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
         check_password(&pool.settings.password_policy, new_password)?;
         let given: Vec<(String, String)> = responses
             .iter()
             .filter_map(|(k, v)| k.strip_prefix("userAttributes.").map(|name| (name.to_owned(), v.clone())))
             .collect();
-        let changes =
-            attributes::validate(pool, &given, Writer::Client { write_attributes: &client.settings.write_attributes }, false)?;
+        let changes = attributes::validate(
+            pool,
+            &given,
+            Writer::Client { write_attributes: &client.settings.write_attributes },
+            false,
+        )?;
 
         let expired = || DomainError::not_authorized("Invalid session for the user, session is expired.");
         let stored = self.store.take_session(&mac::token_digest(session)).await?.ok_or_else(expired)?;
@@ -205,7 +225,10 @@ impl Cognate {
         }
         for attr in pool.schema.iter().filter(|a| a.required && a.name != "sub") {
             if !user.attributes.contains_key(&attr.name) && !changes.contains_key(&attr.name) {
-                return Err(DomainError::invalid(format!("Attributes did not conform to the schema: {}: The attribute is required", attr.name)));
+                return Err(DomainError::invalid(format!(
+                    "Attributes did not conform to the schema: {}: The attribute is required",
+                    attr.name
+                )));
             }
         }
         user.attributes.extend(changes);
@@ -215,14 +238,21 @@ impl Cognate {
         user.modified = self.clock.now();
         let logins = attributes::login_names(pool, &user);
         self.store.update_user(&user, Some(&logins)).await.map_err(|e| match e {
-            crate::StoreError::Conflict(_) => DomainError::AliasExists("An account with the given email already exists.".into()),
+            crate::StoreError::Conflict(_) => {
+                DomainError::AliasExists("An account with the given email already exists.".into())
+            }
             other => other.into(),
         })?;
         Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, None).await?))
     }
 
     /// GetTokensFromRefreshToken: new id and access tokens for a refresh token.
-    pub async fn get_tokens_from_refresh_token(&self, client_id: &str, client_secret: Option<&str>, token: &str) -> Result<IssuedTokens> {
+    pub async fn get_tokens_from_refresh_token(
+        &self,
+        client_id: &str,
+        client_secret: Option<&str>,
+        token: &str,
+    ) -> Result<IssuedTokens> {
         let (pool, client) = self.client(client_id).await?;
         if !allows_refresh(&client) {
             return Err(DomainError::invalid("Refresh Token flow not enabled for this client"));
@@ -230,7 +260,13 @@ impl Cognate {
         self.refresh(&pool, &client, token, RefreshSecret::Plain(client_secret)).await
     }
 
-    async fn refresh(&self, pool: &Pool, client: &AppClient, token: &str, secret: RefreshSecret<'_>) -> Result<IssuedTokens> {
+    async fn refresh(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        token: &str,
+        secret: RefreshSecret<'_>,
+    ) -> Result<IssuedTokens> {
         let invalid = || DomainError::not_authorized("Invalid Refresh Token");
         if token.is_empty() || token.len() > 4096 {
             return Err(invalid());
@@ -257,10 +293,16 @@ impl Cognate {
             RefreshSecret::Plain(presented) => {
                 if let Some(secret) = &client.secret {
                     let presented = presented.ok_or_else(|| {
-                        DomainError::not_authorized(format!("Client {} is configured for secret but secret was not received", client.id))
+                        DomainError::not_authorized(format!(
+                            "Client {} is configured for secret but secret was not received",
+                            client.id
+                        ))
                     })?;
                     if !constant_time_eq(secret.as_bytes(), presented.as_bytes()) {
-                        return Err(DomainError::not_authorized(format!("Unable to verify secret hash for client {}", client.id)));
+                        return Err(DomainError::not_authorized(format!(
+                            "Unable to verify secret hash for client {}",
+                            client.id
+                        )));
                     }
                 }
             }

@@ -137,10 +137,16 @@ impl Cognate {
 
     /// UpdateUserPoolClient: replaces the settings (unspecified ones return to defaults, as
     /// Cognito does); the secret is kept.
-    pub async fn update_user_pool_client(&self, pool_id: &str, client_id: &str, input: ClientInput) -> Result<AppClient> {
+    pub async fn update_user_pool_client(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+        input: ClientInput,
+    ) -> Result<AppClient> {
         let (pool, mut client) = self.client_in_pool(pool_id, client_id).await?;
         let keep_name = client.settings.name.clone();
-        let mut settings = client_settings(&pool, ClientInput { name: input.name.clone().or(Some(keep_name)), ..input })?;
+        let mut settings =
+            client_settings(&pool, ClientInput { name: input.name.clone().or(Some(keep_name)), ..input })?;
         std::mem::swap(&mut client.settings, &mut settings);
         client.modified = self.clock.now();
         self.store.update_client(&client).await?;
@@ -155,7 +161,13 @@ impl Cognate {
     }
 }
 
-fn validity(value: Option<i64>, unit: Option<&str>, default: Validity, range: (i64, i64), what: &str) -> Result<Validity> {
+fn validity(
+    value: Option<i64>,
+    unit: Option<&str>,
+    default: Validity,
+    range: (i64, i64),
+    what: &str,
+) -> Result<Validity> {
     let Some(value) = value else { return Ok(default) };
     let unit = match unit {
         Some(name) => TimeUnit::parse(name)
@@ -183,7 +195,13 @@ fn client_settings(pool: &Pool, input: ClientInput) -> Result<ClientSettings> {
         (300, 86_400),
         "AccessTokenValidity",
     )?;
-    let id = validity(input.id_token_validity, input.id_token_unit.as_deref(), minutes(60), (300, 86_400), "IdTokenValidity")?;
+    let id = validity(
+        input.id_token_validity,
+        input.id_token_unit.as_deref(),
+        minutes(60),
+        (300, 86_400),
+        "IdTokenValidity",
+    )?;
     let refresh = validity(
         input.refresh_token_validity,
         input.refresh_token_unit.as_deref(),
@@ -192,7 +210,9 @@ fn client_settings(pool: &Pool, input: ClientInput) -> Result<ClientSettings> {
         "RefreshTokenValidity",
     )?;
     if refresh.seconds() <= access.seconds().max(id.seconds()) {
-        return Err(DomainError::invalid("RefreshTokenValidity must be longer than AccessTokenValidity and IdTokenValidity."));
+        return Err(DomainError::invalid(
+            "RefreshTokenValidity must be longer than AccessTokenValidity and IdTokenValidity.",
+        ));
     }
     for flow in &input.explicit_auth_flows {
         if !AUTH_FLOWS.contains(&flow.as_str()) {

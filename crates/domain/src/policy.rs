@@ -42,9 +42,18 @@ mod tests {
         let message = |p: &str| check_password(&policy, p).unwrap_err().to_string();
         assert!(check_password(&policy, "Passw0rd!").is_ok());
         assert_eq!(message("Pa0!"), "Password did not conform with policy: Password not long enough");
-        assert_eq!(message("password0!"), "Password did not conform with policy: Password must have uppercase characters");
-        assert_eq!(message("PASSWORD0!"), "Password did not conform with policy: Password must have lowercase characters");
-        assert_eq!(message("Password!!"), "Password did not conform with policy: Password must have numeric characters");
+        assert_eq!(
+            message("password0!"),
+            "Password did not conform with policy: Password must have uppercase characters"
+        );
+        assert_eq!(
+            message("PASSWORD0!"),
+            "Password did not conform with policy: Password must have lowercase characters"
+        );
+        assert_eq!(
+            message("Password!!"),
+            "Password did not conform with policy: Password must have numeric characters"
+        );
         assert_eq!(message("Password00"), "Password did not conform with policy: Password must have symbol characters");
     }
 

@@ -2,7 +2,9 @@
 
 use cognate_crypto::{mac, random};
 
-use crate::attributes::{self, login_names, looks_like_email, looks_like_phone, mask_destination, normalize_login, Writer};
+use crate::attributes::{
+    self, login_names, looks_like_email, looks_like_phone, mask_destination, normalize_login, Writer,
+};
 use crate::clients::check_secret_hash;
 use crate::delivery::{Channel, Message};
 use crate::error::{DomainError, Result};
@@ -66,7 +68,12 @@ impl Cognate {
     }
 
     /// Sends a fresh code for `purpose` over the channel the pool verifies with, storing its digest.
-    pub(crate) async fn send_code(&self, pool: &Pool, user: &User, purpose: CodePurpose) -> Result<Option<CodeDelivery>> {
+    pub(crate) async fn send_code(
+        &self,
+        pool: &Pool,
+        user: &User,
+        purpose: CodePurpose,
+    ) -> Result<Option<CodeDelivery>> {
         let auto = &pool.settings.auto_verified_attributes;
         let channel = [Channel::Sms, Channel::Email]
             .into_iter()
@@ -83,10 +90,16 @@ impl Cognate {
                 template.email_message.clone().unwrap_or_else(|| "Your verification code is {####}. ".into()),
                 Some(template.email_subject.clone().unwrap_or_else(|| "Your verification code".into())),
             ),
-            Channel::Sms => (template.sms_message.clone().unwrap_or_else(|| "Your verification code is {####}. ".into()), None),
+            Channel::Sms => {
+                (template.sms_message.clone().unwrap_or_else(|| "Your verification code is {####}. ".into()), None)
+            }
         };
         self.deliver(pool, user, channel, &destination, purpose, &code, &text, subject).await?;
-        Ok(Some(CodeDelivery { destination: mask_destination(&destination), channel, attribute: channel.attribute().into() }))
+        Ok(Some(CodeDelivery {
+            destination: mask_destination(&destination),
+            channel,
+            attribute: channel.attribute().into(),
+        }))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -139,16 +152,22 @@ impl Cognate {
             .redeem_code(&presented, self.clock.now(), self.config.max_code_attempts, updated, Some(&logins))
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => DomainError::AliasExists("An account with the given email already exists.".into()),
+                StoreError::Conflict(_) => {
+                    DomainError::AliasExists("An account with the given email already exists.".into())
+                }
                 other => other.into(),
             })?;
         match outcome {
             CodeOutcome::Redeemed => Ok(()),
-            CodeOutcome::Mismatch => Err(DomainError::CodeMismatch("Invalid verification code provided, please try again.".into())),
+            CodeOutcome::Mismatch => {
+                Err(DomainError::CodeMismatch("Invalid verification code provided, please try again.".into()))
+            }
             CodeOutcome::Expired | CodeOutcome::Missing => {
                 Err(DomainError::ExpiredCode("Invalid code provided, please request a code again.".into()))
             }
-            CodeOutcome::TooManyAttempts => Err(DomainError::LimitExceeded("Attempt limit exceeded, please try after some time.".into())),
+            CodeOutcome::TooManyAttempts => {
+                Err(DomainError::LimitExceeded("Attempt limit exceeded, please try after some time.".into()))
+            }
         }
     }
 
@@ -159,10 +178,14 @@ impl Cognate {
         if pool.username_attributes.is_empty() {
             let alias_is = |a: &str| pool.alias_attributes.iter().any(|x| x == a);
             if alias_is("email") && looks_like_email(name) {
-                return Err(DomainError::invalid("Username cannot be of email format, since user pool is configured for email alias."));
+                return Err(DomainError::invalid(
+                    "Username cannot be of email format, since user pool is configured for email alias.",
+                ));
             }
             if alias_is("phone_number") && looks_like_phone(name) {
-                return Err(DomainError::invalid("Username cannot be of phone number format, since user pool is configured for phone_number alias."));
+                return Err(DomainError::invalid(
+                    "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
+                ));
             }
             return Ok((name.to_owned(), None));
         }
@@ -211,7 +234,12 @@ impl Cognate {
             given.retain(|(n, _)| n != name);
             given.push((name.clone(), value.clone()));
         }
-        let attrs = attributes::validate(&pool, &given, Writer::Client { write_attributes: &client.settings.write_attributes }, true)?;
+        let attrs = attributes::validate(
+            &pool,
+            &given,
+            Writer::Client { write_attributes: &client.settings.write_attributes },
+            true,
+        )?;
         check_password(&pool.settings.password_policy, password)?;
         let now = self.clock.now();
         let user = User {
@@ -236,7 +264,13 @@ impl Cognate {
 
     /// ConfirmSignUp: the right code, in time, confirms the user and verifies the attribute it
     /// was sent to.
-    pub async fn confirm_sign_up(&self, client_id: &str, secret_hash: Option<&str>, username: &str, code: &str) -> Result<()> {
+    pub async fn confirm_sign_up(
+        &self,
+        client_id: &str,
+        secret_hash: Option<&str>,
+        username: &str,
+        code: &str,
+    ) -> Result<()> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
         let Some(mut user) = self.find_user(&pool, username).await? else {
@@ -247,7 +281,10 @@ impl Cognate {
             });
         };
         if user.status != UserStatus::Unconfirmed {
-            return Err(DomainError::not_authorized(format!("User cannot be confirmed. Current status is {}", user.status.name())));
+            return Err(DomainError::not_authorized(format!(
+                "User cannot be confirmed. Current status is {}",
+                user.status.name()
+            )));
         }
         user.status = UserStatus::Confirmed;
         user.modified = self.clock.now();
@@ -256,7 +293,12 @@ impl Cognate {
     }
 
     /// ResendConfirmationCode: a new code for an unconfirmed user; the old one stops working.
-    pub async fn resend_confirmation_code(&self, client_id: &str, secret_hash: Option<&str>, username: &str) -> Result<Option<CodeDelivery>> {
+    pub async fn resend_confirmation_code(
+        &self,
+        client_id: &str,
+        secret_hash: Option<&str>,
+        username: &str,
+    ) -> Result<Option<CodeDelivery>> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
         let Some(user) = self.find_user(&pool, username).await? else {
@@ -348,7 +390,8 @@ impl Cognate {
             mediums.iter().filter_map(|m| [Channel::Sms, Channel::Email].into_iter().find(|c| c.name() == m)).collect()
         };
         // Cognito's default medium is SMS; a user with only an email address is invited by email.
-        let mut channels: Vec<Channel> = wanted.into_iter().filter(|c| user.attributes.contains_key(c.attribute())).collect();
+        let mut channels: Vec<Channel> =
+            wanted.into_iter().filter(|c| user.attributes.contains_key(c.attribute())).collect();
         if channels.is_empty() && mediums.is_empty() && user.attributes.contains_key("email") {
             channels.push(Channel::Email);
         }
@@ -357,22 +400,35 @@ impl Cognate {
             let destination = user.attributes.get(channel.attribute()).cloned().unwrap_or_default();
             let (text, subject) = match channel {
                 Channel::Email => (
-                    template.email_message.clone().unwrap_or_else(|| "Your username is {username} and temporary password is {####}. ".into()),
+                    template
+                        .email_message
+                        .clone()
+                        .unwrap_or_else(|| "Your username is {username} and temporary password is {####}. ".into()),
                     Some(template.email_subject.clone().unwrap_or_else(|| "Your temporary password".into())),
                 ),
                 Channel::Sms => (
-                    template.sms_message.clone().unwrap_or_else(|| "Your username is {username} and temporary password is {####}. ".into()),
+                    template
+                        .sms_message
+                        .clone()
+                        .unwrap_or_else(|| "Your username is {username} and temporary password is {####}. ".into()),
                     None,
                 ),
             };
-            self.deliver(pool, user, channel, &destination, CodePurpose::AdminCreateUser, temporary, &text, subject).await?;
+            self.deliver(pool, user, channel, &destination, CodePurpose::AdminCreateUser, temporary, &text, subject)
+                .await?;
         }
         Ok(())
     }
 
     /// AdminSetUserPassword: a permanent password confirms the user; a temporary one requires a
     /// change at next sign-in.
-    pub async fn admin_set_user_password(&self, pool_id: &str, username: &str, password: &str, permanent: bool) -> Result<()> {
+    pub async fn admin_set_user_password(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        permanent: bool,
+    ) -> Result<()> {
         let pool = self.pool(pool_id).await?;
         let mut user = self.existing_user(&pool, username).await?;
         check_password(&pool.settings.password_policy, password)?;
@@ -402,12 +458,17 @@ impl Cognate {
         let pool = self.pool(pool_id).await?;
         let mut user = self.existing_user(&pool, username).await?;
         if user.status != UserStatus::Unconfirmed {
-            return Err(DomainError::not_authorized(format!("User cannot be confirmed. Current status is {}", user.status.name())));
+            return Err(DomainError::not_authorized(format!(
+                "User cannot be confirmed. Current status is {}",
+                user.status.name()
+            )));
         }
         user.status = UserStatus::Confirmed;
         user.modified = self.clock.now();
         self.store.update_user(&user, Some(&login_names(&pool, &user))).await.map_err(|e| match e {
-            StoreError::Conflict(_) => DomainError::AliasExists("An account with the given email already exists.".into()),
+            StoreError::Conflict(_) => {
+                DomainError::AliasExists("An account with the given email already exists.".into())
+            }
             other => other.into(),
         })?;
         Ok(())
@@ -424,7 +485,8 @@ impl Cognate {
     /// GetUser: the bearer of a valid access token and their attributes.
     pub async fn get_user(&self, access_token: &str) -> Result<User> {
         let context = self.authenticate_access_token(access_token).await?;
-        let user = self.store.get_user(&context.pool_id, &context.sub).await?.ok_or_else(DomainError::user_not_found)?;
+        let user =
+            self.store.get_user(&context.pool_id, &context.sub).await?.ok_or_else(DomainError::user_not_found)?;
         if !user.enabled {
             return Err(DomainError::not_authorized("User is disabled."));
         }
@@ -454,7 +516,7 @@ fn mark_delivery_attribute_verified(pool: &Pool, user: &mut User) {
 fn simulated_delivery(pool: &Pool, username: &str) -> Option<CodeDelivery> {
     let email = pool.settings.auto_verified_attributes.iter().any(|a| a == "email");
     let channel = if email { Channel::Email } else { Channel::Sms };
-    let fake = if email && looks_like_email(username) { username.to_owned() } else { format!("{username}@example.com") };
+    let fake =
+        if email && looks_like_email(username) { username.to_owned() } else { format!("{username}@example.com") };
     Some(CodeDelivery { destination: mask_destination(&fake), channel, attribute: channel.attribute().into() })
 }
-

@@ -1,8 +1,12 @@
 //! Translation between wire shapes (cognate-proto) and the model (cognate-domain).
 
-use cognate_domain::model::{AppClient, AttributeDataType, MessageTemplate, PasswordPolicy, Pool, PoolSettings, SchemaAttribute, User};
+use cognate_domain::model::{
+    AppClient, AttributeDataType, MessageTemplate, PasswordPolicy, Pool, PoolSettings, SchemaAttribute, User,
+};
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
-use cognate_proto::pools::{ClientSettingsFields, CreateUserPoolRequest, PoolSettingsFields, UserPoolClientType, UserPoolType};
+use cognate_proto::pools::{
+    ClientSettingsFields, CreateUserPoolRequest, PoolSettingsFields, UserPoolClientType, UserPoolType,
+};
 use cognate_proto::types::*;
 use cognate_proto::users::UserType;
 
@@ -49,7 +53,8 @@ fn number(value: Option<&String>, what: &str) -> Result<Option<u64>, DomainError
 fn schema_in(list: Vec<SchemaAttributeType>) -> Result<Vec<SchemaAttribute>, DomainError> {
     list.into_iter()
         .map(|a| {
-            let name = a.name.ok_or_else(|| DomainError::InvalidParameter("Schema attribute Name is required.".into()))?;
+            let name =
+                a.name.ok_or_else(|| DomainError::InvalidParameter("Schema attribute Name is required.".into()))?;
             let data_type = match a.attribute_data_type.as_deref().unwrap_or("String") {
                 "String" => AttributeDataType::String,
                 "Number" => AttributeDataType::Number,
@@ -84,13 +89,17 @@ fn schema_out(schema: &[SchemaAttribute]) -> Vec<SchemaAttributeType> {
             developer_only_attribute: Some(a.developer_only),
             mutable: Some(a.mutable),
             required: Some(a.required),
-            number_attribute_constraints: (a.data_type == AttributeDataType::Number).then(|| NumberAttributeConstraintsType {
-                min_value: a.min_value.map(|v| v.to_string()),
-                max_value: a.max_value.map(|v| v.to_string()),
+            number_attribute_constraints: (a.data_type == AttributeDataType::Number).then(|| {
+                NumberAttributeConstraintsType {
+                    min_value: a.min_value.map(|v| v.to_string()),
+                    max_value: a.max_value.map(|v| v.to_string()),
+                }
             }),
-            string_attribute_constraints: (a.data_type == AttributeDataType::String).then(|| StringAttributeConstraintsType {
-                min_length: a.min_length.map(|v| v.to_string()),
-                max_length: a.max_length.map(|v| v.to_string()),
+            string_attribute_constraints: (a.data_type == AttributeDataType::String).then(|| {
+                StringAttributeConstraintsType {
+                    min_length: a.min_length.map(|v| v.to_string()),
+                    max_length: a.max_length.map(|v| v.to_string()),
+                }
             }),
         })
         .collect()
@@ -147,7 +156,9 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
         deletion_protection: match f.deletion_protection.as_deref() {
             None | Some("INACTIVE") => false,
             Some("ACTIVE") => true,
-            Some(other) => return Err(DomainError::InvalidParameter(format!("Invalid DeletionProtection value: {other}"))),
+            Some(other) => {
+                return Err(DomainError::InvalidParameter(format!("Invalid DeletionProtection value: {other}")))
+            }
         },
     })
 }
@@ -278,7 +289,9 @@ pub fn client_out(c: &AppClient) -> UserPoolClientType {
             allowed_o_auth_flows: non_empty(&s.allowed_oauth_flows),
             allowed_o_auth_scopes: non_empty(&s.allowed_oauth_scopes),
             allowed_o_auth_flows_user_pool_client: Some(s.allowed_oauth_flows_user_pool_client),
-            prevent_user_existence_errors: Some(if s.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" }.into()),
+            prevent_user_existence_errors: Some(
+                if s.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" }.into(),
+            ),
             enable_token_revocation: Some(s.enable_token_revocation),
             auth_session_validity: Some(s.auth_session_validity_minutes),
         },

@@ -37,7 +37,10 @@ async fn handle(state: &AppState, parts: &Parts, body: Body) -> Result<Response,
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).ok_or_else(unknown)?;
     let action = target.strip_prefix(TARGET_PREFIX).and_then(Action::from_name).ok_or_else(unknown)?;
     let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
-        ApiError::new(ErrorType::RequestEntityTooLargeException, format!("Request body is larger than {MAX_BODY_BYTES} bytes."))
+        ApiError::new(
+            ErrorType::RequestEntityTooLargeException,
+            format!("Request body is larger than {MAX_BODY_BYTES} bytes."),
+        )
     })?;
     if action.requires_signature() {
         sigv4::verify(&state.access_keys, parts, &body, state.signing_clock.now())?;

@@ -23,10 +23,14 @@ pub fn verify(keys: &AccessKeys, parts: &Parts, body: &[u8], now: UnixTime) -> R
     let Some(header) = parts.headers.get("authorization").and_then(|v| v.to_str().ok()) else {
         return Err(ApiError::new(ErrorType::UnrecognizedClientException, "Missing Authentication Token"));
     };
-    let auth = Authorization::parse(header)
-        .map_err(|_| ApiError::new(ErrorType::UnrecognizedClientException, "The security token included in the request is invalid."))?;
+    let auth = Authorization::parse(header).map_err(|_| {
+        ApiError::new(ErrorType::UnrecognizedClientException, "The security token included in the request is invalid.")
+    })?;
     let Some(secret) = keys.secret(auth.access_key_id) else {
-        return Err(ApiError::new(ErrorType::UnrecognizedClientException, "The security token included in the request is invalid."));
+        return Err(ApiError::new(
+            ErrorType::UnrecognizedClientException,
+            "The security token included in the request is invalid.",
+        ));
     };
     if !auth.signed_headers.contains(&"host") {
         return Err(invalid("'Host' must be a 'SignedHeader' in the AWS Authorization."));
@@ -34,7 +38,9 @@ pub fn verify(keys: &AccessKeys, parts: &Parts, body: &[u8], now: UnixTime) -> R
     let amz_date = parts.headers.get("x-amz-date").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let signed_at = parse_amz_date(amz_date).ok_or_else(|| invalid("Missing or malformed X-Amz-Date header."))?;
     if (now - signed_at).abs() > MAX_SKEW_SECONDS {
-        return Err(invalid(&format!("Signature expired: {amz_date} is now earlier or later than the allowed 15 minutes.")));
+        return Err(invalid(&format!(
+            "Signature expired: {amz_date} is now earlier or later than the allowed 15 minutes."
+        )));
     }
     if !amz_date.starts_with(auth.date) {
         return Err(invalid("Credential should be scoped to a valid date."));

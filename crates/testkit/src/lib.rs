@@ -9,7 +9,7 @@ use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::Client;
 use cognate_crypto::password::{HashCost, PasswordHasher};
-use cognate_domain::{Clock, Cognate, ManualClock, OutboxDelivery, LogDelivery, ServiceConfig, SystemClock};
+use cognate_domain::{Clock, Cognate, LogDelivery, ManualClock, OutboxDelivery, ServiceConfig, SystemClock};
 use cognate_http::{router, AccessKeys, AppState};
 
 /// The access key the test server accepts on signed actions.

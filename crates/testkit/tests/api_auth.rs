@@ -3,7 +3,9 @@
 
 mod common;
 
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
+};
 use common::*;
 
 #[tokio::test]
@@ -106,7 +108,8 @@ async fn refresh_keeps_the_origin_and_is_bound_to_its_client() {
     assert_eq!(b["iat"].as_i64().unwrap(), a["iat"].as_i64().unwrap() + 600);
     sdk.get_user().access_token(second.access_token().unwrap()).send().await.unwrap();
 
-    let via_new_action = sdk.get_tokens_from_refresh_token().client_id(&client_id).refresh_token(refresh_token).send().await.unwrap();
+    let via_new_action =
+        sdk.get_tokens_from_refresh_token().client_id(&client_id).refresh_token(refresh_token).send().await.unwrap();
     assert!(via_new_action.authentication_result().unwrap().access_token().is_some());
 
     let wrong_client = sdk
@@ -145,8 +148,21 @@ async fn wrong_passwords_unknown_users_and_disallowed_flows_are_refused() {
     let server = TestServer::start().await;
     let sdk = server.sdk();
     let (pool_id, client_id) = username_pool(&sdk).await;
-    sdk.admin_create_user().user_pool_id(&pool_id).username("heidi").message_action(MessageActionType::Suppress).send().await.unwrap();
-    sdk.admin_set_user_password().user_pool_id(&pool_id).username("heidi").password(PASSWORD).permanent(true).send().await.unwrap();
+    sdk.admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("heidi")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    sdk.admin_set_user_password()
+        .user_pool_id(&pool_id)
+        .username("heidi")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
     let sign_in = |client: &str, user: &str, password: &str| {
         sdk.initiate_auth()
             .client_id(client)
@@ -159,7 +175,10 @@ async fn wrong_passwords_unknown_users_and_disallowed_flows_are_refused() {
         error(sign_in(&client_id, "heidi", "Wrong-Horse-1").await),
         ("NotAuthorizedException".into(), "Incorrect username or password.".into())
     );
-    assert_eq!(error(sign_in(&client_id, "ivan", PASSWORD).await), ("UserNotFoundException".into(), "User does not exist.".into()));
+    assert_eq!(
+        error(sign_in(&client_id, "ivan", PASSWORD).await),
+        ("UserNotFoundException".into(), "User does not exist.".into())
+    );
     assert!(sign_in(&client_id, "heidi", PASSWORD).await.is_ok());
 
     // A client that does not allow the password flow.
@@ -188,7 +207,13 @@ async fn wrong_passwords_unknown_users_and_disallowed_flows_are_refused() {
         .send()
         .await;
     assert_eq!(code(admin), "InvalidParameterException");
-    let missing = sdk.initiate_auth().client_id(&client_id).auth_flow(AuthFlowType::UserPasswordAuth).auth_parameters("USERNAME", "heidi").send().await;
+    let missing = sdk
+        .initiate_auth()
+        .client_id(&client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "heidi")
+        .send()
+        .await;
     assert_eq!(error(missing), ("InvalidParameterException".into(), "Missing required parameter PASSWORD".into()));
 
     // With PreventUserExistenceErrors, unknown users look like wrong passwords.
@@ -283,16 +308,18 @@ async fn admin_created_users_must_choose_a_new_password() {
     assert_eq!(code(replay), "NotAuthorizedException");
     let status = sdk.admin_get_user().user_pool_id(&pool_id).username("judy@example.com").send().await.unwrap();
     assert_eq!(status.user_status().unwrap().as_str(), "CONFIRMED");
-    assert!(code(
-        sdk.admin_initiate_auth()
-            .user_pool_id(&pool_id)
-            .client_id(&client_id)
-            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-            .auth_parameters("USERNAME", "judy@example.com")
-            .auth_parameters("PASSWORD", &temporary)
-            .send()
-            .await
-    ) == "NotAuthorizedException");
+    assert!(
+        code(
+            sdk.admin_initiate_auth()
+                .user_pool_id(&pool_id)
+                .client_id(&client_id)
+                .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+                .auth_parameters("USERNAME", "judy@example.com")
+                .auth_parameters("PASSWORD", &temporary)
+                .send()
+                .await
+        ) == "NotAuthorizedException"
+    );
 }
 
 #[tokio::test]
@@ -321,13 +348,31 @@ async fn temporary_passwords_expire_and_admins_manage_users() {
     server.clock.advance(7 * 86_400 + 1);
     assert_eq!(
         error(sign_in("Temp-Pass-123").await),
-        ("NotAuthorizedException".into(), "Temporary password has expired and must be reset by an administrator.".into())
+        (
+            "NotAuthorizedException".into(),
+            "Temporary password has expired and must be reset by an administrator.".into()
+        )
     );
-    sdk.admin_set_user_password().user_pool_id(&pool_id).username("kim").password("Perm-Pass-456").permanent(true).send().await.unwrap();
+    sdk.admin_set_user_password()
+        .user_pool_id(&pool_id)
+        .username("kim")
+        .password("Perm-Pass-456")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
     assert!(sign_in("Perm-Pass-456").await.unwrap().authentication_result().is_some());
-    sdk.admin_set_user_password().user_pool_id(&pool_id).username("kim").password("Temp-Pass-789").permanent(false).send().await.unwrap();
+    sdk.admin_set_user_password()
+        .user_pool_id(&pool_id)
+        .username("kim")
+        .password("Temp-Pass-789")
+        .permanent(false)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(sign_in("Temp-Pass-789").await.unwrap().challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
-    let weak = sdk.admin_set_user_password().user_pool_id(&pool_id).username("kim").password("x").permanent(true).send().await;
+    let weak =
+        sdk.admin_set_user_password().user_pool_id(&pool_id).username("kim").password("x").permanent(true).send().await;
     assert_eq!(code(weak), "InvalidPasswordException");
 
     // RESEND issues a new temporary password to a FORCE_CHANGE_PASSWORD user with an address.
@@ -352,10 +397,30 @@ async fn temporary_passwords_expire_and_admins_manage_users() {
     assert_ne!(first, second);
 
     // Confirm, delete.
-    sdk.sign_up().client_id(&client_id).username("mia").password(PASSWORD).user_attributes(attr("email", "mia@example.com")).send().await.unwrap();
+    sdk.sign_up()
+        .client_id(&client_id)
+        .username("mia")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "mia@example.com"))
+        .send()
+        .await
+        .unwrap();
     sdk.admin_confirm_sign_up().user_pool_id(&pool_id).username("mia").send().await.unwrap();
-    assert_eq!(code(sdk.admin_confirm_sign_up().user_pool_id(&pool_id).username("mia").send().await), "NotAuthorizedException");
-    assert_eq!(code(sdk.admin_create_user().user_pool_id(&pool_id).username("mia").message_action(MessageActionType::Resend).send().await), "UnsupportedUserStateException");
+    assert_eq!(
+        code(sdk.admin_confirm_sign_up().user_pool_id(&pool_id).username("mia").send().await),
+        "NotAuthorizedException"
+    );
+    assert_eq!(
+        code(
+            sdk.admin_create_user()
+                .user_pool_id(&pool_id)
+                .username("mia")
+                .message_action(MessageActionType::Resend)
+                .send()
+                .await
+        ),
+        "UnsupportedUserStateException"
+    );
     let tokens = sdk
         .initiate_auth()
         .client_id(&client_id)
@@ -369,7 +434,10 @@ async fn temporary_passwords_expire_and_admins_manage_users() {
     sdk.admin_delete_user().user_pool_id(&pool_id).username("mia").send().await.unwrap();
     assert_eq!(code(sdk.admin_get_user().user_pool_id(&pool_id).username("mia").send().await), "UserNotFoundException");
     assert_eq!(code(sdk.get_user().access_token(access).send().await), "UserNotFoundException");
-    assert_eq!(code(sdk.admin_delete_user().user_pool_id(&pool_id).username("mia").send().await), "UserNotFoundException");
+    assert_eq!(
+        code(sdk.admin_delete_user().user_pool_id(&pool_id).username("mia").send().await),
+        "UserNotFoundException"
+    );
 }
 
 #[tokio::test]

@@ -45,7 +45,13 @@ async fn sign_up_confirm_and_sign_in_with_email_as_username() {
     assert_eq!(message["purpose"], "SIGN_UP");
     let code = message["code"].as_str().unwrap();
     assert!(message["message"].as_str().unwrap().contains(code));
-    sdk.confirm_sign_up().client_id(&client_id).username("Andrew@Example.com").confirmation_code(code).send().await.unwrap();
+    sdk.confirm_sign_up()
+        .client_id(&client_id)
+        .username("Andrew@Example.com")
+        .confirmation_code(code)
+        .send()
+        .await
+        .unwrap();
 
     // The username is generated (the sub); the email signs in, in any case (the SDK default pool
     // is case sensitive, but the email is matched as given).
@@ -99,7 +105,10 @@ async fn sign_up_refuses_duplicates_weak_passwords_and_bad_attributes() {
         error(sign_up("weak@example.com", "alllowercase1!").await).1,
         "Password did not conform with policy: Password must have uppercase characters"
     );
-    assert_eq!(error(sign_up("not-an-email", PASSWORD).await), ("InvalidParameterException".into(), "Username should be an email.".into()));
+    assert_eq!(
+        error(sign_up("not-an-email", PASSWORD).await),
+        ("InvalidParameterException".into(), "Username should be an email.".into())
+    );
     // `name` is required by this pool's schema.
     let missing = sdk.sign_up().client_id(&client_id).username("noname@example.com").password(PASSWORD).send().await;
     assert_eq!(code(missing), "InvalidParameterException");
@@ -114,7 +123,10 @@ async fn sign_up_refuses_duplicates_weak_passwords_and_bad_attributes() {
         .await;
     assert_eq!(code(unknown), "InvalidParameterException");
     let no_client = sdk.sign_up().client_id("nosuchclient").username("y@example.com").password(PASSWORD).send().await;
-    assert_eq!(error(no_client), ("ResourceNotFoundException".into(), "User pool client nosuchclient does not exist.".into()));
+    assert_eq!(
+        error(no_client),
+        ("ResourceNotFoundException".into(), "User pool client nosuchclient does not exist.".into())
+    );
     // Nothing was created by the failed attempts.
     assert_eq!(server.messages().len(), 1);
 }
@@ -175,7 +187,10 @@ async fn confirmation_codes_are_single_use_expire_and_cap_attempts() {
 
     // Unknown users.
     assert_eq!(code(confirm("nobody", "123456").await), "UserNotFoundException");
-    assert_eq!(code(sdk.resend_confirmation_code().client_id(&client_id).username("carol").send().await), "InvalidParameterException");
+    assert_eq!(
+        code(sdk.resend_confirmation_code().client_id(&client_id).username("carol").send().await),
+        "InvalidParameterException"
+    );
 }
 
 #[tokio::test]
@@ -200,10 +215,17 @@ async fn clients_with_a_secret_require_the_secret_hash() {
     let without = sdk.sign_up().client_id(client_id).username("frank").password(PASSWORD).send().await;
     assert_eq!(
         error(without),
-        ("NotAuthorizedException".into(), format!("Client {client_id} is configured for secret but secret was not received"))
+        (
+            "NotAuthorizedException".into(),
+            format!("Client {client_id} is configured for secret but secret was not received")
+        )
     );
-    let wrong = sdk.sign_up().client_id(client_id).secret_hash("bm9wZQ==").username("frank").password(PASSWORD).send().await;
-    assert_eq!(error(wrong), ("NotAuthorizedException".into(), format!("Unable to verify secret hash for client {client_id}")));
+    let wrong =
+        sdk.sign_up().client_id(client_id).secret_hash("bm9wZQ==").username("frank").password(PASSWORD).send().await;
+    assert_eq!(
+        error(wrong),
+        ("NotAuthorizedException".into(), format!("Unable to verify secret hash for client {client_id}"))
+    );
 
     let hash = cognate_crypto::mac::secret_hash(secret, "frank", client_id);
     sdk.sign_up()
@@ -216,7 +238,14 @@ async fn clients_with_a_secret_require_the_secret_hash() {
         .await
         .unwrap();
     let frank_code = server.last_code("frank").unwrap();
-    sdk.confirm_sign_up().client_id(client_id).secret_hash(&hash).username("frank").confirmation_code(frank_code).send().await.unwrap();
+    sdk.confirm_sign_up()
+        .client_id(client_id)
+        .secret_hash(&hash)
+        .username("frank")
+        .confirmation_code(frank_code)
+        .send()
+        .await
+        .unwrap();
     let auth = sdk
         .initiate_auth()
         .client_id(client_id)
@@ -238,9 +267,21 @@ async fn clients_with_a_secret_require_the_secret_hash() {
         .await
         .unwrap();
     assert!(refreshed.authentication_result().unwrap().access_token().is_some());
-    let plain = sdk.get_tokens_from_refresh_token().client_id(client_id).client_secret(secret).refresh_token(refresh).send().await;
+    let plain = sdk
+        .get_tokens_from_refresh_token()
+        .client_id(client_id)
+        .client_secret(secret)
+        .refresh_token(refresh)
+        .send()
+        .await;
     assert!(plain.unwrap().authentication_result().unwrap().id_token().is_some());
-    let bad = sdk.get_tokens_from_refresh_token().client_id(client_id).client_secret("wrong").refresh_token(refresh).send().await;
+    let bad = sdk
+        .get_tokens_from_refresh_token()
+        .client_id(client_id)
+        .client_secret("wrong")
+        .refresh_token(refresh)
+        .send()
+        .await;
     assert_eq!(code(bad), "NotAuthorizedException");
 }
 
@@ -252,7 +293,10 @@ async fn usernames_follow_the_pools_case_sensitivity() {
         .create_user_pool()
         .pool_name("ci")
         .username_configuration(
-            aws_sdk_cognitoidentityprovider::types::UsernameConfigurationType::builder().case_sensitive(false).build().unwrap(),
+            aws_sdk_cognitoidentityprovider::types::UsernameConfigurationType::builder()
+                .case_sensitive(false)
+                .build()
+                .unwrap(),
         )
         .send()
         .await
@@ -260,11 +304,21 @@ async fn usernames_follow_the_pools_case_sensitivity() {
     let insensitive = insensitive.user_pool().unwrap().id().unwrap().to_owned();
     let (sensitive, _) = username_pool(&sdk).await;
     for pool in [&insensitive, &sensitive] {
-        sdk.admin_create_user().user_pool_id(pool).username("Grace").message_action(
-            aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress,
-        ).send().await.unwrap();
+        sdk.admin_create_user()
+            .user_pool_id(pool)
+            .username("Grace")
+            .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
     }
     assert!(sdk.admin_get_user().user_pool_id(&insensitive).username("GRACE").send().await.is_ok());
-    assert_eq!(code(sdk.admin_get_user().user_pool_id(&sensitive).username("GRACE").send().await), "UserNotFoundException");
-    assert_eq!(code(sdk.admin_create_user().user_pool_id(&insensitive).username("grace").send().await), "UsernameExistsException");
+    assert_eq!(
+        code(sdk.admin_get_user().user_pool_id(&sensitive).username("GRACE").send().await),
+        "UserNotFoundException"
+    );
+    assert_eq!(
+        code(sdk.admin_create_user().user_pool_id(&insensitive).username("grace").send().await),
+        "UsernameExistsException"
+    );
 }

@@ -67,7 +67,11 @@ pub async fn initiate_auth(c: &Cognate, r: InitiateAuthRequest, caller: Caller) 
 }
 
 /// RespondToAuthChallenge and AdminRespondToAuthChallenge.
-pub async fn respond_to_auth_challenge(c: &Cognate, r: RespondToAuthChallengeRequest, caller: Caller) -> Result<AuthResponse> {
+pub async fn respond_to_auth_challenge(
+    c: &Cognate,
+    r: RespondToAuthChallengeRequest,
+    caller: Caller,
+) -> Result<AuthResponse> {
     let outcome = c
         .respond_to_auth_challenge(ChallengeRequest {
             pool_id: admin_pool(caller, r.user_pool_id)?,
@@ -80,7 +84,10 @@ pub async fn respond_to_auth_challenge(c: &Cognate, r: RespondToAuthChallengeReq
     Ok(outcome_out(outcome))
 }
 
-pub async fn get_tokens_from_refresh_token(c: &Cognate, r: GetTokensFromRefreshTokenRequest) -> Result<GetTokensFromRefreshTokenResponse> {
+pub async fn get_tokens_from_refresh_token(
+    c: &Cognate,
+    r: GetTokensFromRefreshTokenRequest,
+) -> Result<GetTokensFromRefreshTokenResponse> {
     let tokens = c.get_tokens_from_refresh_token(&r.client_id, r.client_secret.as_deref(), &r.refresh_token).await?;
     Ok(GetTokensFromRefreshTokenResponse { authentication_result: tokens_out(tokens) })
 }

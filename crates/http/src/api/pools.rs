@@ -23,7 +23,12 @@ pub async fn list_user_pools(c: &Cognate, r: ListUserPoolsRequest) -> Result<Lis
     let (pools, next_token) = c.list_user_pools(r.max_results, r.next_token.as_deref()).await?;
     let user_pools = pools
         .into_iter()
-        .map(|p| UserPoolDescriptionType { id: p.id, name: p.name, creation_date: p.created, last_modified_date: p.modified })
+        .map(|p| UserPoolDescriptionType {
+            id: p.id,
+            name: p.name,
+            creation_date: p.created,
+            last_modified_date: p.modified,
+        })
         .collect();
     Ok(ListUserPoolsResponse { user_pools, next_token })
 }
@@ -39,8 +44,9 @@ pub async fn delete_user_pool(c: &Cognate, r: UserPoolIdRequest) -> Result<Empty
 }
 
 pub async fn create_user_pool_client(c: &Cognate, r: CreateUserPoolClientRequest) -> Result<UserPoolClientResponse> {
-    let client =
-        c.create_user_pool_client(&r.user_pool_id, client_input(r.settings), r.generate_secret.unwrap_or(false), None).await?;
+    let client = c
+        .create_user_pool_client(&r.user_pool_id, client_input(r.settings), r.generate_secret.unwrap_or(false), None)
+        .await?;
     Ok(UserPoolClientResponse { user_pool_client: client_out(&client) })
 }
 
@@ -50,10 +56,15 @@ pub async fn describe_user_pool_client(c: &Cognate, r: ClientIdRequest) -> Resul
 }
 
 pub async fn list_user_pool_clients(c: &Cognate, r: ListUserPoolClientsRequest) -> Result<ListUserPoolClientsResponse> {
-    let (clients, next_token) = c.list_user_pool_clients(&r.user_pool_id, r.max_results, r.next_token.as_deref()).await?;
+    let (clients, next_token) =
+        c.list_user_pool_clients(&r.user_pool_id, r.max_results, r.next_token.as_deref()).await?;
     let user_pool_clients = clients
         .into_iter()
-        .map(|cl| UserPoolClientDescription { client_id: cl.id, user_pool_id: cl.pool_id, client_name: cl.settings.name })
+        .map(|cl| UserPoolClientDescription {
+            client_id: cl.id,
+            user_pool_id: cl.pool_id,
+            client_name: cl.settings.name,
+        })
         .collect();
     Ok(ListUserPoolClientsResponse { user_pool_clients, next_token })
 }

@@ -56,8 +56,11 @@ impl PoolStore for SqliteStore {
     }
 
     async fn get_pool(&self, id: &str) -> Result<Option<Pool>> {
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM pools WHERE id = ?").bind(id).fetch_optional(&self.reader).await.map_err(backend)?;
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM pools WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
         body.map(|b| from_json(&b)).transpose()
     }
 
@@ -82,7 +85,8 @@ impl PoolStore for SqliteStore {
     }
 
     async fn delete_pool(&self, id: &str) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM pools WHERE id = ?").bind(id).execute(&self.writer).await.map_err(backend)?;
+        let done =
+            sqlx::query("DELETE FROM pools WHERE id = ?").bind(id).execute(&self.writer).await.map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -95,11 +99,13 @@ impl PoolStore for SqliteStore {
     }
 
     async fn pool_keys(&self, pool_id: &str) -> Result<Vec<StoredKey>> {
-        let rows = sqlx::query("SELECT kid, pool_id, purpose, pkcs8, created FROM pool_keys WHERE pool_id = ? ORDER BY created")
-            .bind(pool_id)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
+        let rows = sqlx::query(
+            "SELECT kid, pool_id, purpose, pkcs8, created FROM pool_keys WHERE pool_id = ? ORDER BY created",
+        )
+        .bind(pool_id)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
         rows.iter().map(key_from_row).collect()
     }
 
@@ -127,19 +133,23 @@ impl ClientStore for SqliteStore {
     }
 
     async fn get_client(&self, id: &str) -> Result<Option<AppClient>> {
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM clients WHERE id = ?").bind(id).fetch_optional(&self.reader).await.map_err(backend)?;
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM clients WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
         body.map(|b| from_json(&b)).transpose()
     }
 
     async fn list_clients(&self, pool_id: &str, after: Option<&str>, limit: u32) -> Result<Vec<AppClient>> {
-        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?")
-            .bind(pool_id)
-            .bind(after.unwrap_or(""))
-            .bind(limit)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?")
+                .bind(pool_id)
+                .bind(after.unwrap_or(""))
+                .bind(limit)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
         bodies.iter().map(|b| from_json(b)).collect()
     }
 

@@ -56,26 +56,34 @@ impl TokenStore for SqliteStore {
     async fn insert_session(&self, s: &AuthSession) -> Result<()> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         // Abandoned challenges are swept as new ones arrive; the index keeps this cheap.
-        sqlx::query("DELETE FROM sessions WHERE expires < ?").bind(s.expires - 3600).execute(&mut *tx).await.map_err(backend)?;
-        sqlx::query("INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&s.digest)
-            .bind(&s.pool_id)
-            .bind(&s.client_id)
-            .bind(&s.sub)
-            .bind(&s.challenge)
-            .bind(s.expires)
+        sqlx::query("DELETE FROM sessions WHERE expires < ?")
+            .bind(s.expires - 3600)
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&s.digest)
+        .bind(&s.pool_id)
+        .bind(&s.client_id)
+        .bind(&s.sub)
+        .bind(&s.challenge)
+        .bind(s.expires)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         tx.commit().await.map_err(backend)
     }
 
     async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>> {
-        let row = sqlx::query("DELETE FROM sessions WHERE digest = ? RETURNING digest, pool_id, client_id, sub, challenge, expires")
-            .bind(digest)
-            .fetch_optional(&self.writer)
-            .await
-            .map_err(backend)?;
+        let row = sqlx::query(
+            "DELETE FROM sessions WHERE digest = ? RETURNING digest, pool_id, client_id, sub, challenge, expires",
+        )
+        .bind(digest)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
         Ok(Some(AuthSession {
             digest: row.try_get("digest").map_err(backend)?,

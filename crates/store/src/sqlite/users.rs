@@ -172,13 +172,14 @@ impl UserStore for SqliteStore {
         logins: Option<&[String]>,
     ) -> Result<CodeOutcome> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let row = sqlx::query("SELECT digest, expires, attempts FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?")
-            .bind(&presented.pool_id)
-            .bind(&presented.sub)
-            .bind(presented.purpose.name())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let row =
+            sqlx::query("SELECT digest, expires, attempts FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?")
+                .bind(&presented.pool_id)
+                .bind(&presented.sub)
+                .bind(presented.purpose.name())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
         let Some(row) = row else { return Ok(CodeOutcome::Missing) };
         let digest: String = row.try_get("digest").map_err(backend)?;
         let expires: i64 = row.try_get("expires").map_err(backend)?;
