@@ -68,12 +68,24 @@ fn user(pool_id: &str, sub: &str, username: &str) -> User {
 }
 
 fn code(u: &User, digest: &str, expires: i64) -> StoredCode {
-    StoredCode { pool_id: u.pool_id.clone(), sub: u.sub.clone(), purpose: CodePurpose::SignUp, digest: digest.into(), expires }
+    StoredCode {
+        pool_id: u.pool_id.clone(),
+        sub: u.sub.clone(),
+        purpose: CodePurpose::SignUp,
+        digest: digest.into(),
+        expires,
+    }
 }
 
 async fn conformance(store: Arc<dyn Store>) {
     store.ping().await.unwrap();
-    let key = StoredKey { pool_id: "r_p1".into(), kid: "kid1".into(), purpose: KeyPurpose::Id, pkcs8: vec![1, 2, 3], created: 1 };
+    let key = StoredKey {
+        pool_id: "r_p1".into(),
+        kid: "kid1".into(),
+        purpose: KeyPurpose::Id,
+        pkcs8: vec![1, 2, 3],
+        created: 1,
+    };
     store.insert_pool(&pool("r_p1"), std::slice::from_ref(&key)).await.unwrap();
     store.insert_pool(&pool("r_p2"), &[]).await.unwrap();
     assert!(matches!(store.insert_pool(&pool("r_p1"), &[]).await, Err(StoreError::Conflict(_))));
@@ -88,30 +100,57 @@ async fn conformance(store: Arc<dyn Store>) {
 
     // Sign-in names are unique per pool, not across pools.
     let alice = user("r_p1", "s1", "alice");
-    store.insert_user(&alice, &["alice".into(), "alice@example.com".into()], Some(&code(&alice, "d1", 100))).await.unwrap();
+    store
+        .insert_user(&alice, &["alice".into(), "alice@example.com".into()], Some(&code(&alice, "d1", 100)))
+        .await
+        .unwrap();
     let clash = user("r_p1", "s2", "alice2");
-    assert!(matches!(store.insert_user(&clash, &["alice@example.com".into()], None).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.insert_user(&clash, &["alice@example.com".into()], None).await,
+        Err(StoreError::Conflict(_))
+    ));
     assert!(store.get_user("r_p1", "s2").await.unwrap().is_none(), "a refused insert leaves nothing behind");
     store.insert_user(&user("r_p2", "s1", "alice"), &["alice".into()], None).await.unwrap();
     assert_eq!(store.find_user_by_login("r_p1", "alice@example.com").await.unwrap().unwrap().sub, "s1");
     assert_eq!(store.count_users("r_p1").await.unwrap(), 1);
 
+    // Reads see every committed change (some backends cache rows).
+    assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().status, UserStatus::Unconfirmed);
+
     // Codes: a mismatch counts, an expired code fails, the right one is redeemed once with its update.
     let mut confirmed = alice.clone();
     confirmed.status = UserStatus::Confirmed;
-    assert_eq!(store.redeem_code(&code(&alice, "wrong", 0), 50, 5, &confirmed, None).await.unwrap(), CodeOutcome::Mismatch);
-    assert_eq!(store.redeem_code(&code(&alice, "d1", 0), 100, 5, &confirmed, None).await.unwrap(), CodeOutcome::Expired);
+    assert_eq!(
+        store.redeem_code(&code(&alice, "wrong", 0), 50, 5, &confirmed, None).await.unwrap(),
+        CodeOutcome::Mismatch
+    );
+    assert_eq!(
+        store.redeem_code(&code(&alice, "d1", 0), 100, 5, &confirmed, None).await.unwrap(),
+        CodeOutcome::Expired
+    );
     store.put_code(&code(&alice, "d2", 200)).await.unwrap();
     let logins = vec!["alice".to_owned(), "alice@example.com".to_owned(), "al".to_owned()];
-    assert_eq!(store.redeem_code(&code(&alice, "d2", 0), 150, 5, &confirmed, Some(&logins)).await.unwrap(), CodeOutcome::Redeemed);
-    assert_eq!(store.redeem_code(&code(&alice, "d2", 0), 150, 5, &confirmed, None).await.unwrap(), CodeOutcome::Missing);
+    assert_eq!(
+        store.redeem_code(&code(&alice, "d2", 0), 150, 5, &confirmed, Some(&logins)).await.unwrap(),
+        CodeOutcome::Redeemed
+    );
+    assert_eq!(
+        store.redeem_code(&code(&alice, "d2", 0), 150, 5, &confirmed, None).await.unwrap(),
+        CodeOutcome::Missing
+    );
     assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().status, UserStatus::Confirmed);
     assert_eq!(store.find_user_by_login("r_p1", "al").await.unwrap().unwrap().sub, "s1");
     store.put_code(&code(&alice, "d3", 500)).await.unwrap();
     for _ in 0..2 {
-        assert_eq!(store.redeem_code(&code(&alice, "x", 0), 150, 2, &confirmed, None).await.unwrap(), CodeOutcome::Mismatch);
+        assert_eq!(
+            store.redeem_code(&code(&alice, "x", 0), 150, 2, &confirmed, None).await.unwrap(),
+            CodeOutcome::Mismatch
+        );
     }
-    assert_eq!(store.redeem_code(&code(&alice, "d3", 0), 150, 2, &confirmed, None).await.unwrap(), CodeOutcome::TooManyAttempts);
+    assert_eq!(
+        store.redeem_code(&code(&alice, "d3", 0), 150, 2, &confirmed, None).await.unwrap(),
+        CodeOutcome::TooManyAttempts
+    );
 
     // Refresh tokens and single-use sessions.
     let record = RefreshTokenRecord {
@@ -141,7 +180,16 @@ async fn conformance(store: Arc<dyn Store>) {
     // Deleting a user removes what hangs off it; deleting a pool removes the rest.
     assert!(store.delete_user("r_p1", "s1").await.unwrap());
     assert!(store.find_user_by_login("r_p1", "alice").await.unwrap().is_none());
+    assert!(store.get_user("r_p1", "s1").await.unwrap().is_none());
     assert!(store.find_refresh_token("rt1").await.unwrap().is_none());
+    assert!(store.get_user("r_p2", "s1").await.unwrap().is_some());
+    let mut renamed = pool("r_p1");
+    renamed.name = "renamed".into();
+    assert!(store.update_pool(&renamed).await.unwrap());
+    assert_eq!(store.get_pool("r_p1").await.unwrap().unwrap().name, "renamed");
+    assert!(store.get_client("c1").await.unwrap().is_some());
+    assert!(store.delete_client("r_p1", "c1").await.unwrap());
+    assert!(store.get_client("c1").await.unwrap().is_none());
     assert!(store.delete_pool("r_p2").await.unwrap());
     assert!(store.get_user("r_p2", "s1").await.unwrap().is_none());
     assert!(!store.delete_pool("r_p2").await.unwrap());

@@ -1,6 +1,7 @@
 //! The SQLite store: one writer connection (SQLite has one writer at a time; serialising writes
 //! in-process means no busy retries) and a pool of read-only connections, WAL journal.
 
+mod cache;
 mod pools;
 mod tokens;
 mod users;
@@ -12,13 +13,24 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+use cognate_domain::model::{AppClient, Pool, User};
 use cognate_domain::{Store, StoreError};
 
+use cache::RowCache;
+
 /// Cognate's data in one SQLite file.
-#[derive(Debug, Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    users: RowCache<User>,
+    pools: RowCache<Pool>,
+    clients: RowCache<AppClient>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
 }
 
 pub(crate) fn backend(err: sqlx::Error) -> StoreError {
@@ -55,7 +67,7 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(backend)?;
-        Ok(Self { writer, reader })
+        Ok(Self { writer, reader, users: RowCache::new(), pools: RowCache::new(), clients: RowCache::new() })
     }
 }
 

@@ -56,12 +56,20 @@ impl PoolStore for SqliteStore {
     }
 
     async fn get_pool(&self, id: &str) -> Result<Option<Pool>> {
+        let (cached, epoch) = self.pools.get(id);
+        if cached.is_some() {
+            return Ok(cached);
+        }
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM pools WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.reader)
             .await
             .map_err(backend)?;
-        body.map(|b| from_json(&b)).transpose()
+        let pool: Option<Pool> = body.map(|b| from_json(&b)).transpose()?;
+        if let Some(pool) = &pool {
+            self.pools.fill(id, pool, epoch);
+        }
+        Ok(pool)
     }
 
     async fn list_pools(&self, after: Option<&str>, limit: u32) -> Result<Vec<Pool>> {
@@ -81,12 +89,17 @@ impl PoolStore for SqliteStore {
             .execute(&self.writer)
             .await
             .map_err(backend)?;
+        self.pools.invalidate(&pool.id);
         Ok(done.rows_affected() == 1)
     }
 
     async fn delete_pool(&self, id: &str) -> Result<bool> {
         let done =
             sqlx::query("DELETE FROM pools WHERE id = ?").bind(id).execute(&self.writer).await.map_err(backend)?;
+        // The pool's clients and users went with it.
+        self.pools.invalidate(id);
+        self.clients.clear();
+        self.users.clear();
         Ok(done.rows_affected() == 1)
     }
 
@@ -133,12 +146,20 @@ impl ClientStore for SqliteStore {
     }
 
     async fn get_client(&self, id: &str) -> Result<Option<AppClient>> {
+        let (cached, epoch) = self.clients.get(id);
+        if cached.is_some() {
+            return Ok(cached);
+        }
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM clients WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.reader)
             .await
             .map_err(backend)?;
-        body.map(|b| from_json(&b)).transpose()
+        let client: Option<AppClient> = body.map(|b| from_json(&b)).transpose()?;
+        if let Some(client) = &client {
+            self.clients.fill(id, client, epoch);
+        }
+        Ok(client)
     }
 
     async fn list_clients(&self, pool_id: &str, after: Option<&str>, limit: u32) -> Result<Vec<AppClient>> {
@@ -161,6 +182,7 @@ impl ClientStore for SqliteStore {
             .execute(&self.writer)
             .await
             .map_err(backend)?;
+        self.clients.invalidate(&client.id);
         Ok(done.rows_affected() == 1)
     }
 
@@ -171,6 +193,7 @@ impl ClientStore for SqliteStore {
             .execute(&self.writer)
             .await
             .map_err(backend)?;
+        self.clients.invalidate(id);
         Ok(done.rows_affected() == 1)
     }
 }

@@ -8,6 +8,7 @@ use cognate_domain::model::{CodeOutcome, StoredCode, User, UserStatus};
 use cognate_domain::store::UserStore;
 use cognate_domain::{StoreError, UnixTime};
 
+use super::cache::user_key;
 use super::{backend, SqliteStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -135,15 +136,25 @@ impl UserStore for SqliteStore {
     }
 
     async fn get_user(&self, pool_id: &str, sub: &str) -> Result<Option<User>> {
+        let key = user_key(pool_id, sub);
+        let (cached, epoch) = self.users.get(&key);
+        if cached.is_some() {
+            return Ok(cached);
+        }
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = ? AND u.sub = ?");
         let row = sqlx::query(&sql).bind(pool_id).bind(sub).fetch_optional(&self.reader).await.map_err(backend)?;
-        row.as_ref().map(user_from_row).transpose()
+        let user = row.as_ref().map(user_from_row).transpose()?;
+        if let Some(user) = &user {
+            self.users.fill(&key, user, epoch);
+        }
+        Ok(user)
     }
 
     async fn update_user(&self, user: &User, logins: Option<&[String]>) -> Result<bool> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let saved = save_user(&mut tx, user, logins).await?;
         tx.commit().await.map_err(backend)?;
+        self.users.invalidate(&user_key(&user.pool_id, &user.sub));
         Ok(saved)
     }
 
@@ -154,6 +165,7 @@ impl UserStore for SqliteStore {
             .execute(&self.writer)
             .await
             .map_err(backend)?;
+        self.users.invalidate(&user_key(pool_id, sub));
         Ok(done.rows_affected() == 1)
     }
 
@@ -214,6 +226,9 @@ impl UserStore for SqliteStore {
             .await
             .map_err(backend)?;
         tx.commit().await.map_err(backend)?;
+        if outcome == CodeOutcome::Redeemed {
+            self.users.invalidate(&user_key(&on_success.pool_id, &on_success.sub));
+        }
         Ok(outcome)
     }
 }
