@@ -1,7 +1,10 @@
 //! Password hashing with argon2id, at a cost the operator chooses.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::PasswordHash;
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
+use base64::Engine;
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 /// Argon2id cost parameters.
@@ -62,26 +65,84 @@ impl PasswordHasher {
 
     /// The PHC string (`$argon2id$v=19$m=...`) of `password` with a fresh salt.
     pub fn hash(&self, password: &str) -> Result<String, HashError> {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        self.hash_in(password, &mut Workspace::default())
+    }
+
+    /// [`hash`](Self::hash), reusing `workspace`'s memory: a long-lived hashing thread keeps one
+    /// workspace instead of allocating the whole argon2 memory for every password.
+    pub fn hash_in(&self, password: &str, workspace: &mut Workspace) -> Result<String, HashError> {
+        let mut salt = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut salt);
+        let mut out = [0u8; 32];
+        let params = self.argon.params();
         self.argon
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| HashError(e.to_string()))
+            .hash_password_into_with_memory(
+                password.as_bytes(),
+                &salt,
+                &mut out,
+                workspace.blocks(params.block_count()),
+            )
+            .map_err(|e| HashError(e.to_string()))?;
+        Ok(format!(
+            "$argon2id$v=19$m={},t={},p={}${}${}",
+            params.m_cost(),
+            params.t_cost(),
+            params.p_cost(),
+            B64.encode(salt),
+            B64.encode(out)
+        ))
     }
 
     /// Whether `password` matches `phc`. A malformed stored hash never matches. The cost used is
     /// the one recorded in `phc`, so raising the configured cost does not lock anybody out.
     pub fn verify(&self, password: &str, phc: &str) -> bool {
-        match PasswordHash::new(phc) {
-            Ok(parsed) => self.argon.verify_password(password.as_bytes(), &parsed).is_ok(),
-            Err(_) => false,
+        self.verify_in(password, phc, &mut Workspace::default())
+    }
+
+    /// [`verify`](Self::verify), reusing `workspace`'s memory.
+    pub fn verify_in(&self, password: &str, phc: &str, workspace: &mut Workspace) -> bool {
+        let Ok(parsed) = PasswordHash::new(phc) else { return false };
+        if parsed.algorithm.as_str() != "argon2id" {
+            return false;
         }
+        let (Ok(params), Some(salt), Some(expected)) = (Params::try_from(&parsed), parsed.salt, parsed.hash) else {
+            return false;
+        };
+        let mut salt_buf = [0u8; 64];
+        let Ok(salt) = salt.decode_b64(&mut salt_buf) else { return false };
+        let mut out = vec![0u8; expected.len()];
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        let blocks = workspace.blocks(params.block_count());
+        if argon.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, blocks).is_err() {
+            return false;
+        }
+        crate::constant_time_eq(&out, expected.as_bytes())
     }
 
     /// Spends the time of one verification and returns false: used for users that do not exist.
     pub fn verify_decoy(&self, password: &str) -> bool {
-        let _ = self.verify(password, &self.decoy);
+        self.verify_decoy_in(password, &mut Workspace::default())
+    }
+
+    /// [`verify_decoy`](Self::verify_decoy), reusing `workspace`'s memory.
+    pub fn verify_decoy_in(&self, password: &str, workspace: &mut Workspace) -> bool {
+        let _ = self.verify_in(password, &self.decoy, workspace);
         false
+    }
+}
+
+/// Reusable argon2 memory (one per hashing thread).
+#[derive(Default)]
+pub struct Workspace {
+    blocks: Vec<Block>,
+}
+
+impl Workspace {
+    fn blocks(&mut self, count: usize) -> &mut [Block] {
+        if self.blocks.len() != count {
+            self.blocks = vec![Block::default(); count];
+        }
+        &mut self.blocks
     }
 }
 

@@ -8,6 +8,7 @@ mod clients;
 pub mod clock;
 pub mod delivery;
 pub mod error;
+mod hashing;
 pub mod keys;
 pub mod model;
 pub mod policy;
@@ -49,7 +50,7 @@ pub struct Cognate {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) delivery: Arc<dyn Delivery>,
-    pub(crate) hasher: PasswordHasher,
+    pub(crate) hashing: hashing::HashPool,
     pub(crate) keys: keys::KeyRing,
     pub(crate) config: ServiceConfig,
 }
@@ -63,7 +64,8 @@ impl Cognate {
         hasher: PasswordHasher,
         config: ServiceConfig,
     ) -> Self {
-        Self { store, clock, delivery, hasher, keys: keys::KeyRing::default(), config }
+        let hashing = hashing::HashPool::start(hasher);
+        Self { store, clock, delivery, hashing, keys: keys::KeyRing::default(), config }
     }
 
     /// The settings the use cases were built with.
@@ -89,26 +91,13 @@ impl Cognate {
         Ok(Some(self.keys.for_pool(self.store.as_ref(), pool_id).await?.jwks_json.clone()))
     }
 
-    /// Hashes a password off the async threads (argon2 is deliberately slow).
+    /// Hashes a password on the hashing threads (argon2 is deliberately slow).
     pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
-        let hasher = self.hasher.clone();
-        let password = password.to_owned();
-        tokio::task::spawn_blocking(move || hasher.hash(&password))
-            .await
-            .map_err(DomainError::internal)?
-            .map_err(DomainError::internal)
+        self.hashing.hash(password).await
     }
 
-    /// Checks a password off the async threads; with no stored hash, spends the same time.
+    /// Checks a password on the hashing threads; with no stored hash, spends the same time.
     pub(crate) async fn verify_password(&self, password: &str, phc: Option<&str>) -> Result<bool> {
-        let hasher = self.hasher.clone();
-        let password = password.to_owned();
-        let phc = phc.map(str::to_owned);
-        tokio::task::spawn_blocking(move || match phc {
-            Some(phc) => hasher.verify(&password, &phc),
-            None => hasher.verify_decoy(&password),
-        })
-        .await
-        .map_err(DomainError::internal)
+        self.hashing.verify(password, phc).await
     }
 }
