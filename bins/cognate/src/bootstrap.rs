@@ -42,8 +42,8 @@ pub fn code_key(data_dir: &Path) -> Result<[u8; 32], String> {
     bytes.try_into().map_err(|_| "server.key is corrupt (expected 64 hex digits)".to_string())
 }
 
-/// With no configured access key, a generated one kept in the data directory (`true` when the
-/// key is the generated one, so its secret is printed for the operator).
+/// With no configured access key, a generated one kept in the data directory (returned so that
+/// its secret can be printed for the operator); `None` when keys are configured.
 pub fn admin_key(data_dir: &Path, configured: &[AccessKeyConfig]) -> Result<Option<AccessKeyConfig>, String> {
     if !configured.is_empty() {
         return Ok(None);

@@ -237,12 +237,7 @@ impl Cognate {
         user.temporary_password_expires = None;
         user.modified = self.clock.now();
         let logins = attributes::login_names(pool, &user);
-        self.store.update_user(&user, Some(&logins)).await.map_err(|e| match e {
-            crate::StoreError::Conflict(_) => {
-                DomainError::AliasExists("An account with the given email already exists.".into())
-            }
-            other => other.into(),
-        })?;
+        self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
         Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, None).await?))
     }
 

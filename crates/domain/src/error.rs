@@ -60,6 +60,14 @@ impl DomainError {
         Self::UserNotFound("User does not exist.".into())
     }
 
+    /// A sign-in name another user already has (the store's uniqueness constraint).
+    pub(crate) fn alias_taken(err: StoreError) -> Self {
+        match err {
+            StoreError::Conflict(_) => Self::AliasExists("An account with the given email already exists.".into()),
+            other => other.into(),
+        }
+    }
+
     pub(crate) fn incorrect_credentials() -> Self {
         Self::NotAuthorized("Incorrect username or password.".into())
     }

@@ -151,12 +151,7 @@ impl Cognate {
             .store
             .redeem_code(&presented, self.clock.now(), self.config.max_code_attempts, updated, Some(&logins))
             .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    DomainError::AliasExists("An account with the given email already exists.".into())
-                }
-                other => other.into(),
-            })?;
+            .map_err(DomainError::alias_taken)?;
         match outcome {
             CodeOutcome::Redeemed => Ok(()),
             CodeOutcome::Mismatch => {
@@ -280,14 +275,7 @@ impl Cognate {
                 DomainError::UserNotFound("Username/client id combination not found.".into())
             });
         };
-        if user.status != UserStatus::Unconfirmed {
-            return Err(DomainError::not_authorized(format!(
-                "User cannot be confirmed. Current status is {}",
-                user.status.name()
-            )));
-        }
-        user.status = UserStatus::Confirmed;
-        user.modified = self.clock.now();
+        self.confirm(&mut user)?;
         mark_delivery_attribute_verified(&pool, &mut user);
         self.redeem(&pool, &user, CodePurpose::SignUp, code).await
     }
@@ -457,6 +445,13 @@ impl Cognate {
     pub async fn admin_confirm_sign_up(&self, pool_id: &str, username: &str) -> Result<()> {
         let pool = self.pool(pool_id).await?;
         let mut user = self.existing_user(&pool, username).await?;
+        self.confirm(&mut user)?;
+        self.store.update_user(&user, Some(&login_names(&pool, &user))).await.map_err(DomainError::alias_taken)?;
+        Ok(())
+    }
+
+    /// Moves an UNCONFIRMED user to CONFIRMED (not yet saved), or says why it cannot.
+    fn confirm(&self, user: &mut User) -> Result<()> {
         if user.status != UserStatus::Unconfirmed {
             return Err(DomainError::not_authorized(format!(
                 "User cannot be confirmed. Current status is {}",
@@ -465,12 +460,6 @@ impl Cognate {
         }
         user.status = UserStatus::Confirmed;
         user.modified = self.clock.now();
-        self.store.update_user(&user, Some(&login_names(&pool, &user))).await.map_err(|e| match e {
-            StoreError::Conflict(_) => {
-                DomainError::AliasExists("An account with the given email already exists.".into())
-            }
-            other => other.into(),
-        })?;
         Ok(())
     }
 

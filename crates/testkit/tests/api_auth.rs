@@ -15,15 +15,7 @@ async fn tokens_carry_cognitos_claims_and_verify_against_the_jwks() {
     let (pool_id, client_id) = email_pool(&sdk).await;
     confirmed_user(&server, &sdk, &client_id, "claims@example.com").await;
 
-    let auth = sdk
-        .initiate_auth()
-        .client_id(&client_id)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "claims@example.com")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
+    let auth = sign_in(&sdk, &client_id, "claims@example.com", PASSWORD).await.unwrap();
     let result = auth.authentication_result().unwrap();
     assert_eq!(result.token_type(), Some("Bearer"));
     assert_eq!(result.expires_in(), 3600);
@@ -78,15 +70,7 @@ async fn refresh_keeps_the_origin_and_is_bound_to_its_client() {
     let (pool_id, client_id) = email_pool(&sdk).await;
     let other_client = public_client(&sdk, &pool_id).await;
     confirmed_user(&server, &sdk, &client_id, "refresh@example.com").await;
-    let signed_in = sdk
-        .initiate_auth()
-        .client_id(&client_id)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "refresh@example.com")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
+    let signed_in = sign_in(&sdk, &client_id, "refresh@example.com", PASSWORD).await.unwrap();
     let first = signed_in.authentication_result().unwrap();
     let refresh_token = first.refresh_token().unwrap();
 
@@ -163,29 +147,21 @@ async fn wrong_passwords_unknown_users_and_disallowed_flows_are_refused() {
         .send()
         .await
         .unwrap();
-    let sign_in = |client: &str, user: &str, password: &str| {
-        sdk.initiate_auth()
-            .client_id(client)
-            .auth_flow(AuthFlowType::UserPasswordAuth)
-            .auth_parameters("USERNAME", user)
-            .auth_parameters("PASSWORD", password)
-            .send()
-    };
     assert_eq!(
-        error(sign_in(&client_id, "heidi", "Wrong-Horse-1").await),
+        error(sign_in(&sdk, &client_id, "heidi", "Wrong-Horse-1").await),
         ("NotAuthorizedException".into(), "Incorrect username or password.".into())
     );
     assert_eq!(
-        error(sign_in(&client_id, "ivan", PASSWORD).await),
+        error(sign_in(&sdk, &client_id, "ivan", PASSWORD).await),
         ("UserNotFoundException".into(), "User does not exist.".into())
     );
-    assert!(sign_in(&client_id, "heidi", PASSWORD).await.is_ok());
+    assert!(sign_in(&sdk, &client_id, "heidi", PASSWORD).await.is_ok());
 
     // A client that does not allow the password flow.
     let srp_only = sdk.create_user_pool_client().user_pool_id(&pool_id).client_name("srp").send().await.unwrap();
     let srp_only = srp_only.user_pool_client().unwrap().client_id().unwrap().to_owned();
     assert_eq!(
-        error(sign_in(&srp_only, "heidi", PASSWORD).await),
+        error(sign_in(&sdk, &srp_only, "heidi", PASSWORD).await),
         ("InvalidParameterException".into(), "USER_PASSWORD_AUTH flow not enabled for this client".into())
     );
     let srp = sdk
@@ -229,7 +205,7 @@ async fn wrong_passwords_unknown_users_and_disallowed_flows_are_refused() {
         .unwrap();
     let quiet = quiet.user_pool_client().unwrap().client_id().unwrap().to_owned();
     assert_eq!(
-        error(sign_in(&quiet, "ivan", PASSWORD).await),
+        error(sign_in(&sdk, &quiet, "ivan", PASSWORD).await),
         ("NotAuthorizedException".into(), "Incorrect username or password.".into())
     );
 }
@@ -336,7 +312,7 @@ async fn temporary_passwords_expire_and_admins_manage_users() {
         .await
         .unwrap();
     assert!(server.messages().is_empty(), "SUPPRESS sends nothing");
-    let sign_in = |password: &str| {
+    let admin_sign_in = |password: &str| {
         sdk.admin_initiate_auth()
             .user_pool_id(&pool_id)
             .client_id(&client_id)
@@ -347,7 +323,7 @@ async fn temporary_passwords_expire_and_admins_manage_users() {
     };
     server.clock.advance(7 * 86_400 + 1);
     assert_eq!(
-        error(sign_in("Temp-Pass-123").await),
+        error(admin_sign_in("Temp-Pass-123").await),
         (
             "NotAuthorizedException".into(),
             "Temporary password has expired and must be reset by an administrator.".into()
@@ -361,7 +337,7 @@ async fn temporary_passwords_expire_and_admins_manage_users() {
         .send()
         .await
         .unwrap();
-    assert!(sign_in("Perm-Pass-456").await.unwrap().authentication_result().is_some());
+    assert!(admin_sign_in("Perm-Pass-456").await.unwrap().authentication_result().is_some());
     sdk.admin_set_user_password()
         .user_pool_id(&pool_id)
         .username("kim")
@@ -370,7 +346,10 @@ async fn temporary_passwords_expire_and_admins_manage_users() {
         .send()
         .await
         .unwrap();
-    assert_eq!(sign_in("Temp-Pass-789").await.unwrap().challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
+    assert_eq!(
+        admin_sign_in("Temp-Pass-789").await.unwrap().challenge_name(),
+        Some(&ChallengeNameType::NewPasswordRequired)
+    );
     let weak =
         sdk.admin_set_user_password().user_pool_id(&pool_id).username("kim").password("x").permanent(true).send().await;
     assert_eq!(code(weak), "InvalidPasswordException");
@@ -421,15 +400,7 @@ async fn temporary_passwords_expire_and_admins_manage_users() {
         ),
         "UnsupportedUserStateException"
     );
-    let tokens = sdk
-        .initiate_auth()
-        .client_id(&client_id)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "mia")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
+    let tokens = sign_in(&sdk, &client_id, "mia", PASSWORD).await.unwrap();
     let access = tokens.authentication_result().unwrap().access_token().unwrap().to_owned();
     sdk.admin_delete_user().user_pool_id(&pool_id).username("mia").send().await.unwrap();
     assert_eq!(code(sdk.admin_get_user().user_pool_id(&pool_id).username("mia").send().await), "UserNotFoundException");
@@ -446,15 +417,7 @@ async fn forged_and_tampered_access_tokens_are_refused() {
     let sdk = server.sdk();
     let (_, client_id) = email_pool(&sdk).await;
     confirmed_user(&server, &sdk, &client_id, "nick@example.com").await;
-    let auth = sdk
-        .initiate_auth()
-        .client_id(&client_id)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "nick@example.com")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
+    let auth = sign_in(&sdk, &client_id, "nick@example.com", PASSWORD).await.unwrap();
     let result = auth.authentication_result().unwrap();
     let access = result.access_token().unwrap();
     let id_token = result.id_token().unwrap();

@@ -29,14 +29,7 @@ async fn sign_up_confirm_and_sign_in_with_email_as_username() {
     assert_eq!(delivery.attribute_name(), Some("email"));
 
     // Unconfirmed users are told so (with the right password only).
-    let before = sdk
-        .initiate_auth()
-        .client_id(&client_id)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "Andrew@Example.com")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await;
+    let before = sign_in(&sdk, &client_id, "Andrew@Example.com", PASSWORD).await;
     assert_eq!(error(before), ("UserNotConfirmedException".into(), "User is not confirmed.".into()));
 
     let message = server.messages().pop().unwrap();
@@ -64,15 +57,7 @@ async fn sign_up_confirm_and_sign_in_with_email_as_username() {
     assert_eq!(attrs["email"], "Andrew@Example.com");
     assert_eq!(attrs["sub"], signed_up.user_sub());
 
-    let auth = sdk
-        .initiate_auth()
-        .client_id(&client_id)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "Andrew@Example.com")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
+    let auth = sign_in(&sdk, &client_id, "Andrew@Example.com", PASSWORD).await.unwrap();
     let tokens = auth.authentication_result().unwrap();
     let me = sdk.get_user().access_token(tokens.access_token().unwrap()).send().await.unwrap();
     assert_eq!(me.username(), signed_up.user_sub());

@@ -12,6 +12,27 @@ pub use cognate_testkit::{jwt_claims, TestServer};
 
 pub const PASSWORD: &str = "Correct-Horse-1";
 
+/// USER_PASSWORD_AUTH sign-in, as a public client does it.
+pub async fn sign_in(
+    sdk: &Client,
+    client_id: &str,
+    username: &str,
+    password: &str,
+) -> Result<
+    aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput,
+    aws_sdk_cognitoidentityprovider::error::SdkError<
+        aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
+    >,
+> {
+    sdk.initiate_auth()
+        .client_id(client_id)
+        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("PASSWORD", password)
+        .send()
+        .await
+}
+
 /// The exception name of a failed SDK call.
 pub fn code<T, E: ProvideErrorMetadata>(result: Result<T, E>) -> String {
     match result {
