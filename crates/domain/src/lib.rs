@@ -5,6 +5,7 @@
 pub mod attributes;
 mod auth;
 mod clients;
+mod codes;
 pub mod clock;
 pub mod delivery;
 pub mod error;

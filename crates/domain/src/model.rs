@@ -242,6 +242,68 @@ pub struct User {
     pub modified: UnixTime,
     /// When a temporary password stops working (FORCE_CHANGE_PASSWORD only).
     pub temporary_password_expires: Option<UnixTime>,
+    /// Wrong passwords since the last successful sign-in.
+    pub failed_sign_ins: u32,
+    /// Sign-in is refused until then (Cognito's lockout after repeated failures).
+    pub locked_until: Option<UnixTime>,
+    /// Attribute changes waiting for verification (UserAttributeUpdateSettings), by name.
+    pub pending: BTreeMap<String, String>,
+}
+
+/// The attributes ListUsers filters on, besides `username`, `status`, `cognito:user_status`
+/// and `sub`.
+pub const FILTERABLE_ATTRIBUTES: &[&str] =
+    &["email", "phone_number", "name", "given_name", "family_name", "preferred_username"];
+
+impl User {
+    /// The (attribute, value) pairs ListUsers can filter this user by.
+    pub fn index_entries(&self) -> Vec<(&'static str, String)> {
+        let mut entries = vec![
+            ("username", self.username.clone()),
+            ("sub", self.sub.clone()),
+            ("cognito:user_status", self.status.name().to_owned()),
+            ("status", if self.enabled { "Enabled" } else { "Disabled" }.to_owned()),
+        ];
+        for attr in FILTERABLE_ATTRIBUTES {
+            if let Some(value) = self.attributes.get(*attr) {
+                entries.push((attr, value.clone()));
+            }
+        }
+        entries
+    }
+}
+
+/// A ListUsers filter: `attr = "value"` or `attr ^= "prefix"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFilter {
+    pub attr: String,
+    pub value: String,
+    pub prefix: bool,
+}
+
+/// A group of users in a pool.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub pool_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub precedence: Option<i64>,
+    pub role_arn: Option<String>,
+    pub created: UnixTime,
+    pub modified: UnixTime,
+}
+
+/// A recorded authentication event (AdminListUserAuthEvents).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthEvent {
+    pub event_id: String,
+    /// SignIn, SignUp, ForgotPassword, PasswordChange, ResendCode, SignOut.
+    pub event_type: String,
+    pub created: UnixTime,
+    /// Pass or Fail.
+    pub response: String,
+    /// (challenge, Success/Failure) pairs, e.g. ("Password", "Failure").
+    pub challenges: Vec<(String, String)>,
 }
 
 /// What a one-time code is for.
@@ -252,6 +314,16 @@ pub enum CodePurpose {
     VerifyAttribute,
     AdminCreateUser,
     Mfa,
+}
+
+impl StoredCode {
+    /// The key that tells outstanding codes of one user apart: purpose, and attribute if any.
+    pub fn slot(&self) -> String {
+        match &self.target {
+            Some(target) => format!("{}:{target}", self.purpose.name()),
+            None => self.purpose.name().to_owned(),
+        }
+    }
 }
 
 impl CodePurpose {
@@ -273,6 +345,8 @@ pub struct StoredCode {
     pub pool_id: String,
     pub sub: String,
     pub purpose: CodePurpose,
+    /// The attribute a VERIFY_ATTRIBUTE code verifies (one outstanding code per attribute).
+    pub target: Option<String>,
     pub digest: String,
     pub expires: UnixTime,
 }

@@ -54,8 +54,10 @@ pub trait UserStore: Send + Sync {
     async fn update_user(&self, user: &User, logins: Option<&[String]>) -> Result<bool>;
     /// Deletes a user and everything bound to it; false if it did not exist.
     async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool>;
-    /// Stores a code, replacing any outstanding one for the same user and purpose.
-    async fn put_code(&self, code: &StoredCode) -> Result<()>;
+    /// Stores a code, replacing any outstanding one in the same slot (user, purpose, target).
+    /// Refuses (returns false) when `cap` codes were already sent for that slot since
+    /// `window_start`; a code sent after the window restarts the count.
+    async fn put_code(&self, code: &StoredCode, now: UnixTime, window_start: UnixTime, cap: u32) -> Result<bool>;
     /// Checks a presented code. On a match the code is deleted and `on_success` saved (with its
     /// sign-in names replaced by `logins` when given) in the same transaction; a mismatch counts
     /// an attempt; `max_attempts` mismatches void the code.
@@ -69,6 +71,59 @@ pub trait UserStore: Send + Sync {
     ) -> Result<CodeOutcome>;
 }
 
+/// Sign-in failures (lockout), ListUsers, and auth events.
+#[async_trait]
+pub trait UserActivityStore: Send + Sync {
+    /// Counts a wrong password and sets `locked_until` to `lockout(failures)` seconds from
+    /// `now` (none when it gives `None`), atomically. Returns the new lock, if any.
+    async fn record_sign_in_failure(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        now: UnixTime,
+        lockout: &(dyn Fn(u32) -> Option<i64> + Send + Sync),
+    ) -> Result<Option<UnixTime>>;
+    /// Clears the failure count after a successful sign-in.
+    async fn reset_sign_in_failures(&self, pool_id: &str, sub: &str) -> Result<()>;
+    /// Users of a pool in index order: by `sub` without a filter, by (value, sub) with one.
+    /// `after` is the (value, sub) of the last user of the previous page.
+    async fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<&UserFilter>,
+        after: Option<(&str, &str)>,
+        limit: u32,
+    ) -> Result<Vec<(String, User)>>;
+    async fn record_auth_event(&self, pool_id: &str, sub: &str, event: &AuthEvent) -> Result<()>;
+    /// A user's events, newest first, starting after the (created, seq) cursor `before`.
+    async fn list_auth_events(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        before: Option<(UnixTime, i64)>,
+        limit: u32,
+    ) -> Result<Vec<(i64, AuthEvent)>>;
+}
+
+/// Groups and membership.
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    /// A taken name is a `Conflict`.
+    async fn insert_group(&self, group: &Group) -> Result<()>;
+    async fn get_group(&self, pool_id: &str, name: &str) -> Result<Option<Group>>;
+    async fn update_group(&self, group: &Group) -> Result<bool>;
+    async fn delete_group(&self, pool_id: &str, name: &str) -> Result<bool>;
+    /// Groups by name, starting after `after`.
+    async fn list_groups(&self, pool_id: &str, after: Option<&str>, limit: u32) -> Result<Vec<Group>>;
+    /// Idempotent: adding a member twice is not an error.
+    async fn add_user_to_group(&self, pool_id: &str, group: &str, sub: &str) -> Result<()>;
+    async fn remove_user_from_group(&self, pool_id: &str, group: &str, sub: &str) -> Result<()>;
+    /// A user's groups, by precedence (lowest first, unset last), then name.
+    async fn groups_for_user(&self, pool_id: &str, sub: &str) -> Result<Vec<Group>>;
+    /// A group's members by sub, starting after `after`.
+    async fn users_in_group(&self, pool_id: &str, group: &str, after: Option<&str>, limit: u32) -> Result<Vec<User>>;
+}
+
 /// Refresh tokens and challenge sessions.
 #[async_trait]
 pub trait TokenStore: Send + Sync {
@@ -77,11 +132,18 @@ pub trait TokenStore: Send + Sync {
     async fn insert_session(&self, session: &AuthSession) -> Result<()>;
     /// Removes and returns a session: a session answers one challenge only.
     async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>>;
+    /// Revokes one refresh token; returns its `origin_jti` if it existed.
+    async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>>;
+    /// Revokes every refresh token of a user (global sign-out); returns their `origin_jti`s.
+    async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, now: UnixTime) -> Result<Vec<String>>;
+    /// Whether the tokens minted from this origin were revoked. On the path of every call that
+    /// presents an access token: one indexed lookup at most.
+    async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool>;
 }
 
 /// Everything Cognate keeps.
 #[async_trait]
-pub trait Store: PoolStore + ClientStore + UserStore + TokenStore {
+pub trait Store: PoolStore + ClientStore + UserStore + UserActivityStore + GroupStore + TokenStore {
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;
 }

@@ -1,21 +1,17 @@
 //! Users: sign-up and confirmation codes, the admin's user actions, and GetUser.
 
-use cognate_crypto::{mac, random};
+use cognate_crypto::random;
 
 use crate::attributes::{
     self, login_names, looks_like_email, looks_like_phone, mask_destination, normalize_login, Writer,
 };
 use crate::clients::check_secret_hash;
-use crate::delivery::{Channel, Message};
+use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
-use crate::model::{CodeOutcome, CodePurpose, Pool, StoredCode, User, UserStatus};
+use crate::model::{CodePurpose, Pool, User, UserStatus};
 use crate::policy::check_password;
 use crate::{Cognate, StoreError};
 
-/// How long a sign-up confirmation code stays valid (Cognito: 24 hours).
-pub const SIGN_UP_CODE_TTL: i64 = 24 * 3600;
-/// How long other codes stay valid (Cognito: 1 hour).
-pub const CODE_TTL: i64 = 3600;
 
 /// What SignUp asks for.
 #[derive(Debug, Clone, Default)]
@@ -65,105 +61,6 @@ impl Cognate {
 
     pub(crate) async fn existing_user(&self, pool: &Pool, name: &str) -> Result<User> {
         self.find_user(pool, name).await?.ok_or_else(DomainError::user_not_found)
-    }
-
-    /// Sends a fresh code for `purpose` over the channel the pool verifies with, storing its digest.
-    pub(crate) async fn send_code(
-        &self,
-        pool: &Pool,
-        user: &User,
-        purpose: CodePurpose,
-    ) -> Result<Option<CodeDelivery>> {
-        let auto = &pool.settings.auto_verified_attributes;
-        let channel = [Channel::Sms, Channel::Email]
-            .into_iter()
-            .find(|c| auto.iter().any(|a| a == c.attribute()) && user.attributes.contains_key(c.attribute()));
-        let Some(channel) = channel else { return Ok(None) };
-        let destination = user.attributes.get(channel.attribute()).cloned().unwrap_or_default();
-        let code = random::six_digit_code();
-        let now = self.clock.now();
-        let ttl = if purpose == CodePurpose::SignUp { SIGN_UP_CODE_TTL } else { CODE_TTL };
-        self.store.put_code(&self.code_record(user, purpose, &code, now + ttl)).await?;
-        let template = &pool.settings.verification_message;
-        let (text, subject) = match channel {
-            Channel::Email => (
-                template.email_message.clone().unwrap_or_else(|| "Your verification code is {####}. ".into()),
-                Some(template.email_subject.clone().unwrap_or_else(|| "Your verification code".into())),
-            ),
-            Channel::Sms => {
-                (template.sms_message.clone().unwrap_or_else(|| "Your verification code is {####}. ".into()), None)
-            }
-        };
-        self.deliver(pool, user, channel, &destination, purpose, &code, &text, subject).await?;
-        Ok(Some(CodeDelivery {
-            destination: mask_destination(&destination),
-            channel,
-            attribute: channel.attribute().into(),
-        }))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn deliver(
-        &self,
-        pool: &Pool,
-        user: &User,
-        channel: Channel,
-        destination: &str,
-        purpose: CodePurpose,
-        code: &str,
-        template: &str,
-        subject: Option<String>,
-    ) -> Result<()> {
-        let message = Message {
-            time: self.clock.now(),
-            pool_id: pool.id.clone(),
-            username: user.username.clone(),
-            destination: destination.to_owned(),
-            channel,
-            purpose,
-            code: code.to_owned(),
-            subject,
-            text: template.replace("{####}", code).replace("{username}", &user.username),
-        };
-        self.delivery.deliver(&message).await.map_err(|e| {
-            tracing::error!(error = %e, "message delivery failed");
-            DomainError::CodeDeliveryFailure("Unable to deliver the message.".into())
-        })
-    }
-
-    pub(crate) fn code_record(&self, user: &User, purpose: CodePurpose, code: &str, expires: i64) -> StoredCode {
-        let context = format!("{}/{}/{}", user.pool_id, user.sub, purpose.name());
-        StoredCode {
-            pool_id: user.pool_id.clone(),
-            sub: user.sub.clone(),
-            purpose,
-            digest: mac::code_digest(&self.config.code_key, &context, code),
-            expires,
-        }
-    }
-
-    /// Redeems `code` and, in the same transaction, saves `updated`. Maps the outcomes to
-    /// Cognito's errors.
-    pub(crate) async fn redeem(&self, pool: &Pool, updated: &User, purpose: CodePurpose, code: &str) -> Result<()> {
-        let presented = self.code_record(updated, purpose, code, 0);
-        let logins = login_names(pool, updated);
-        let outcome = self
-            .store
-            .redeem_code(&presented, self.clock.now(), self.config.max_code_attempts, updated, Some(&logins))
-            .await
-            .map_err(DomainError::alias_taken)?;
-        match outcome {
-            CodeOutcome::Redeemed => Ok(()),
-            CodeOutcome::Mismatch => {
-                Err(DomainError::CodeMismatch("Invalid verification code provided, please try again.".into()))
-            }
-            CodeOutcome::Expired | CodeOutcome::Missing => {
-                Err(DomainError::ExpiredCode("Invalid code provided, please request a code again.".into()))
-            }
-            CodeOutcome::TooManyAttempts => {
-                Err(DomainError::LimitExceeded("Attempt limit exceeded, please try after some time.".into()))
-            }
-        }
     }
 
     /// Turns the name a caller signs up with into (username, extra attributes): pools that sign in
@@ -248,12 +145,18 @@ impl Cognate {
             created: now,
             modified: now,
             temporary_password_expires: None,
+            failed_sign_ins: 0,
+            locked_until: None,
+            pending: Default::default(),
         };
         self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {
             StoreError::Conflict(_) => Self::exists_error(&pool, false),
             other => other.into(),
         })?;
-        let delivery = self.send_code(&pool, &user, CodePurpose::SignUp).await?;
+        let delivery = match Self::verification_destination(&pool, &user) {
+            Some(to) => Some(self.send_code(&pool, &user, CodePurpose::SignUp, to, None).await?),
+            None => None,
+        };
         Ok(SignUpOutcome { confirmed: false, delivery, sub })
     }
 
@@ -277,7 +180,7 @@ impl Cognate {
         };
         self.confirm(&mut user)?;
         mark_delivery_attribute_verified(&pool, &mut user);
-        self.redeem(&pool, &user, CodePurpose::SignUp, code).await
+        self.redeem(&pool, &user, CodePurpose::SignUp, None, code).await
     }
 
     /// ResendConfirmationCode: a new code for an unconfirmed user; the old one stops working.
@@ -298,11 +201,10 @@ impl Cognate {
         if user.status != UserStatus::Unconfirmed {
             return Err(DomainError::invalid("User is already confirmed."));
         }
-        let delivery = self.send_code(&pool, &user, CodePurpose::SignUp).await?;
-        if delivery.is_none() {
+        let Some(to) = Self::verification_destination(&pool, &user) else {
             return Err(DomainError::invalid("Cannot resend codes. Auto verification not turned on."));
-        }
-        Ok(delivery)
+        };
+        Ok(Some(self.send_code(&pool, &user, CodePurpose::SignUp, to, None).await?))
     }
 
     /// AdminCreateUser: a user in FORCE_CHANGE_PASSWORD with a temporary password, invited by
@@ -358,6 +260,9 @@ impl Cognate {
                 created: now,
                 modified: now,
                 temporary_password_expires: Some(expires),
+                failed_sign_ins: 0,
+                locked_until: None,
+                pending: Default::default(),
             };
             self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {
                 StoreError::Conflict(_) => Self::exists_error(&pool, true),

@@ -64,6 +64,9 @@ fn user(pool_id: &str, sub: &str, username: &str) -> User {
         created: 10,
         modified: 10,
         temporary_password_expires: None,
+        failed_sign_ins: 0,
+        locked_until: None,
+        pending: BTreeMap::new(),
     }
 }
 
@@ -72,6 +75,7 @@ fn code(u: &User, digest: &str, expires: i64) -> StoredCode {
         pool_id: u.pool_id.clone(),
         sub: u.sub.clone(),
         purpose: CodePurpose::SignUp,
+        target: None,
         digest: digest.into(),
         expires,
     }
@@ -128,7 +132,7 @@ async fn conformance(store: Arc<dyn Store>) {
         store.redeem_code(&code(&alice, "d1", 0), 100, 5, &confirmed, None).await.unwrap(),
         CodeOutcome::Expired
     );
-    store.put_code(&code(&alice, "d2", 200)).await.unwrap();
+    assert!(store.put_code(&code(&alice, "d2", 200), 60, 0, 5).await.unwrap());
     let logins = vec!["alice".to_owned(), "alice@example.com".to_owned(), "al".to_owned()];
     assert_eq!(
         store.redeem_code(&code(&alice, "d2", 0), 150, 5, &confirmed, Some(&logins)).await.unwrap(),
@@ -140,7 +144,7 @@ async fn conformance(store: Arc<dyn Store>) {
     );
     assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().status, UserStatus::Confirmed);
     assert_eq!(store.find_user_by_login("r_p1", "al").await.unwrap().unwrap().sub, "s1");
-    store.put_code(&code(&alice, "d3", 500)).await.unwrap();
+    assert!(store.put_code(&code(&alice, "d3", 500), 60, 0, 5).await.unwrap());
     for _ in 0..2 {
         assert_eq!(
             store.redeem_code(&code(&alice, "x", 0), 150, 2, &confirmed, None).await.unwrap(),

@@ -1,7 +1,9 @@
 //! The SQLite store: one writer connection (SQLite has one writer at a time; serialising writes
 //! in-process means no busy retries) and a pool of read-only connections, WAL journal.
 
+mod activity;
 mod cache;
+mod groups;
 mod pools;
 mod tokens;
 mod users;
@@ -25,6 +27,9 @@ pub struct SqliteStore {
     users: RowCache<User>,
     pools: RowCache<Pool>,
     clients: RowCache<AppClient>,
+    /// Revoked token origins (`origin_jti` → when), kept for as long as an access token minted
+    /// from them can live; loaded at start, written through on every revocation.
+    revoked: tokens::RevokedOrigins,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -67,7 +72,15 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(backend)?;
-        Ok(Self { writer, reader, users: RowCache::new(), pools: RowCache::new(), clients: RowCache::new() })
+        let revoked = tokens::RevokedOrigins::load(&reader).await?;
+        Ok(Self {
+            writer,
+            reader,
+            users: RowCache::new(),
+            pools: RowCache::new(),
+            clients: RowCache::new(),
+            revoked,
+        })
     }
 }
 

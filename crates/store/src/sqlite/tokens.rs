@@ -1,13 +1,51 @@
 //! Refresh tokens and challenge sessions in SQLite.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use async_trait::async_trait;
-use sqlx::Row;
+use sqlx::{Row, SqlitePool};
 
 use cognate_domain::model::{AuthSession, RefreshTokenRecord};
 use cognate_domain::store::TokenStore;
-use cognate_domain::StoreError;
+use cognate_domain::{StoreError, UnixTime};
 
 use super::{backend, SqliteStore};
+
+/// How long a revocation is remembered in memory: longer than any access token lives (1 day).
+const REMEMBER_REVOCATIONS: i64 = 2 * 86_400;
+
+/// The set of revoked `origin_jti`s, so that checking an access token costs no query.
+pub(crate) struct RevokedOrigins(Mutex<HashMap<String, UnixTime>>);
+
+impl RevokedOrigins {
+    pub(crate) async fn load(reader: &SqlitePool) -> Result<Self> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT origin_jti, revoked_at FROM refresh_tokens WHERE revoked_at > ?")
+                .bind(now - REMEMBER_REVOCATIONS)
+                .fetch_all(reader)
+                .await
+                .map_err(backend)?;
+        Ok(Self(Mutex::new(rows.into_iter().collect())))
+    }
+
+    fn add(&self, origins: &[String], now: UnixTime) {
+        if let Ok(mut set) = self.0.lock() {
+            set.retain(|_, at| *at > now - REMEMBER_REVOCATIONS);
+            for origin in origins {
+                set.insert(origin.clone(), now);
+            }
+        }
+    }
+
+    fn contains(&self, origin: &str) -> bool {
+        self.0.lock().map(|set| set.contains_key(origin)).unwrap_or(true)
+    }
+}
 
 type Result<T> = std::result::Result<T, StoreError>;
 
@@ -93,5 +131,38 @@ impl TokenStore for SqliteStore {
             challenge: row.try_get("challenge").map_err(backend)?,
             expires: row.try_get("expires").map_err(backend)?,
         }))
+    }
+
+    async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {
+        let origin: Option<String> = sqlx::query_scalar(
+            "UPDATE refresh_tokens SET revoked = 1, revoked_at = COALESCE(revoked_at, ?) WHERE digest = ? RETURNING origin_jti",
+        )
+        .bind(now)
+        .bind(digest)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(backend)?;
+        if let Some(origin) = &origin {
+            self.revoked.add(std::slice::from_ref(origin), now);
+        }
+        Ok(origin)
+    }
+
+    async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, now: UnixTime) -> Result<Vec<String>> {
+        let origins: Vec<String> = sqlx::query_scalar(
+            "UPDATE refresh_tokens SET revoked = 1, revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked = 0 RETURNING origin_jti",
+        )
+        .bind(now)
+        .bind(pool_id)
+        .bind(sub)
+        .fetch_all(&self.writer)
+        .await
+        .map_err(backend)?;
+        self.revoked.add(&origins, now);
+        Ok(origins)
+    }
+
+    async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool> {
+        Ok(self.revoked.contains(origin_jti))
     }
 }

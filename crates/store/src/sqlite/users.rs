@@ -13,12 +13,13 @@ use super::{backend, SqliteStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-const USER_COLUMNS: &str =
-    "u.pool_id, u.sub, u.username, u.status, u.enabled, u.password_hash, u.attributes, u.created, u.modified, u.temp_expires";
+pub(crate) const USER_COLUMNS: &str = "u.pool_id, u.sub, u.username, u.status, u.enabled, u.password_hash, u.attributes, \
+     u.created, u.modified, u.temp_expires, u.failed_sign_ins, u.locked_until, u.pending";
 
-fn user_from_row(row: &SqliteRow) -> Result<User> {
+pub(crate) fn user_from_row(row: &SqliteRow) -> Result<User> {
     let status: String = row.try_get("status").map_err(backend)?;
     let attributes: String = row.try_get("attributes").map_err(backend)?;
+    let pending: String = row.try_get("pending").map_err(backend)?;
     Ok(User {
         pool_id: row.try_get("pool_id").map_err(backend)?,
         sub: row.try_get("sub").map_err(backend)?,
@@ -30,7 +31,37 @@ fn user_from_row(row: &SqliteRow) -> Result<User> {
         created: row.try_get("created").map_err(backend)?,
         modified: row.try_get("modified").map_err(backend)?,
         temporary_password_expires: row.try_get("temp_expires").map_err(backend)?,
+        failed_sign_ins: row.try_get("failed_sign_ins").map_err(backend)?,
+        locked_until: row.try_get("locked_until").map_err(backend)?,
+        pending: serde_json::from_str(&pending).map_err(|e| StoreError::Backend(e.to_string()))?,
     })
+}
+
+fn pending_json(user: &User) -> Result<String> {
+    serde_json::to_string(&user.pending).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+/// Rewrites the rows ListUsers filters this user by.
+async fn write_index(tx: &mut Transaction<'_, Sqlite>, user: &User, replace: bool) -> Result<()> {
+    if replace {
+        sqlx::query("DELETE FROM user_index WHERE pool_id = ? AND sub = ?")
+            .bind(&user.pool_id)
+            .bind(&user.sub)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    for (attr, value) in user.index_entries() {
+        sqlx::query("INSERT INTO user_index (pool_id, attr, value, sub) VALUES (?, ?, ?, ?)")
+            .bind(&user.pool_id)
+            .bind(attr)
+            .bind(value)
+            .bind(&user.sub)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
 }
 
 fn attributes_json(user: &User) -> Result<String> {
@@ -52,8 +83,8 @@ async fn write_logins(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: &[S
 
 async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option<&[String]>) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE users SET username = ?, status = ?, enabled = ?, password_hash = ?, attributes = ?, modified = ?, temp_expires = ? \
-         WHERE pool_id = ? AND sub = ?",
+        "UPDATE users SET username = ?, status = ?, enabled = ?, password_hash = ?, attributes = ?, modified = ?, temp_expires = ?, \
+         failed_sign_ins = ?, locked_until = ?, pending = ? WHERE pool_id = ? AND sub = ?",
     )
     .bind(&user.username)
     .bind(user.status.name())
@@ -62,6 +93,9 @@ async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option
     .bind(attributes_json(user)?)
     .bind(user.modified)
     .bind(user.temporary_password_expires)
+    .bind(user.failed_sign_ins)
+    .bind(user.locked_until)
+    .bind(pending_json(user)?)
     .bind(&user.pool_id)
     .bind(&user.sub)
     .execute(&mut **tx)
@@ -70,6 +104,7 @@ async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option
     if done.rows_affected() != 1 {
         return Ok(false);
     }
+    write_index(tx, user, true).await?;
     if let Some(logins) = logins {
         sqlx::query("DELETE FROM logins WHERE pool_id = ? AND sub = ?")
             .bind(&user.pool_id)
@@ -82,20 +117,47 @@ async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option
     Ok(true)
 }
 
-async fn upsert_code(tx: &mut Transaction<'_, Sqlite>, code: &StoredCode) -> Result<()> {
+/// Stores a code unless its slot already had `cap` codes since `window_start`.
+async fn upsert_code(
+    tx: &mut Transaction<'_, Sqlite>,
+    code: &StoredCode,
+    now: i64,
+    window_start: i64,
+    cap: u32,
+) -> Result<bool> {
+    let slot = code.slot();
+    let current: Option<(i64, i64)> =
+        sqlx::query_as("SELECT sent_in_window, window_start FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?")
+            .bind(&code.pool_id)
+            .bind(&code.sub)
+            .bind(&slot)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(backend)?;
+    let (sent, started) = match current {
+        Some((sent, started)) if started > window_start => (sent, started),
+        _ => (0, now),
+    };
+    if sent >= i64::from(cap) {
+        return Ok(false);
+    }
     sqlx::query(
-        "INSERT INTO codes (pool_id, sub, purpose, digest, expires, attempts) VALUES (?, ?, ?, ?, ?, 0) \
-         ON CONFLICT (pool_id, sub, purpose) DO UPDATE SET digest = excluded.digest, expires = excluded.expires, attempts = 0",
+        "INSERT INTO codes (pool_id, sub, purpose, digest, expires, attempts, sent_in_window, window_start) \
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?) \
+         ON CONFLICT (pool_id, sub, purpose) DO UPDATE SET digest = excluded.digest, expires = excluded.expires, \
+         attempts = 0, sent_in_window = excluded.sent_in_window, window_start = excluded.window_start",
     )
     .bind(&code.pool_id)
     .bind(&code.sub)
-    .bind(code.purpose.name())
+    .bind(&slot)
     .bind(&code.digest)
     .bind(code.expires)
+    .bind(sent + 1)
+    .bind(started)
     .execute(&mut **tx)
     .await
     .map_err(backend)?;
-    Ok(())
+    Ok(true)
 }
 
 #[async_trait]
@@ -120,8 +182,9 @@ impl UserStore for SqliteStore {
         .await
         .map_err(backend)?;
         write_logins(&mut tx, user, logins).await?;
+        write_index(&mut tx, user, false).await?;
         if let Some(code) = code {
-            upsert_code(&mut tx, code).await?;
+            upsert_code(&mut tx, code, user.created, user.created, u32::MAX).await?;
         }
         tx.commit().await.map_err(backend)
     }
@@ -169,10 +232,11 @@ impl UserStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn put_code(&self, code: &StoredCode) -> Result<()> {
+    async fn put_code(&self, code: &StoredCode, now: UnixTime, window_start: UnixTime, cap: u32) -> Result<bool> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        upsert_code(&mut tx, code).await?;
-        tx.commit().await.map_err(backend)
+        let stored = upsert_code(&mut tx, code, now, window_start, cap).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(stored)
     }
 
     async fn redeem_code(
@@ -188,7 +252,7 @@ impl UserStore for SqliteStore {
             sqlx::query("SELECT digest, expires, attempts FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?")
                 .bind(&presented.pool_id)
                 .bind(&presented.sub)
-                .bind(presented.purpose.name())
+                .bind(presented.slot())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(backend)?;
@@ -210,7 +274,7 @@ impl UserStore for SqliteStore {
             sqlx::query("UPDATE codes SET attempts = attempts + 1 WHERE pool_id = ? AND sub = ? AND purpose = ?")
                 .bind(&presented.pool_id)
                 .bind(&presented.sub)
-                .bind(presented.purpose.name())
+                .bind(presented.slot())
                 .execute(&mut *tx)
                 .await
                 .map_err(backend)?;
@@ -221,7 +285,7 @@ impl UserStore for SqliteStore {
         sqlx::query(delete)
             .bind(&presented.pool_id)
             .bind(&presented.sub)
-            .bind(presented.purpose.name())
+            .bind(presented.slot())
             .execute(&mut *tx)
             .await
             .map_err(backend)?;

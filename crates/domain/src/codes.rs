@@ -1,0 +1,153 @@
+//! One-time codes: choosing where a code goes, capping how many a user can request, storing
+//! only their keyed digest, delivering the message, and redeeming them.
+
+use cognate_crypto::{mac, random};
+
+use crate::attributes::{login_names, mask_destination};
+use crate::delivery::{Channel, Message};
+use crate::error::{DomainError, Result};
+use crate::model::{CodeOutcome, CodePurpose, Pool, StoredCode, User};
+use crate::users::CodeDelivery;
+use crate::Cognate;
+
+/// How long a sign-up confirmation code stays valid (Cognito: 24 hours).
+pub const SIGN_UP_CODE_TTL: i64 = 24 * 3600;
+/// How long other codes stay valid (Cognito: 1 hour).
+pub const CODE_TTL: i64 = 3600;
+/// Codes one user may be sent for one purpose within [`CODE_WINDOW`].
+pub const CODES_PER_WINDOW: u32 = 5;
+/// The window of [`CODES_PER_WINDOW`].
+pub const CODE_WINDOW: i64 = 3600;
+
+/// Where a code goes.
+pub(crate) struct Destination {
+    pub channel: Channel,
+    pub address: String,
+}
+
+fn limit_exceeded() -> DomainError {
+    DomainError::LimitExceeded("Attempt limit exceeded, please try after some time.".into())
+}
+
+impl Cognate {
+    /// Where the pool sends sign-up codes for this user: SMS if the phone number is verified
+    /// automatically, else email; `None` when the pool verifies nothing automatically.
+    pub(crate) fn verification_destination(pool: &Pool, user: &User) -> Option<Destination> {
+        let auto = &pool.settings.auto_verified_attributes;
+        [Channel::Sms, Channel::Email]
+            .into_iter()
+            .find(|c| auto.iter().any(|a| a == c.attribute()) && user.attributes.contains_key(c.attribute()))
+            .map(|channel| Destination {
+                channel,
+                address: user.attributes.get(channel.attribute()).cloned().unwrap_or_default(),
+            })
+    }
+
+    /// Sends a fresh code for `purpose` to `to`, replacing any outstanding one in its slot.
+    /// `target` names the attribute a VERIFY_ATTRIBUTE code verifies.
+    pub(crate) async fn send_code(
+        &self,
+        pool: &Pool,
+        user: &User,
+        purpose: CodePurpose,
+        to: Destination,
+        target: Option<&str>,
+    ) -> Result<CodeDelivery> {
+        let code = random::six_digit_code();
+        let now = self.clock.now();
+        let ttl = if purpose == CodePurpose::SignUp { SIGN_UP_CODE_TTL } else { CODE_TTL };
+        let mut record = self.code_record(user, purpose, &code, now + ttl);
+        record.target = target.map(str::to_owned);
+        if !self.store.put_code(&record, now, now - CODE_WINDOW, CODES_PER_WINDOW).await? {
+            return Err(limit_exceeded());
+        }
+        let template = &pool.settings.verification_message;
+        let default_text = "Your verification code is {####}. ";
+        let (text, subject) = match to.channel {
+            Channel::Email => (
+                template.email_message.clone().unwrap_or_else(|| default_text.into()),
+                Some(template.email_subject.clone().unwrap_or_else(|| "Your verification code".into())),
+            ),
+            Channel::Sms => (template.sms_message.clone().unwrap_or_else(|| default_text.into()), None),
+        };
+        self.deliver(pool, user, to.channel, &to.address, purpose, &code, &text, subject).await?;
+        Ok(CodeDelivery {
+            destination: mask_destination(&to.address),
+            channel: to.channel,
+            attribute: target.unwrap_or(to.channel.attribute()).into(),
+        })
+    }
+
+    /// Hands a message to the configured delivery.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn deliver(
+        &self,
+        pool: &Pool,
+        user: &User,
+        channel: Channel,
+        destination: &str,
+        purpose: CodePurpose,
+        code: &str,
+        template: &str,
+        subject: Option<String>,
+    ) -> Result<()> {
+        let message = Message {
+            time: self.clock.now(),
+            pool_id: pool.id.clone(),
+            username: user.username.clone(),
+            destination: destination.to_owned(),
+            channel,
+            purpose,
+            code: code.to_owned(),
+            subject,
+            text: template.replace("{####}", code).replace("{username}", &user.username),
+        };
+        self.delivery.deliver(&message).await.map_err(|e| {
+            tracing::error!(error = %e, "message delivery failed");
+            DomainError::CodeDeliveryFailure("Unable to deliver the message.".into())
+        })
+    }
+
+    /// The stored form of `code` for this user and purpose.
+    pub(crate) fn code_record(&self, user: &User, purpose: CodePurpose, code: &str, expires: i64) -> StoredCode {
+        let context = format!("{}/{}/{}", user.pool_id, user.sub, purpose.name());
+        StoredCode {
+            pool_id: user.pool_id.clone(),
+            sub: user.sub.clone(),
+            purpose,
+            target: None,
+            digest: mac::code_digest(&self.config.code_key, &context, code),
+            expires,
+        }
+    }
+
+    /// Redeems `code` and, in the same transaction, saves `updated`. Maps the outcomes to
+    /// Cognito's errors.
+    pub(crate) async fn redeem(
+        &self,
+        pool: &Pool,
+        updated: &User,
+        purpose: CodePurpose,
+        target: Option<&str>,
+        code: &str,
+    ) -> Result<()> {
+        let mut presented = self.code_record(updated, purpose, code, 0);
+        presented.target = target.map(str::to_owned);
+        let logins = login_names(pool, updated);
+        let outcome = self
+            .store
+            .redeem_code(&presented, self.clock.now(), self.config.max_code_attempts, updated, Some(&logins))
+            .await
+            .map_err(DomainError::alias_taken)?;
+        match outcome {
+            CodeOutcome::Redeemed => Ok(()),
+            CodeOutcome::Mismatch => {
+                Err(DomainError::CodeMismatch("Invalid verification code provided, please try again.".into()))
+            }
+            CodeOutcome::Expired | CodeOutcome::Missing => {
+                Err(DomainError::ExpiredCode("Invalid code provided, please request a code again.".into()))
+            }
+            CodeOutcome::TooManyAttempts => Err(limit_exceeded()),
+        }
+    }
+}
