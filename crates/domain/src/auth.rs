@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use cognate_crypto::{constant_time_eq, mac, random};
 
+use crate::account::EventKind;
 use crate::attributes::{self, Writer};
 use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
@@ -114,6 +115,9 @@ impl Cognate {
         let password = required(params, "PASSWORD")?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
         let user = self.find_user(pool, username).await?;
+        if let Some(user) = &user {
+            self.check_lockout(user)?;
+        }
         // Always spend one password verification, so timing does not reveal whether the user exists.
         let matches = self.verify_password(password, user.as_ref().and_then(|u| u.password_hash.as_deref())).await?;
         let Some(user) = user else {
@@ -124,8 +128,11 @@ impl Cognate {
             });
         };
         if !matches {
+            self.password_failed(&user).await?;
+            self.record_event(&user, EventKind::SignIn, false, Some(false)).await;
             return Err(DomainError::incorrect_credentials());
         }
+        self.password_succeeded(&user).await?;
         if !user.enabled {
             return Err(DomainError::not_authorized("User is disabled."));
         }
@@ -142,7 +149,11 @@ impl Cognate {
                 }
                 self.new_password_challenge(pool, client, &user).await
             }
-            UserStatus::Confirmed => Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, None).await?)),
+            UserStatus::Confirmed => {
+                let tokens = self.issue_tokens(pool, client, &user, None).await?;
+                self.record_event(&user, EventKind::SignIn, true, Some(true)).await;
+                Ok(AuthOutcome::Tokens(tokens))
+            }
         }
     }
 

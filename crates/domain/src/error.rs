@@ -12,6 +12,8 @@ pub enum DomainError {
     #[error("{0}")]
     ExpiredCode(String),
     #[error("{0}")]
+    GroupExists(String),
+    #[error("{0}")]
     InvalidParameter(String),
     #[error("{0}")]
     InvalidPassword(String),
@@ -26,7 +28,11 @@ pub enum DomainError {
     #[error("{0}")]
     TooManyRequests(String),
     #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
     Unsupported(String),
+    #[error("{0}")]
+    UnsupportedTokenType(String),
     #[error("{0}")]
     UnsupportedUserState(String),
     #[error("{0}")]

@@ -2,18 +2,23 @@
 //! and token issuing. Storage, clock and message delivery come in through traits; nothing here
 //! knows about HTTP or SQL.
 
+mod account;
 pub mod attributes;
 mod auth;
 mod clients;
-mod codes;
 pub mod clock;
+mod codes;
 pub mod delivery;
 pub mod error;
+mod groups;
 mod hashing;
 pub mod keys;
+mod listing;
 pub mod model;
 pub mod policy;
 mod pools;
+mod profile;
+mod recovery;
 pub mod store;
 pub mod tokens;
 mod users;
@@ -22,11 +27,13 @@ use std::sync::Arc;
 
 use cognate_crypto::password::PasswordHasher;
 
+pub use account::lockout_seconds;
 pub use auth::{AuthOutcome, AuthRequest, ChallengeRequest};
 pub use clients::ClientInput;
 pub use clock::{Clock, ManualClock, SystemClock, UnixTime};
 pub use delivery::{Channel, Delivery, LogDelivery, Message, OutboxDelivery};
 pub use error::{DomainError, Result, StoreError};
+pub use groups::GroupInput;
 pub use pools::NewPool;
 pub use store::Store;
 pub use users::{visible_attributes, CodeDelivery, NewUserByAdmin, SignUpInput, SignUpOutcome};

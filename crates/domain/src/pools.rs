@@ -172,7 +172,7 @@ fn validate_settings(settings: &PoolSettings) -> Result<()> {
 /// The standard schema with the request's changes applied and its custom attributes added.
 fn merge_schema(changes: Vec<SchemaAttribute>) -> Result<Vec<SchemaAttribute>> {
     let mut schema = standard_schema();
-    for mut change in changes {
+    for change in changes {
         if is_standard(&change.name) {
             if change.name == "sub" {
                 continue;
@@ -185,18 +185,24 @@ fn merge_schema(changes: Vec<SchemaAttribute>) -> Result<Vec<SchemaAttribute>> {
             }
             continue;
         }
-        let bare = change.name.trim_start_matches("custom:").to_owned();
-        if bare.is_empty() || bare.chars().count() > 20 {
-            return Err(DomainError::invalid(format!("Invalid custom attribute name: {}", change.name)));
-        }
-        if change.required {
-            return Err(DomainError::invalid("Required custom attributes are not supported currently."));
-        }
-        change.name = if change.developer_only { format!("dev:custom:{bare}") } else { format!("custom:{bare}") };
+        let change = custom_attribute(change)?;
         if schema.iter().any(|a| a.name == change.name) {
             return Err(DomainError::invalid(format!("Duplicate attribute name: {}", change.name)));
         }
         schema.push(change);
     }
     Ok(schema)
+}
+
+/// A custom attribute as requested (named with or without `custom:`), named as stored.
+pub(crate) fn custom_attribute(mut change: SchemaAttribute) -> Result<SchemaAttribute> {
+    let bare = change.name.trim_start_matches("dev:").trim_start_matches("custom:").to_owned();
+    if bare.is_empty() || bare.chars().count() > 20 || (is_standard(&bare) && change.name == bare) {
+        return Err(DomainError::invalid(format!("Invalid custom attribute name: {}", change.name)));
+    }
+    if change.required {
+        return Err(DomainError::invalid("Required custom attributes are not supported currently."));
+    }
+    change.name = if change.developer_only { format!("dev:custom:{bare}") } else { format!("custom:{bare}") };
+    Ok(change)
 }

@@ -105,6 +105,19 @@ impl Cognate {
         id.insert("iat".into(), now.into());
         id.insert("jti".into(), random::uuid().into());
 
+        let groups = self.store.groups_for_user(&pool.id, &user.sub).await?;
+        if !groups.is_empty() {
+            // Ordered by precedence, as Cognito orders them; the preferred role is the role of
+            // the group with the lowest precedence that has one.
+            let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+            access.insert("cognito:groups".into(), names.clone().into());
+            id.insert("cognito:groups".into(), names.into());
+            let roles: Vec<&str> = groups.iter().filter_map(|g| g.role_arn.as_deref()).collect();
+            if let Some(preferred) = roles.first() {
+                id.insert("cognito:preferred_role".into(), (*preferred).into());
+                id.insert("cognito:roles".into(), roles.clone().into());
+            }
+        }
         let access_token = keys.access_key.sign(&access).map_err(DomainError::internal)?;
         let id_token = keys.id_key.sign(&id).map_err(DomainError::internal)?;
         let refresh_token = if new_sign_in {
@@ -142,6 +155,9 @@ impl Cognate {
         }
         if claims.exp <= self.clock.now() {
             return Err(DomainError::not_authorized("Access Token has expired"));
+        }
+        if self.store.is_origin_revoked(&claims.origin_jti).await? {
+            return Err(DomainError::not_authorized("Access Token has been revoked"));
         }
         Ok(AccessContext {
             pool_id: keys.pool_id.clone(),

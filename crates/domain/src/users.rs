@@ -2,6 +2,7 @@
 
 use cognate_crypto::random;
 
+use crate::account::EventKind;
 use crate::attributes::{
     self, login_names, looks_like_email, looks_like_phone, mask_destination, normalize_login, Writer,
 };
@@ -11,7 +12,6 @@ use crate::error::{DomainError, Result};
 use crate::model::{CodePurpose, Pool, User, UserStatus};
 use crate::policy::check_password;
 use crate::{Cognate, StoreError};
-
 
 /// What SignUp asks for.
 #[derive(Debug, Clone, Default)]
@@ -157,6 +157,7 @@ impl Cognate {
             Some(to) => Some(self.send_code(&pool, &user, CodePurpose::SignUp, to, None).await?),
             None => None,
         };
+        self.record_event(&user, EventKind::SignUp, true, None).await;
         Ok(SignUpOutcome { confirmed: false, delivery, sub })
     }
 
@@ -204,7 +205,9 @@ impl Cognate {
         let Some(to) = Self::verification_destination(&pool, &user) else {
             return Err(DomainError::invalid("Cannot resend codes. Auto verification not turned on."));
         };
-        Ok(Some(self.send_code(&pool, &user, CodePurpose::SignUp, to, None).await?))
+        let delivery = self.send_code(&pool, &user, CodePurpose::SignUp, to, None).await?;
+        self.record_event(&user, EventKind::ResendCode, true, None).await;
+        Ok(Some(delivery))
     }
 
     /// AdminCreateUser: a user in FORCE_CHANGE_PASSWORD with a temporary password, invited by
@@ -378,13 +381,7 @@ impl Cognate {
 
     /// GetUser: the bearer of a valid access token and their attributes.
     pub async fn get_user(&self, access_token: &str) -> Result<User> {
-        let context = self.authenticate_access_token(access_token).await?;
-        let user =
-            self.store.get_user(&context.pool_id, &context.sub).await?.ok_or_else(DomainError::user_not_found)?;
-        if !user.enabled {
-            return Err(DomainError::not_authorized("User is disabled."));
-        }
-        Ok(user)
+        Ok(self.token_user(access_token).await?.1)
     }
 }
 

@@ -50,7 +50,7 @@ fn number(value: Option<&String>, what: &str) -> Result<Option<u64>, DomainError
 }
 
 /// The schema entries of a CreateUserPool request.
-fn schema_in(list: Vec<SchemaAttributeType>) -> Result<Vec<SchemaAttribute>, DomainError> {
+pub(crate) fn schema_in(list: Vec<SchemaAttributeType>) -> Result<Vec<SchemaAttribute>, DomainError> {
     list.into_iter()
         .map(|a| {
             let name =

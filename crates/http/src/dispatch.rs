@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::auth::Caller;
-use crate::api::{auth, pools, users};
+use crate::api::{auth, groups, lifecycle, pools, users};
 use crate::{sigv4, ApiError, AppState, MAX_BODY_BYTES};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
@@ -107,59 +107,66 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
             call(body, |r| auth::respond_to_auth_challenge(c, r, Caller::Admin)).await
         }
         Action::GetTokensFromRefreshToken => call(body, |r| auth::get_tokens_from_refresh_token(c, r)).await,
+        Action::ForgotPassword => call(body, |r| lifecycle::forgot_password(c, r)).await,
+        Action::ConfirmForgotPassword => call(body, |r| lifecycle::confirm_forgot_password(c, r)).await,
+        Action::AdminResetUserPassword => call(body, |r| lifecycle::admin_reset_user_password(c, r)).await,
+        Action::ChangePassword => call(body, |r| lifecycle::change_password(c, r)).await,
+        Action::UpdateUserAttributes => call(body, |r| lifecycle::update_user_attributes(c, r)).await,
+        Action::DeleteUserAttributes => call(body, |r| lifecycle::delete_user_attributes(c, r)).await,
+        Action::GetUserAttributeVerificationCode => {
+            call(body, |r| lifecycle::get_user_attribute_verification_code(c, r)).await
+        }
+        Action::VerifyUserAttribute => call(body, |r| lifecycle::verify_user_attribute(c, r)).await,
+        Action::AdminUpdateUserAttributes => call(body, |r| lifecycle::admin_update_user_attributes(c, r)).await,
+        Action::AdminDeleteUserAttributes => call(body, |r| lifecycle::admin_delete_user_attributes(c, r)).await,
+        Action::AddCustomAttributes => call(body, |r| lifecycle::add_custom_attributes(c, r)).await,
+        Action::DeleteUser => call(body, |r| lifecycle::delete_user(c, r)).await,
+        Action::AdminDisableUser => call(body, |r| lifecycle::admin_disable_user(c, r)).await,
+        Action::AdminEnableUser => call(body, |r| lifecycle::admin_enable_user(c, r)).await,
+        Action::GlobalSignOut => call(body, |r| lifecycle::global_sign_out(c, r)).await,
+        Action::AdminUserGlobalSignOut => call(body, |r| lifecycle::admin_user_global_sign_out(c, r)).await,
+        Action::RevokeToken => call(body, |r| lifecycle::revoke_token(c, r)).await,
+        Action::ListUsers => call(body, |r| lifecycle::list_users(c, r)).await,
+        Action::AdminListUserAuthEvents => call(body, |r| lifecycle::admin_list_user_auth_events(c, r)).await,
+        Action::CreateGroup => call(body, |r| groups::create_group(c, r)).await,
+        Action::GetGroup => call(body, |r| groups::get_group(c, r)).await,
+        Action::UpdateGroup => call(body, |r| groups::update_group(c, r)).await,
+        Action::DeleteGroup => call(body, |r| groups::delete_group(c, r)).await,
+        Action::ListGroups => call(body, |r| groups::list_groups(c, r)).await,
+        Action::AdminAddUserToGroup => call(body, |r| groups::admin_add_user_to_group(c, r)).await,
+        Action::AdminRemoveUserFromGroup => call(body, |r| groups::admin_remove_user_from_group(c, r)).await,
+        Action::AdminListGroupsForUser => call(body, |r| groups::admin_list_groups_for_user(c, r)).await,
+        Action::ListUsersInGroup => call(body, |r| groups::list_users_in_group(c, r)).await,
         Action::AssociateSoftwareToken
-        | Action::ChangePassword
         | Action::CompleteWebAuthnRegistration
         | Action::ConfirmDevice
-        | Action::ConfirmForgotPassword
-        | Action::DeleteUser
-        | Action::DeleteUserAttributes
         | Action::DeleteWebAuthnCredential
         | Action::ForgetDevice
-        | Action::ForgotPassword
         | Action::GetDevice
-        | Action::GetUserAttributeVerificationCode
         | Action::GetUserAuthFactors
-        | Action::GlobalSignOut
         | Action::ListDevices
         | Action::ListWebAuthnCredentials
-        | Action::RevokeToken
         | Action::SetUserMFAPreference
         | Action::SetUserSettings
         | Action::StartWebAuthnRegistration
         | Action::UpdateAuthEventFeedback
         | Action::UpdateDeviceStatus
-        | Action::UpdateUserAttributes
         | Action::VerifySoftwareToken
-        | Action::VerifyUserAttribute
-        | Action::AddCustomAttributes
-        | Action::AdminAddUserToGroup
-        | Action::AdminDeleteUserAttributes
         | Action::AdminDisableProviderForUser
-        | Action::AdminDisableUser
-        | Action::AdminEnableUser
         | Action::AdminForgetDevice
         | Action::AdminGetDevice
         | Action::AdminLinkProviderForUser
         | Action::AdminListDevices
-        | Action::AdminListGroupsForUser
-        | Action::AdminListUserAuthEvents
-        | Action::AdminRemoveUserFromGroup
-        | Action::AdminResetUserPassword
         | Action::AdminSetUserMFAPreference
         | Action::AdminSetUserSettings
         | Action::AdminUpdateAuthEventFeedback
         | Action::AdminUpdateDeviceStatus
-        | Action::AdminUpdateUserAttributes
-        | Action::AdminUserGlobalSignOut
-        | Action::CreateGroup
         | Action::CreateIdentityProvider
         | Action::CreateManagedLoginBranding
         | Action::CreateResourceServer
         | Action::CreateTerms
         | Action::CreateUserImportJob
         | Action::CreateUserPoolDomain
-        | Action::DeleteGroup
         | Action::DeleteIdentityProvider
         | Action::DeleteManagedLoginBranding
         | Action::DeleteResourceServer
@@ -174,20 +181,16 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::DescribeUserImportJob
         | Action::DescribeUserPoolDomain
         | Action::GetCSVHeader
-        | Action::GetGroup
         | Action::GetIdentityProviderByIdentifier
         | Action::GetLogDeliveryConfiguration
         | Action::GetSigningCertificate
         | Action::GetUICustomization
         | Action::GetUserPoolMfaConfig
-        | Action::ListGroups
         | Action::ListIdentityProviders
         | Action::ListResourceServers
         | Action::ListTagsForResource
         | Action::ListTerms
         | Action::ListUserImportJobs
-        | Action::ListUsers
-        | Action::ListUsersInGroup
         | Action::SetLogDeliveryConfiguration
         | Action::SetRiskConfiguration
         | Action::SetUICustomization
@@ -196,7 +199,6 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::StopUserImportJob
         | Action::TagResource
         | Action::UntagResource
-        | Action::UpdateGroup
         | Action::UpdateIdentityProvider
         | Action::UpdateManagedLoginBranding
         | Action::UpdateResourceServer

@@ -6,6 +6,7 @@
 mod action;
 pub mod auth;
 mod error;
+pub mod lifecycle;
 pub mod pools;
 pub mod types;
 pub mod users;

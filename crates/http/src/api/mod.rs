@@ -2,5 +2,7 @@
 //! result back into the wire answer.
 
 pub mod auth;
+pub mod groups;
+pub mod lifecycle;
 pub mod pools;
 pub mod users;

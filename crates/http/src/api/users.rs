@@ -9,7 +9,7 @@ use crate::convert::{attributes_in, attributes_out, user_out};
 
 type Result<T> = std::result::Result<T, DomainError>;
 
-fn delivery_out(d: CodeDelivery) -> CodeDeliveryDetailsType {
+pub(crate) fn delivery_out(d: CodeDelivery) -> CodeDeliveryDetailsType {
     CodeDeliveryDetailsType {
         destination: Some(d.destination),
         delivery_medium: Some(d.channel.name().into()),

@@ -79,7 +79,8 @@ impl GroupStore for SqliteStore {
     }
 
     async fn list_groups(&self, pool_id: &str, after: Option<&str>, limit: u32) -> Result<Vec<Group>> {
-        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.pool_id = ? AND g.name > ? ORDER BY g.name LIMIT ?");
+        let sql =
+            format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.pool_id = ? AND g.name > ? ORDER BY g.name LIMIT ?");
         let rows = sqlx::query(&sql)
             .bind(pool_id)
             .bind(after.unwrap_or(""))

@@ -73,14 +73,7 @@ impl SqliteStore {
             .await
             .map_err(backend)?;
         let revoked = tokens::RevokedOrigins::load(&reader).await?;
-        Ok(Self {
-            writer,
-            reader,
-            users: RowCache::new(),
-            pools: RowCache::new(),
-            clients: RowCache::new(),
-            revoked,
-        })
+        Ok(Self { writer, reader, users: RowCache::new(), pools: RowCache::new(), clients: RowCache::new(), revoked })
     }
 }
 

@@ -20,10 +20,8 @@ pub(crate) struct RevokedOrigins(Mutex<HashMap<String, UnixTime>>);
 
 impl RevokedOrigins {
     pub(crate) async fn load(reader: &SqlitePool) -> Result<Self> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         let rows: Vec<(String, i64)> =
             sqlx::query_as("SELECT origin_jti, revoked_at FROM refresh_tokens WHERE revoked_at > ?")
                 .bind(now - REMEMBER_REVOCATIONS)

@@ -13,7 +13,8 @@ use super::{backend, SqliteStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-pub(crate) const USER_COLUMNS: &str = "u.pool_id, u.sub, u.username, u.status, u.enabled, u.password_hash, u.attributes, \
+pub(crate) const USER_COLUMNS: &str =
+    "u.pool_id, u.sub, u.username, u.status, u.enabled, u.password_hash, u.attributes, \
      u.created, u.modified, u.temp_expires, u.failed_sign_ins, u.locked_until, u.pending";
 
 pub(crate) fn user_from_row(row: &SqliteRow) -> Result<User> {

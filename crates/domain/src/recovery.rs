@@ -1,0 +1,150 @@
+//! Passwords after sign-up: ForgotPassword and ConfirmForgotPassword, AdminResetUserPassword,
+//! ChangePassword.
+
+use crate::account::EventKind;
+use crate::attributes::{looks_like_email, mask_destination};
+use crate::clients::check_secret_hash;
+use crate::codes::Destination;
+use crate::delivery::Channel;
+use crate::error::{DomainError, Result};
+use crate::model::{CodePurpose, Pool, User, UserStatus};
+use crate::policy::check_password;
+use crate::users::CodeDelivery;
+use crate::Cognate;
+
+fn verified(user: &User, channel: Channel) -> bool {
+    let flag = match channel {
+        Channel::Email => "email_verified",
+        Channel::Sms => "phone_number_verified",
+    };
+    user.attributes.get(flag).is_some_and(|v| v == "true") && user.attributes.contains_key(channel.attribute())
+}
+
+/// Where a recovery code goes: the pool's AccountRecoverySetting in priority order, or (without
+/// one) a verified phone number, then a verified email, as Cognito does.
+fn recovery_destination(pool: &Pool, user: &User) -> Option<Destination> {
+    let mut mechanisms = pool.settings.recovery_mechanisms.clone();
+    mechanisms.sort();
+    let order: Vec<Channel> = if mechanisms.is_empty() {
+        vec![Channel::Sms, Channel::Email]
+    } else {
+        mechanisms
+            .iter()
+            .filter_map(|(_, name)| match name.as_str() {
+                "verified_email" => Some(Channel::Email),
+                "verified_phone_number" => Some(Channel::Sms),
+                _ => None,
+            })
+            .collect()
+    };
+    order.into_iter().find(|c| verified(user, *c)).map(|channel| Destination {
+        channel,
+        address: user.attributes.get(channel.attribute()).cloned().unwrap_or_default(),
+    })
+}
+
+fn no_recovery_destination() -> DomainError {
+    DomainError::invalid("Cannot reset password for the user as there is no registered/verified email or phone_number")
+}
+
+impl Cognate {
+    /// ForgotPassword: sends a recovery code to the user's verified email or phone.
+    pub async fn forgot_password(
+        &self,
+        client_id: &str,
+        secret_hash: Option<&str>,
+        username: &str,
+    ) -> Result<CodeDelivery> {
+        let (pool, client) = self.client(client_id).await?;
+        check_secret_hash(&client, username, secret_hash)?;
+        let Some(user) = self.find_user(&pool, username).await? else {
+            if client.settings.prevent_user_existence_errors {
+                // Look like a real delivery: same shape, masked the same way.
+                let fake =
+                    if looks_like_email(username) { username.to_owned() } else { format!("{username}@example.com") };
+                return Ok(CodeDelivery {
+                    destination: mask_destination(&fake),
+                    channel: Channel::Email,
+                    attribute: "email".into(),
+                });
+            }
+            return Err(DomainError::UserNotFound("Username/client id combination not found.".into()));
+        };
+        if !user.enabled {
+            return Err(DomainError::not_authorized("User is disabled."));
+        }
+        let to = recovery_destination(&pool, &user).ok_or_else(no_recovery_destination)?;
+        let delivery = self.send_code(&pool, &user, CodePurpose::ForgotPassword, to, None).await?;
+        self.record_event(&user, EventKind::ForgotPassword, true, None).await;
+        Ok(delivery)
+    }
+
+    /// ConfirmForgotPassword: the right recovery code sets the new password (and confirms a user
+    /// whose password had been reset).
+    pub async fn confirm_forgot_password(
+        &self,
+        client_id: &str,
+        secret_hash: Option<&str>,
+        username: &str,
+        code: &str,
+        new_password: &str,
+    ) -> Result<()> {
+        let (pool, client) = self.client(client_id).await?;
+        check_secret_hash(&client, username, secret_hash)?;
+        check_password(&pool.settings.password_policy, new_password)?;
+        let Some(mut user) = self.find_user(&pool, username).await? else {
+            return Err(if client.settings.prevent_user_existence_errors {
+                DomainError::CodeMismatch("Invalid verification code provided, please try again.".into())
+            } else {
+                DomainError::UserNotFound("Username/client id combination not found.".into())
+            });
+        };
+        user.password_hash = Some(self.hash_password(new_password).await?);
+        if matches!(user.status, UserStatus::ResetRequired | UserStatus::ForceChangePassword) {
+            user.status = UserStatus::Confirmed;
+        }
+        user.temporary_password_expires = None;
+        user.failed_sign_ins = 0;
+        user.locked_until = None;
+        user.modified = self.clock.now();
+        self.redeem(&pool, &user, CodePurpose::ForgotPassword, None, code).await?;
+        self.record_event(&user, EventKind::PasswordChange, true, None).await;
+        Ok(())
+    }
+
+    /// AdminResetUserPassword: the password stops working (RESET_REQUIRED) and a recovery code
+    /// is sent; the user sets a new password with ConfirmForgotPassword.
+    pub async fn admin_reset_user_password(&self, pool_id: &str, username: &str) -> Result<()> {
+        let pool = self.pool(pool_id).await?;
+        let mut user = self.existing_user(&pool, username).await?;
+        let to = recovery_destination(&pool, &user).ok_or_else(no_recovery_destination)?;
+        if user.status == UserStatus::Confirmed {
+            user.status = UserStatus::ResetRequired;
+            user.modified = self.clock.now();
+            self.store.update_user(&user, None).await?;
+        }
+        self.send_code(&pool, &user, CodePurpose::ForgotPassword, to, None).await?;
+        Ok(())
+    }
+
+    /// ChangePassword: the bearer proves the current password and sets a new one. A wrong
+    /// current password counts towards the lockout.
+    pub async fn change_password(&self, access_token: &str, previous: &str, proposed: &str) -> Result<()> {
+        let (_, mut user) = self.token_user(access_token).await?;
+        let pool = self.pool(&user.pool_id).await?;
+        self.check_lockout(&user)?;
+        if !self.verify_password(previous, user.password_hash.as_deref()).await? {
+            self.password_failed(&user).await?;
+            self.record_event(&user, EventKind::PasswordChange, false, Some(false)).await;
+            return Err(DomainError::incorrect_credentials());
+        }
+        check_password(&pool.settings.password_policy, proposed)?;
+        user.password_hash = Some(self.hash_password(proposed).await?);
+        user.failed_sign_ins = 0;
+        user.locked_until = None;
+        user.modified = self.clock.now();
+        self.store.update_user(&user, None).await?;
+        self.record_event(&user, EventKind::PasswordChange, true, Some(true)).await;
+        Ok(())
+    }
+}
