@@ -181,11 +181,90 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(store.take_session("sess").await.unwrap().is_some());
     assert!(store.take_session("sess").await.unwrap().is_none());
 
+    // Revocation: one token, then all of a user's; the check answers at once.
+    assert!(!store.is_origin_revoked("o1").await.unwrap());
+    assert_eq!(store.revoke_refresh_token("rt1", 20).await.unwrap().as_deref(), Some("o1"));
+    assert!(store.is_origin_revoked("o1").await.unwrap());
+    assert!(store.find_refresh_token("rt1").await.unwrap().unwrap().revoked);
+    let second = RefreshTokenRecord { digest: "rt2".into(), origin_jti: "o2".into(), ..record.clone() };
+    store.insert_refresh_token(&second).await.unwrap();
+    assert_eq!(store.revoke_user_tokens("r_p1", "s1", 30).await.unwrap(), vec!["o2".to_owned()]);
+    assert!(store.is_origin_revoked("o2").await.unwrap());
+    assert_eq!(store.revoke_refresh_token("nope", 30).await.unwrap(), None);
+
+    // Lockout counting is atomic and resets.
+    let lock = |n: u32| if n >= 2 { Some(60) } else { None };
+    assert_eq!(store.record_sign_in_failure("r_p1", "s1", 100, &lock).await.unwrap(), None);
+    assert_eq!(store.record_sign_in_failure("r_p1", "s1", 100, &lock).await.unwrap(), Some(160));
+    let locked = store.get_user("r_p1", "s1").await.unwrap().unwrap();
+    assert_eq!((locked.failed_sign_ins, locked.locked_until), (2, Some(160)));
+    store.reset_sign_in_failures("r_p1", "s1").await.unwrap();
+    assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().failed_sign_ins, 0);
+
+    // Code caps: `cap` codes per slot and window.
+    assert!(store.put_code(&code(&alice, "c1", 900), 100, 0, 2).await.unwrap());
+    assert!(store.put_code(&code(&alice, "c2", 900), 101, 0, 2).await.unwrap());
+    assert!(!store.put_code(&code(&alice, "c3", 900), 102, 0, 2).await.unwrap());
+    assert!(store.put_code(&code(&alice, "c4", 900), 200, 150, 2).await.unwrap(), "a new window starts over");
+
+    // Groups, by precedence then name, unset last.
+    for (name, precedence) in [("b", None), ("a", Some(5)), ("c", Some(1))] {
+        let group = Group {
+            pool_id: "r_p1".into(),
+            name: name.into(),
+            description: None,
+            precedence,
+            role_arn: None,
+            created: 1,
+            modified: 1,
+        };
+        store.insert_group(&group).await.unwrap();
+        store.add_user_to_group("r_p1", name, "s1").await.unwrap();
+    }
+    store.add_user_to_group("r_p1", "a", "s1").await.unwrap();
+    let names: Vec<String> = store.groups_for_user("r_p1", "s1").await.unwrap().into_iter().map(|g| g.name).collect();
+    assert_eq!(names, ["c", "a", "b"]);
+    assert_eq!(store.users_in_group("r_p1", "a", None, 10).await.unwrap().len(), 1);
+    assert!(store.delete_group("r_p1", "a").await.unwrap());
+    assert_eq!(store.groups_for_user("r_p1", "s1").await.unwrap().len(), 2);
+
+    // ListUsers: filters are index ranges; cursors continue after the last row.
+    let mut bob = user("r_p1", "s5", "bob");
+    bob.status = UserStatus::Confirmed;
+    store.insert_user(&bob, &["bob".into()], None).await.unwrap();
+    let all = store.list_users("r_p1", None, None, 10).await.unwrap();
+    assert_eq!(all.iter().map(|(_, u)| u.sub.as_str()).collect::<Vec<_>>(), ["s1", "s5"]);
+    let by_prefix = UserFilter { attr: "email".into(), value: "bo".into(), prefix: true };
+    let found = store.list_users("r_p1", Some(&by_prefix), None, 10).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "bob@example.com");
+    let after = store.list_users("r_p1", Some(&by_prefix), Some(("bob@example.com", "s5")), 10).await.unwrap();
+    assert!(after.is_empty());
+    let confirmed = UserFilter { attr: "cognito:user_status".into(), value: "CONFIRMED".into(), prefix: false };
+    assert_eq!(store.list_users("r_p1", Some(&confirmed), None, 10).await.unwrap().len(), 2);
+
+    // Auth events, newest first, paged by cursor.
+    for (i, kind) in ["SignIn", "SignOut", "SignIn"].iter().enumerate() {
+        let event = AuthEvent {
+            event_id: format!("e{i}"),
+            event_type: (*kind).into(),
+            created: 50,
+            response: "Pass".into(),
+            challenges: vec![],
+        };
+        store.record_auth_event("r_p1", "s1", &event).await.unwrap();
+    }
+    let page = store.list_auth_events("r_p1", "s1", None, 2).await.unwrap();
+    assert_eq!(page.iter().map(|(_, e)| e.event_id.as_str()).collect::<Vec<_>>(), ["e2", "e1"]);
+    let rest = store.list_auth_events("r_p1", "s1", Some((50, page[1].0)), 2).await.unwrap();
+    assert_eq!(rest.iter().map(|(_, e)| e.event_id.as_str()).collect::<Vec<_>>(), ["e0"]);
+
     // Deleting a user removes what hangs off it; deleting a pool removes the rest.
     assert!(store.delete_user("r_p1", "s1").await.unwrap());
     assert!(store.find_user_by_login("r_p1", "alice").await.unwrap().is_none());
     assert!(store.get_user("r_p1", "s1").await.unwrap().is_none());
     assert!(store.find_refresh_token("rt1").await.unwrap().is_none());
+    assert!(store.list_auth_events("r_p1", "s1", None, 10).await.unwrap().is_empty());
     assert!(store.get_user("r_p2", "s1").await.unwrap().is_some());
     let mut renamed = pool("r_p1");
     renamed.name = "renamed".into();
@@ -207,10 +286,28 @@ async fn sqlite_conforms() {
 }
 
 #[tokio::test]
-async fn sqlite_keeps_data_across_reopen() {
+async fn sqlite_keeps_data_and_revocations_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("c.db").display());
-    cognate_store::open(&url).await.unwrap().insert_pool(&pool("r_keep"), &[]).await.unwrap();
+    let store = cognate_store::open(&url).await.unwrap();
+    store.insert_pool(&pool("r_keep"), &[]).await.unwrap();
+    store.insert_client(&client("c1", "r_keep")).await.unwrap();
+    store.insert_user(&user("r_keep", "s1", "u"), &["u".into()], None).await.unwrap();
+    let record = RefreshTokenRecord {
+        digest: "rt".into(),
+        pool_id: "r_keep".into(),
+        client_id: "c1".into(),
+        sub: "s1".into(),
+        origin_jti: "origin".into(),
+        auth_time: 1,
+        expires: i64::MAX,
+        revoked: false,
+    };
+    store.insert_refresh_token(&record).await.unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    store.revoke_refresh_token("rt", now).await.unwrap();
+    drop(store);
     let reopened = cognate_store::open(&url).await.unwrap();
     assert!(reopened.get_pool("r_keep").await.unwrap().is_some());
+    assert!(reopened.is_origin_revoked("origin").await.unwrap(), "revocations survive a restart");
 }
