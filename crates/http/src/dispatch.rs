@@ -42,10 +42,18 @@ async fn handle(state: &AppState, parts: &Parts, body: Body) -> Result<Response,
             format!("Request body is larger than {MAX_BODY_BYTES} bytes."),
         )
     })?;
-    if action.requires_signature() {
-        sigv4::verify(&state.access_keys, parts, &body, state.signing_clock.now())?;
+    if !action.requires_signature() {
+        return route(&state.cognate, action, &body).await;
     }
-    route(&state.cognate, action, &body).await
+    let access_key = sigv4::verify(&state.access_keys, parts, &body, state.signing_clock.now())?;
+    let result = route(&state.cognate, action, &body).await;
+    // Every admin action leaves an audit record: who (access key), what, and whether it worked.
+    let outcome = match &result {
+        Ok(_) => "ok",
+        Err(err) => err.kind.name(),
+    };
+    tracing::info!(target: "cognate::audit", action = action.name(), access_key, outcome, "admin action");
+    result
 }
 
 /// Deserialises the request, runs the handler, serialises its answer.

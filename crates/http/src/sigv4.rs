@@ -17,8 +17,9 @@ fn parse_amz_date(value: &str) -> Option<UnixTime> {
     time::PrimitiveDateTime::parse(value, format).ok().map(|t| t.assume_utc().unix_timestamp())
 }
 
-/// Checks the request's signature; `Ok` only for a fresh, correct signature by a known key.
-pub fn verify(keys: &AccessKeys, parts: &Parts, body: &[u8], now: UnixTime) -> Result<(), ApiError> {
+/// Checks the request's signature; `Ok` (with the access key id) only for a fresh, correct
+/// signature by a known key.
+pub fn verify<'a>(keys: &AccessKeys, parts: &'a Parts, body: &[u8], now: UnixTime) -> Result<&'a str, ApiError> {
     let invalid = |message: &str| ApiError::new(ErrorType::InvalidSignatureException, message);
     let Some(header) = parts.headers.get("authorization").and_then(|v| v.to_str().ok()) else {
         return Err(ApiError::new(ErrorType::UnrecognizedClientException, "Missing Authentication Token"));
@@ -64,5 +65,5 @@ pub fn verify(keys: &AccessKeys, parts: &Parts, body: &[u8], now: UnixTime) -> R
             "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
         ));
     }
-    Ok(())
+    Ok(auth.access_key_id)
 }
