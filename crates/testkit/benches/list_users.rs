@@ -47,7 +47,7 @@ fn setup(runtime: &tokio::runtime::Runtime, users: usize) -> (Cognate, String, t
                 locked_until: None,
                 pending: BTreeMap::new(),
             };
-            store.insert_user(&user, &[user.username.clone()], None).await.unwrap();
+            store.insert_user(&user, std::slice::from_ref(&user.username), None).await.unwrap();
         }
         (cognate, pool.id, dir)
     })
