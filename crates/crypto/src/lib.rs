@@ -8,6 +8,7 @@ pub mod mac;
 pub mod password;
 pub mod random;
 pub mod sigv4;
+pub mod srp;
 
 /// Compares two byte strings in time that depends only on their lengths.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
