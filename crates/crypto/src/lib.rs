@@ -7,6 +7,7 @@ pub mod jwt;
 pub mod mac;
 pub mod password;
 pub mod random;
+pub mod seal;
 pub mod sigv4;
 pub mod srp;
 

@@ -39,12 +39,12 @@ pub struct ChallengeRequest {
 #[derive(Debug, Clone)]
 pub enum AuthOutcome {
     Tokens(IssuedTokens),
-    Challenge { name: String, session: String, parameters: BTreeMap<String, String> },
+    Challenge { name: String, session: Option<String>, parameters: BTreeMap<String, String> },
 }
 
 const FLOWS: &str = "[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]";
 
-fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Result<&'a str> {
+pub(crate) fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Result<&'a str> {
     params
         .get(name)
         .map(String::as_str)
@@ -93,7 +93,15 @@ impl Cognate {
                 let tokens = self.refresh(&pool, &client, token, RefreshSecret::Hash(params)).await?;
                 Ok(AuthOutcome::Tokens(tokens))
             }
-            "USER_SRP_AUTH" | "CUSTOM_AUTH" | "USER_AUTH" => {
+            "USER_SRP_AUTH" => {
+                let legacy = client.settings.explicit_auth_flows.iter().all(|f| !f.starts_with("ALLOW_"));
+                let custom_only = client.settings.explicit_auth_flows.iter().any(|f| f == "CUSTOM_AUTH_FLOW_ONLY");
+                if !(client.allows("ALLOW_USER_SRP_AUTH") || legacy && !custom_only) {
+                    return Err(DomainError::invalid("USER_SRP_AUTH flow not enabled for this client"));
+                }
+                self.srp_start(&pool, &client, params).await
+            }
+            "CUSTOM_AUTH" | "USER_AUTH" => {
                 Err(DomainError::Unsupported(format!("The {} flow is not supported by Cognate yet.", request.flow)))
             }
             "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
@@ -133,6 +141,18 @@ impl Cognate {
             return Err(DomainError::incorrect_credentials());
         }
         self.password_succeeded(&user).await?;
+        let mut user = user;
+        if user.srp.is_none() {
+            // A password set before SRP verifiers existed: make one now that the password is known.
+            self.set_password(&mut user, password).await?;
+            self.store.update_user(&user, None).await?;
+        }
+        self.complete_sign_in(pool, client, user).await
+    }
+
+    /// After a proven password: the account's state decides between tokens, a challenge and an
+    /// error.
+    pub(crate) async fn complete_sign_in(&self, pool: &Pool, client: &AppClient, user: User) -> Result<AuthOutcome> {
         if !user.enabled {
             return Err(DomainError::not_authorized("User is disabled."));
         }
@@ -167,6 +187,7 @@ impl Cognate {
                 sub: user.sub.clone(),
                 challenge: "NEW_PASSWORD_REQUIRED".into(),
                 expires: self.clock.now() + client.settings.auth_session_validity_minutes * 60,
+                data: "{}".into(),
             })
             .await?;
         let missing: Vec<String> = pool
@@ -181,7 +202,7 @@ impl Cognate {
         parameters.insert("USER_ID_FOR_SRP".into(), user.username.clone());
         parameters.insert("requiredAttributes".into(), serde_json::to_string(&missing).map_err(DomainError::internal)?);
         parameters.insert("userAttributes".into(), serde_json::to_string(&shown).map_err(DomainError::internal)?);
-        Ok(AuthOutcome::Challenge { name: "NEW_PASSWORD_REQUIRED".into(), session, parameters })
+        Ok(AuthOutcome::Challenge { name: "NEW_PASSWORD_REQUIRED".into(), session: Some(session), parameters })
     }
 
     /// RespondToAuthChallenge / AdminRespondToAuthChallenge.
@@ -189,7 +210,8 @@ impl Cognate {
         let (pool, client) = self.resolve_client(request.pool_id.as_deref(), &request.client_id).await?;
         match request.challenge_name.as_str() {
             "NEW_PASSWORD_REQUIRED" => self.answer_new_password(&pool, &client, &request).await,
-            "PASSWORD_VERIFIER" | "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "MFA_SETUP" | "SELECT_MFA_TYPE"
+            "PASSWORD_VERIFIER" => self.srp_verify(&pool, &client, &request.responses).await,
+            "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "MFA_SETUP" | "SELECT_MFA_TYPE"
             | "CUSTOM_CHALLENGE" | "DEVICE_SRP_AUTH" | "DEVICE_PASSWORD_VERIFIER" | "SELECT_CHALLENGE" | "SMS_OTP"
             | "WEB_AUTHN" | "PASSWORD" | "PASSWORD_SRP" | "ADMIN_NO_SRP_AUTH" => Err(DomainError::Unsupported(format!(
                 "The {} challenge is not supported by Cognate yet.",
@@ -243,7 +265,7 @@ impl Cognate {
             }
         }
         user.attributes.extend(changes);
-        user.password_hash = Some(self.hash_password(new_password).await?);
+        self.set_password(&mut user, new_password).await?;
         user.status = UserStatus::Confirmed;
         user.temporary_password_expires = None;
         user.modified = self.clock.now();

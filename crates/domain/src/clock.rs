@@ -36,6 +36,11 @@ impl ManualClock {
     pub fn advance(&self, seconds: i64) {
         self.0.fetch_add(seconds, Ordering::SeqCst);
     }
+
+    /// The time it shows.
+    pub fn now_seconds(&self) -> UnixTime {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 impl Clock for ManualClock {

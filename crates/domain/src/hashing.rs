@@ -8,12 +8,30 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use cognate_crypto::password::{PasswordHasher, Workspace};
+use cognate_crypto::{random, seal, srp};
 use tokio::sync::oneshot;
 
 use crate::error::{DomainError, Result};
+use crate::model::SrpVerifier;
+
+/// Who a password belongs to, for its SRP verifier.
+pub(crate) struct Owner {
+    /// The part of the pool id after the underscore.
+    pub pool_name: String,
+    /// USER_ID_FOR_SRP: the username.
+    pub user_id: String,
+    /// Binds the sealed verifier to its user (pool id and sub).
+    pub context: String,
+}
+
+/// A password as stored: its argon2id hash and its SRP verifier.
+pub(crate) struct StoredPassword {
+    pub phc: String,
+    pub srp: SrpVerifier,
+}
 
 enum Job {
-    Hash(String, oneshot::Sender<Result<String>>),
+    Hash(String, Owner, oneshot::Sender<Result<StoredPassword>>),
     /// Checks a password against a stored hash, or against the decoy when there is none.
     Verify(String, Option<String>, oneshot::Sender<bool>),
 }
@@ -25,7 +43,7 @@ pub(crate) struct HashPool {
 
 impl HashPool {
     /// Starts one hashing thread per core. They stop when the pool is dropped.
-    pub(crate) fn start(hasher: PasswordHasher) -> Self {
+    pub(crate) fn start(hasher: PasswordHasher, seal_key: [u8; 32]) -> Self {
         let (sender, receiver) = mpsc::channel::<Job>();
         let receiver = Arc::new(Mutex::new(receiver));
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
@@ -41,9 +59,8 @@ impl HashPool {
                         Err(_) => return,
                     };
                     match job {
-                        Ok(Job::Hash(password, reply)) => {
-                            let _ =
-                                reply.send(hasher.hash_in(&password, &mut workspace).map_err(DomainError::internal));
+                        Ok(Job::Hash(password, owner, reply)) => {
+                            let _ = reply.send(store_password(&hasher, &seal_key, &password, &owner, &mut workspace));
                         }
                         Ok(Job::Verify(password, phc, reply)) => {
                             let matches = match phc {
@@ -68,10 +85,10 @@ impl HashPool {
         jobs.send(job).map_err(|_| DomainError::internal("password hashing threads stopped"))
     }
 
-    /// The argon2id PHC string of `password`.
-    pub(crate) async fn hash(&self, password: &str) -> Result<String> {
+    /// The argon2id hash and the sealed SRP verifier of `password`.
+    pub(crate) async fn hash(&self, password: &str, owner: Owner) -> Result<StoredPassword> {
         let (reply, answer) = oneshot::channel();
-        self.submit(Job::Hash(password.to_owned(), reply))?;
+        self.submit(Job::Hash(password.to_owned(), owner, reply))?;
         answer.await.map_err(DomainError::internal)?
     }
 
@@ -81,4 +98,19 @@ impl HashPool {
         self.submit(Job::Verify(password.to_owned(), phc.map(str::to_owned), reply))?;
         answer.await.map_err(DomainError::internal)
     }
+}
+
+fn store_password(
+    hasher: &PasswordHasher,
+    seal_key: &[u8; 32],
+    password: &str,
+    owner: &Owner,
+    workspace: &mut Workspace,
+) -> Result<StoredPassword> {
+    let phc = hasher.hash_in(password, workspace).map_err(DomainError::internal)?;
+    let salt = random::key_bytes()[..16].to_vec();
+    let verifier = srp::verifier(&owner.pool_name, &owner.user_id, password, &salt);
+    let sealed = seal::seal(seal_key, owner.context.as_bytes(), &verifier)
+        .ok_or_else(|| DomainError::internal("cannot seal the SRP verifier"))?;
+    Ok(StoredPassword { phc, srp: SrpVerifier { salt, sealed } })
 }

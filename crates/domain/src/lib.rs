@@ -19,6 +19,7 @@ pub mod policy;
 mod pools;
 mod profile;
 mod recovery;
+mod srp_auth;
 pub mod store;
 pub mod tokens;
 mod users;
@@ -72,7 +73,8 @@ impl Cognate {
         hasher: PasswordHasher,
         config: ServiceConfig,
     ) -> Self {
-        let hashing = hashing::HashPool::start(hasher);
+        let seal_key = cognate_crypto::mac::hmac_sha256(&config.code_key, &[b"srp-verifier-seal"]);
+        let hashing = hashing::HashPool::start(hasher, seal_key);
         Self { store, clock, delivery, hashing, keys: keys::KeyRing::default(), config }
     }
 
@@ -99,13 +101,26 @@ impl Cognate {
         Ok(Some(self.keys.for_pool(self.store.as_ref(), pool_id).await?.jwks_json.clone()))
     }
 
-    /// Hashes a password on the hashing threads (argon2 is deliberately slow).
-    pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
-        self.hashing.hash(password).await
+    /// Sets `user`'s password: its argon2id hash and SRP verifier, made on the hashing threads.
+    pub(crate) async fn set_password(&self, user: &mut model::User, password: &str) -> Result<()> {
+        let owner = hashing::Owner {
+            pool_name: srp_pool_name(&user.pool_id).to_owned(),
+            user_id: user.username.clone(),
+            context: format!("{}/{}", user.pool_id, user.sub),
+        };
+        let stored = self.hashing.hash(password, owner).await?;
+        user.password_hash = Some(stored.phc);
+        user.srp = Some(stored.srp);
+        Ok(())
     }
 
     /// Checks a password on the hashing threads; with no stored hash, spends the same time.
     pub(crate) async fn verify_password(&self, password: &str, phc: Option<&str>) -> Result<bool> {
         self.hashing.verify(password, phc).await
     }
+}
+
+/// The pool name SRP hashes: the part of the pool id after the underscore.
+pub(crate) fn srp_pool_name(pool_id: &str) -> &str {
+    pool_id.split_once('_').map_or(pool_id, |(_, name)| name)
 }

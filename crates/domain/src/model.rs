@@ -248,6 +248,15 @@ pub struct User {
     pub locked_until: Option<UnixTime>,
     /// Attribute changes waiting for verification (UserAttributeUpdateSettings), by name.
     pub pending: BTreeMap<String, String>,
+    /// The SRP salt and sealed verifier, set with every password.
+    pub srp: Option<SrpVerifier>,
+}
+
+/// What SRP sign-in needs of a password: the salt, and the verifier sealed under a server key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SrpVerifier {
+    pub salt: Vec<u8>,
+    pub sealed: Vec<u8>,
 }
 
 /// The attributes ListUsers filters on, besides `username`, `status`, `cognito:user_status`
@@ -386,6 +395,8 @@ pub struct AuthSession {
     pub sub: String,
     pub challenge: String,
     pub expires: UnixTime,
+    /// Challenge state (for PASSWORD_VERIFIER: the server's b, B and the client's A), as JSON.
+    pub data: String,
 }
 
 /// A pool's RSA signing key, as stored (PKCS#8 DER).

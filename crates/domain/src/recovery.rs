@@ -99,7 +99,7 @@ impl Cognate {
                 DomainError::UserNotFound("Username/client id combination not found.".into())
             });
         };
-        user.password_hash = Some(self.hash_password(new_password).await?);
+        self.set_password(&mut user, new_password).await?;
         if matches!(user.status, UserStatus::ResetRequired | UserStatus::ForceChangePassword) {
             user.status = UserStatus::Confirmed;
         }
@@ -139,7 +139,7 @@ impl Cognate {
             return Err(DomainError::incorrect_credentials());
         }
         check_password(&pool.settings.password_policy, proposed)?;
-        user.password_hash = Some(self.hash_password(proposed).await?);
+        self.set_password(&mut user, proposed).await?;
         user.failed_sign_ins = 0;
         user.locked_until = None;
         user.modified = self.clock.now();

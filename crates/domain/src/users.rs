@@ -134,13 +134,13 @@ impl Cognate {
         )?;
         check_password(&pool.settings.password_policy, password)?;
         let now = self.clock.now();
-        let user = User {
+        let mut user = User {
             pool_id: pool.id.clone(),
             sub: sub.clone(),
             username,
             status: UserStatus::Unconfirmed,
             enabled: true,
-            password_hash: Some(self.hash_password(password).await?),
+            password_hash: None,
             attributes: attrs,
             created: now,
             modified: now,
@@ -148,7 +148,9 @@ impl Cognate {
             failed_sign_ins: 0,
             locked_until: None,
             pending: Default::default(),
+            srp: None,
         };
+        self.set_password(&mut user, password).await?;
         self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {
             StoreError::Conflict(_) => Self::exists_error(&pool, false),
             other => other.into(),
@@ -239,7 +241,7 @@ impl Cognate {
                     new.username
                 )));
             }
-            user.password_hash = Some(self.hash_password(&temporary).await?);
+            self.set_password(&mut user, &temporary).await?;
             user.temporary_password_expires = Some(expires);
             user.modified = now;
             self.store.update_user(&user, None).await?;
@@ -252,13 +254,13 @@ impl Cognate {
                 given.retain(|(n, _)| n != name);
                 given.push((name.clone(), value.clone()));
             }
-            let user = User {
+            let mut user = User {
                 pool_id: pool.id.clone(),
                 sub,
                 username,
                 status: UserStatus::ForceChangePassword,
                 enabled: true,
-                password_hash: Some(self.hash_password(&temporary).await?),
+                password_hash: None,
                 attributes: attributes::validate(&pool, &given, Writer::Admin, true)?,
                 created: now,
                 modified: now,
@@ -266,7 +268,9 @@ impl Cognate {
                 failed_sign_ins: 0,
                 locked_until: None,
                 pending: Default::default(),
+                srp: None,
             };
+            self.set_password(&mut user, &temporary).await?;
             self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {
                 StoreError::Conflict(_) => Self::exists_error(&pool, true),
                 other => other.into(),
@@ -329,7 +333,7 @@ impl Cognate {
         let mut user = self.existing_user(&pool, username).await?;
         check_password(&pool.settings.password_policy, password)?;
         let now = self.clock.now();
-        user.password_hash = Some(self.hash_password(password).await?);
+        self.set_password(&mut user, password).await?;
         user.modified = now;
         if permanent {
             user.status = UserStatus::Confirmed;

@@ -67,6 +67,7 @@ fn user(pool_id: &str, sub: &str, username: &str) -> User {
         failed_sign_ins: 0,
         locked_until: None,
         pending: BTreeMap::new(),
+        srp: Some(SrpVerifier { salt: vec![1, 2], sealed: vec![3, 4, 5] }),
     }
 }
 
@@ -118,6 +119,7 @@ async fn conformance(store: Arc<dyn Store>) {
     assert_eq!(store.find_user_by_login("r_p1", "alice@example.com").await.unwrap().unwrap().sub, "s1");
     assert_eq!(store.count_users("r_p1").await.unwrap(), 1);
 
+    assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().srp.unwrap().sealed, vec![3, 4, 5]);
     // Reads see every committed change (some backends cache rows).
     assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().status, UserStatus::Unconfirmed);
 
@@ -176,9 +178,10 @@ async fn conformance(store: Arc<dyn Store>) {
         sub: "s1".into(),
         challenge: "NEW_PASSWORD_REQUIRED".into(),
         expires: 300,
+        data: r#"{"b":"01"}"#.into(),
     };
     store.insert_session(&session).await.unwrap();
-    assert!(store.take_session("sess").await.unwrap().is_some());
+    assert_eq!(store.take_session("sess").await.unwrap().unwrap().data, r#"{"b":"01"}"#);
     assert!(store.take_session("sess").await.unwrap().is_none());
 
     // Revocation: one token, then all of a user's; the check answers at once.

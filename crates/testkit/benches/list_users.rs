@@ -46,6 +46,7 @@ fn setup(runtime: &tokio::runtime::Runtime, users: usize) -> (Cognate, String, t
                 failed_sign_ins: 0,
                 locked_until: None,
                 pending: BTreeMap::new(),
+                srp: None,
             };
             store.insert_user(&user, std::slice::from_ref(&user.username), None).await.unwrap();
         }

@@ -167,9 +167,8 @@ async fn wrong_passwords_unknown_users_and_disallowed_flows_are_refused() {
     let srp = sdk
         .initiate_auth()
         .client_id(&srp_only)
-        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_flow(AuthFlowType::CustomAuth)
         .auth_parameters("USERNAME", "heidi")
-        .auth_parameters("SRP_A", "abc")
         .send()
         .await;
     assert_eq!(code(srp), "UnsupportedOperationException");

@@ -26,7 +26,7 @@ fn outcome_out(outcome: AuthOutcome) -> AuthResponse {
         },
         AuthOutcome::Challenge { name, session, parameters } => AuthResponse {
             challenge_name: Some(name),
-            session: Some(session),
+            session,
             challenge_parameters: Some(parameters),
             authentication_result: None,
         },

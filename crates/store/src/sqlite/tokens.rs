@@ -98,7 +98,7 @@ impl TokenStore for SqliteStore {
             .await
             .map_err(backend)?;
         sqlx::query(
-            "INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.digest)
         .bind(&s.pool_id)
@@ -106,6 +106,7 @@ impl TokenStore for SqliteStore {
         .bind(&s.sub)
         .bind(&s.challenge)
         .bind(s.expires)
+        .bind(&s.data)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -114,7 +115,7 @@ impl TokenStore for SqliteStore {
 
     async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>> {
         let row = sqlx::query(
-            "DELETE FROM sessions WHERE digest = ? RETURNING digest, pool_id, client_id, sub, challenge, expires",
+            "DELETE FROM sessions WHERE digest = ? RETURNING digest, pool_id, client_id, sub, challenge, expires, data",
         )
         .bind(digest)
         .fetch_optional(&self.writer)
@@ -128,6 +129,7 @@ impl TokenStore for SqliteStore {
             sub: row.try_get("sub").map_err(backend)?,
             challenge: row.try_get("challenge").map_err(backend)?,
             expires: row.try_get("expires").map_err(backend)?,
+            data: row.try_get("data").map_err(backend)?,
         }))
     }
 

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 
-use cognate_domain::model::{CodeOutcome, StoredCode, User, UserStatus};
+use cognate_domain::model::{CodeOutcome, SrpVerifier, StoredCode, User, UserStatus};
 use cognate_domain::store::UserStore;
 use cognate_domain::{StoreError, UnixTime};
 
@@ -15,7 +15,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 pub(crate) const USER_COLUMNS: &str =
     "u.pool_id, u.sub, u.username, u.status, u.enabled, u.password_hash, u.attributes, \
-     u.created, u.modified, u.temp_expires, u.failed_sign_ins, u.locked_until, u.pending";
+     u.created, u.modified, u.temp_expires, u.failed_sign_ins, u.locked_until, u.pending, u.srp_salt, u.srp_verifier";
 
 pub(crate) fn user_from_row(row: &SqliteRow) -> Result<User> {
     let status: String = row.try_get("status").map_err(backend)?;
@@ -35,6 +35,10 @@ pub(crate) fn user_from_row(row: &SqliteRow) -> Result<User> {
         failed_sign_ins: row.try_get("failed_sign_ins").map_err(backend)?,
         locked_until: row.try_get("locked_until").map_err(backend)?,
         pending: serde_json::from_str(&pending).map_err(|e| StoreError::Backend(e.to_string()))?,
+        srp: match (row.try_get("srp_salt").map_err(backend)?, row.try_get("srp_verifier").map_err(backend)?) {
+            (Some(salt), Some(sealed)) => Some(SrpVerifier { salt, sealed }),
+            _ => None,
+        },
     })
 }
 
@@ -84,7 +88,7 @@ async fn write_logins(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: &[S
 async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option<&[String]>) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE users SET username = ?, status = ?, enabled = ?, password_hash = ?, attributes = ?, modified = ?, temp_expires = ?, \
-         failed_sign_ins = ?, locked_until = ?, pending = ? WHERE pool_id = ? AND sub = ?",
+         failed_sign_ins = ?, locked_until = ?, pending = ?, srp_salt = ?, srp_verifier = ? WHERE pool_id = ? AND sub = ?",
     )
     .bind(&user.username)
     .bind(user.status.name())
@@ -96,6 +100,8 @@ async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option
     .bind(user.failed_sign_ins)
     .bind(user.locked_until)
     .bind(pending_json(user)?)
+    .bind(user.srp.as_ref().map(|s| s.salt.clone()))
+    .bind(user.srp.as_ref().map(|s| s.sealed.clone()))
     .bind(&user.pool_id)
     .bind(&user.sub)
     .execute(&mut **tx)
@@ -165,8 +171,8 @@ impl UserStore for SqliteStore {
     async fn insert_user(&self, user: &User, logins: &[String], code: Option<&StoredCode>) -> Result<()> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         sqlx::query(
-            "INSERT INTO users (pool_id, sub, username, status, enabled, password_hash, attributes, created, modified, temp_expires) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO users (pool_id, sub, username, status, enabled, password_hash, attributes, created, modified, temp_expires, \
+             srp_salt, srp_verifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&user.pool_id)
         .bind(&user.sub)
@@ -178,6 +184,8 @@ impl UserStore for SqliteStore {
         .bind(user.created)
         .bind(user.modified)
         .bind(user.temporary_password_expires)
+        .bind(user.srp.as_ref().map(|s| s.salt.clone()))
+        .bind(user.srp.as_ref().map(|s| s.sealed.clone()))
         .execute(&mut *tx)
         .await
         .map_err(backend)?;

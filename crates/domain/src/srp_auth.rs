@@ -1,0 +1,174 @@
+//! SRP sign-in (USER_SRP_AUTH then PASSWORD_VERIFIER), the flow Amplify and
+//! amazon-cognito-identity-js use by default. The password never crosses the wire; the server
+//! proves nothing but checks the client's proof against the user's sealed verifier.
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use cognate_crypto::srp::{claim_signature, parse_timestamp, ServerSession};
+use cognate_crypto::{constant_time_eq, mac, random, seal};
+use serde::{Deserialize, Serialize};
+
+use crate::account::EventKind;
+use crate::auth::{required, AuthOutcome};
+use crate::clients::check_secret_hash;
+use crate::error::{DomainError, Result};
+use crate::model::{AppClient, AuthSession, Pool, User};
+use crate::{srp_pool_name, Cognate};
+
+/// How far a client's TIMESTAMP may be from ours.
+const MAX_CLOCK_SKEW: i64 = 15 * 60;
+const CHALLENGE: &str = "PASSWORD_VERIFIER";
+
+/// The server's state between the two steps, kept in the challenge session.
+#[derive(Serialize, Deserialize)]
+struct SrpState {
+    b: String,
+    big_b: String,
+    big_a: String,
+}
+
+fn parse_hex(value: &str) -> Option<Vec<u8>> {
+    if value.is_empty() || value.len() > 2048 {
+        return None;
+    }
+    if value.len() % 2 == 1 {
+        hex::decode(format!("0{value}")).ok()
+    } else {
+        hex::decode(value).ok()
+    }
+}
+
+fn hex_number(bytes: &[u8]) -> String {
+    let text = hex::encode(bytes);
+    let trimmed = text.trim_start_matches('0');
+    if trimmed.is_empty() {
+        "0".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+impl Cognate {
+    fn verifier_of(&self, user: &User) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        let Some(srp) = &user.srp else { return Ok(None) };
+        let key = mac::hmac_sha256(&self.config.code_key, &[b"srp-verifier-seal"]);
+        let context = format!("{}/{}", user.pool_id, user.sub);
+        let v = seal::open(&key, context.as_bytes(), &srp.sealed)
+            .ok_or_else(|| DomainError::internal("an SRP verifier does not open with this server's key"))?;
+        Ok(Some((srp.salt.clone(), v)))
+    }
+
+    /// USER_SRP_AUTH: answers the client's A with the salt, B and a secret block.
+    pub(crate) async fn srp_start(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        params: &BTreeMap<String, String>,
+    ) -> Result<AuthOutcome> {
+        let username = required(params, "USERNAME")?;
+        let a = parse_hex(required(params, "SRP_A")?)
+            .ok_or_else(|| DomainError::invalid("SRP_A is not a hexadecimal number."))?;
+        check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
+        let secret_block = B64.encode(random::key_bytes());
+        let user = match self.find_user(pool, username).await? {
+            Some(user) => user,
+            None if client.settings.prevent_user_existence_errors => {
+                // A challenge that looks real; no session exists, so any answer fails.
+                let mut parameters = BTreeMap::new();
+                parameters.insert("SALT".into(), hex_number(&random::key_bytes()[..16]));
+                parameters.insert("SRP_B".into(), hex_number(&[random::key_bytes(); 12].concat()));
+                parameters.insert("SECRET_BLOCK".into(), secret_block);
+                parameters.insert("USERNAME".into(), username.to_owned());
+                parameters.insert("USER_ID_FOR_SRP".into(), username.to_owned());
+                return Ok(AuthOutcome::Challenge { name: CHALLENGE.into(), session: None, parameters });
+            }
+            None => return Err(DomainError::user_not_found()),
+        };
+        self.check_lockout(&user)?;
+        let Some((salt, v)) = self.verifier_of(&user)? else {
+            // Set before this server could make verifiers: USER_PASSWORD_AUTH still works, and
+            // makes one on success.
+            return Err(DomainError::incorrect_credentials());
+        };
+        let server = tokio::task::spawn_blocking(move || ServerSession::start(&v, random::key_bytes()))
+            .await
+            .map_err(DomainError::internal)?
+            .map_err(DomainError::internal)?;
+        let state =
+            SrpState { b: hex::encode(server.secret()), big_b: hex::encode(&server.public_b), big_a: hex::encode(&a) };
+        self.store
+            .insert_session(&AuthSession {
+                digest: mac::token_digest(&secret_block),
+                pool_id: pool.id.clone(),
+                client_id: client.id.clone(),
+                sub: user.sub.clone(),
+                challenge: CHALLENGE.into(),
+                expires: self.clock.now() + client.settings.auth_session_validity_minutes * 60,
+                data: serde_json::to_string(&state).map_err(DomainError::internal)?,
+            })
+            .await?;
+        let mut parameters = BTreeMap::new();
+        parameters.insert("SALT".into(), hex_number(&salt));
+        parameters.insert("SRP_B".into(), hex_number(&server.public_b));
+        parameters.insert("SECRET_BLOCK".into(), secret_block);
+        parameters.insert("USERNAME".into(), user.username.clone());
+        parameters.insert("USER_ID_FOR_SRP".into(), user.username.clone());
+        Ok(AuthOutcome::Challenge { name: CHALLENGE.into(), session: None, parameters })
+    }
+
+    /// PASSWORD_VERIFIER: checks the client's proof; a wrong one is a failed sign-in.
+    pub(crate) async fn srp_verify(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        responses: &BTreeMap<String, String>,
+    ) -> Result<AuthOutcome> {
+        let username = required(responses, "USERNAME")?;
+        let secret_block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+        let timestamp = required(responses, "TIMESTAMP")?;
+        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let stored = self.store.take_session(&mac::token_digest(secret_block)).await?;
+        let Some(stored) =
+            stored.filter(|s| s.challenge == CHALLENGE && s.client_id == client.id && s.pool_id == pool.id)
+        else {
+            return Err(DomainError::incorrect_credentials());
+        };
+        let now = self.clock.now();
+        if stored.expires <= now {
+            return Err(DomainError::not_authorized("Invalid session for the user, session is expired."));
+        }
+        let user = self.store.get_user(&pool.id, &stored.sub).await?.ok_or_else(DomainError::incorrect_credentials)?;
+        let named = self.find_user(pool, username).await?;
+        if named.is_none_or(|u| u.sub != user.sub) {
+            return Err(DomainError::incorrect_credentials());
+        }
+        self.check_lockout(&user)?;
+        let signed_at =
+            parse_timestamp(timestamp).ok_or_else(|| DomainError::invalid("TIMESTAMP is not a valid date."))?;
+        if (signed_at - now).abs() > MAX_CLOCK_SKEW {
+            return Err(DomainError::not_authorized("TIMESTAMP is too far from the server's time."));
+        }
+        let (_, v) = self.verifier_of(&user)?.ok_or_else(DomainError::incorrect_credentials)?;
+        let state: SrpState = serde_json::from_str(&stored.data).map_err(DomainError::internal)?;
+        let decode = |h: &str| hex::decode(h).map_err(DomainError::internal);
+        let (b, big_b, big_a) = (decode(&state.b)?, decode(&state.big_b)?, decode(&state.big_a)?);
+        let b: [u8; 32] = b.try_into().map_err(|_| DomainError::internal("corrupt SRP state"))?;
+        let key = tokio::task::spawn_blocking(move || ServerSession::resume(b, big_b).key(&big_a, &v))
+            .await
+            .map_err(DomainError::internal)?
+            .map_err(|_| DomainError::invalid("SRP_A is not a valid public value."))?;
+        let block = B64.decode(secret_block).map_err(|_| DomainError::incorrect_credentials())?;
+        let expected = claim_signature(&key, srp_pool_name(&pool.id), &user.username, &block, timestamp);
+        let presented = B64.decode(signature).unwrap_or_default();
+        if !constant_time_eq(&expected, &presented) {
+            self.password_failed(&user).await?;
+            self.record_event(&user, EventKind::SignIn, false, Some(false)).await;
+            return Err(DomainError::incorrect_credentials());
+        }
+        self.password_succeeded(&user).await?;
+        self.complete_sign_in(pool, client, user).await
+    }
+}
