@@ -1,4 +1,5 @@
-//! Hot crypto paths: token signing and verification, password hashing at both shipped costs.
+//! Hot crypto paths: token signing and verification, password hashing at both shipped costs,
+//! and the server's SRP work per sign-in.
 #![allow(clippy::unwrap_used)]
 
 use cognate_crypto::jwt::{split_token, SigningKey};
@@ -25,5 +26,25 @@ fn passwords(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tokens, passwords);
+fn srp(c: &mut Criterion) {
+    use cognate_crypto::srp::{verifier, ClientSession, ServerSession};
+    let salt = [0x5a; 16];
+    let v = verifier("cruddur01", "7d5c1b52-0000-4000-8000-000000000001", "Correct-Horse-1", &salt);
+    let client = ClientSession::start([0x11; 128]);
+    let mut group = c.benchmark_group("srp_server");
+    group.sample_size(30);
+    // Everything the server computes for one SRP sign-in: B = k·v + g^b, then S and the key.
+    group.bench_function("both_steps", |b| {
+        b.iter(|| {
+            let server = ServerSession::start(&v, [0x22; 32]).unwrap();
+            server.key(&client.public_a, &v).unwrap()
+        })
+    });
+    group.bench_function("verifier_at_password_time", |b| {
+        b.iter(|| verifier("cruddur01", "7d5c1b52-0000-4000-8000-000000000001", "Correct-Horse-1", &salt))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tokens, passwords, srp);
 criterion_main!(benches);
