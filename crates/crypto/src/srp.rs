@@ -206,7 +206,7 @@ impl ClientSession {
         let mut bytes = [0u8; 384];
         bytes[256..].copy_from_slice(&random_a);
         let a = U3072::from_be_slice(&bytes);
-        let public = GROUP.g.pow(&a).retrieve();
+        let public = GROUP.g.pow_bounded_exp(&a, 1024).retrieve();
         Self { a, public_a: be(&public) }
     }
 
@@ -233,7 +233,7 @@ impl ClientSession {
         ux_wide[320..352].copy_from_slice(high.to_be_bytes().as_ref());
         ux_wide[352..].copy_from_slice(low.to_be_bytes().as_ref());
         let exponent = self.a.wrapping_add(&U3072::from_be_slice(&ux_wide));
-        let s = base.pow(&exponent).retrieve();
+        let s = base.pow_bounded_exp(&exponent, 1025).retrieve();
         Ok(session_key(&s, &u_hash))
     }
 }
