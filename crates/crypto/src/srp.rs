@@ -281,6 +281,26 @@ mod tests {
         assert_eq!(resumed.key(&client.public_a, &v).unwrap(), server_key);
     }
 
+    /// A, B, the session key and v, computed with pycognito's SRP (the Python client used against
+    /// Amazon Cognito) for a = 0x0303..03 (128 bytes), b = 0x0707..07 (32 bytes), salt 0x9a9a..9a
+    /// (16 bytes), pool name "abcdefghi", user "alice", password "Correct-Horse-1".
+    #[test]
+    fn matches_pycognito_byte_for_byte() {
+        let mut lines = include_str!("srp_vector.txt")
+            .lines()
+            .map(|l| hex::decode(format!("{}{l}", if l.len() % 2 == 1 { "0" } else { "" })).unwrap());
+        let (a, b, key, v) =
+            (lines.next().unwrap(), lines.next().unwrap(), lines.next().unwrap(), lines.next().unwrap());
+        let salt = [0x9a; 16];
+        assert_eq!(verifier("abcdefghi", "alice", "Correct-Horse-1", &salt), v);
+        let server = ServerSession::start(&v, [7; 32]).unwrap();
+        assert_eq!(server.public_b, b);
+        let client = ClientSession::start([3; 128]);
+        assert_eq!(client.public_a, a);
+        assert_eq!(server.key(&a, &v).unwrap().to_vec(), key);
+        assert_eq!(client.key(&b, &salt, "abcdefghi", "alice", "Correct-Horse-1").unwrap().to_vec(), key);
+    }
+
     #[test]
     fn a_zero_public_value_is_refused() {
         let v = verifier("p", "u", "pw", &[1; 16]);

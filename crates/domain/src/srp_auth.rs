@@ -78,7 +78,8 @@ impl Cognate {
                 // A challenge that looks real; no session exists, so any answer fails.
                 let mut parameters = BTreeMap::new();
                 parameters.insert("SALT".into(), hex_number(&random::key_bytes()[..16]));
-                parameters.insert("SRP_B".into(), hex_number(&[random::key_bytes(); 12].concat()));
+                let fake_b: Vec<u8> = (0..12).flat_map(|_| random::key_bytes()).collect();
+                parameters.insert("SRP_B".into(), hex_number(&fake_b));
                 parameters.insert("SECRET_BLOCK".into(), secret_block);
                 parameters.insert("USERNAME".into(), username.to_owned());
                 parameters.insert("USER_ID_FOR_SRP".into(), username.to_owned());
