@@ -95,3 +95,14 @@ def server(tmp_path_factory):
     yield Server(url, data_dir / "outbox.jsonl", data_dir)
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def idp(server):
+    """A boto3 cognito-idp client signed with the server's admin key, without retries."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("cognito-idp", endpoint_url=server.url, region_name="us-east-1",
+                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
+                        config=Config(retries={"max_attempts": 1}))

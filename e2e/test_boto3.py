@@ -2,21 +2,11 @@
 
 import uuid
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from conftest import ACCESS_KEY_ID, SECRET_ACCESS_KEY
 
 DEMO_POOL = "us-east-1_cruddur01"
 DEMO_CLIENT = "cruddurwebclient0000000001"
-
-
-@pytest.fixture(scope="module")
-def idp(server):
-    return boto3.client("cognito-idp", endpoint_url=server.url, region_name="us-east-1",
-                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
-                        config=Config(retries={"max_attempts": 1}))
 
 
 def test_demo_pool_sign_up_confirm_sign_in_refresh(server, idp):

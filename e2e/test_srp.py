@@ -3,23 +3,12 @@ Python apps use against AWS), through boto3 against the release binary."""
 
 import uuid
 
-import boto3
 import pytest
-from botocore.config import Config
 from pycognito.aws_srp import AWSSRP
-
-from conftest import ACCESS_KEY_ID, SECRET_ACCESS_KEY
 
 DEMO_POOL = "us-east-1_cruddur01"
 DEMO_CLIENT = "cruddurwebclient0000000001"
 PASSWORD = "Correct-Horse-1"
-
-
-@pytest.fixture(scope="module")
-def idp(server):
-    return boto3.client("cognito-idp", endpoint_url=server.url, region_name="us-east-1",
-                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
-                        config=Config(retries={"max_attempts": 1}))
 
 
 def test_pycognito_signs_in_with_srp_and_a_wrong_password_is_refused(server, idp):

@@ -71,10 +71,16 @@ impl Cognate {
         }
     }
 
-    /// Counts a wrong password towards the lockout.
-    pub(crate) async fn password_failed(&self, user: &User) -> Result<()> {
-        self.store.record_sign_in_failure(&user.pool_id, &user.sub, self.clock.now(), &lockout_seconds).await?;
-        Ok(())
+    /// A wrong password (or SRP proof): counts towards the lockout, records the failed event, and
+    /// gives the error to answer with.
+    pub(crate) async fn wrong_password(&self, user: &User, kind: EventKind) -> DomainError {
+        let counted =
+            self.store.record_sign_in_failure(&user.pool_id, &user.sub, self.clock.now(), &lockout_seconds).await;
+        self.record_event(user, kind, false, Some(false)).await;
+        match counted {
+            Ok(_) => DomainError::incorrect_credentials(),
+            Err(e) => e.into(),
+        }
     }
 
     /// Clears the failure count after a right password, if there is one to clear.

@@ -136,9 +136,7 @@ impl Cognate {
             });
         };
         if !matches {
-            self.password_failed(&user).await?;
-            self.record_event(&user, EventKind::SignIn, false, Some(false)).await;
-            return Err(DomainError::incorrect_credentials());
+            return Err(self.wrong_password(&user, EventKind::SignIn).await);
         }
         self.password_succeeded(&user).await?;
         let mut user = user;

@@ -134,9 +134,7 @@ impl Cognate {
         let pool = self.pool(&user.pool_id).await?;
         self.check_lockout(&user)?;
         if !self.verify_password(previous, user.password_hash.as_deref()).await? {
-            self.password_failed(&user).await?;
-            self.record_event(&user, EventKind::PasswordChange, false, Some(false)).await;
-            return Err(DomainError::incorrect_credentials());
+            return Err(self.wrong_password(&user, EventKind::PasswordChange).await);
         }
         check_password(&pool.settings.password_policy, proposed)?;
         self.set_password(&mut user, proposed).await?;

@@ -165,9 +165,7 @@ impl Cognate {
         let expected = claim_signature(&key, srp_pool_name(&pool.id), &user.username, &block, timestamp);
         let presented = B64.decode(signature).unwrap_or_default();
         if !constant_time_eq(&expected, &presented) {
-            self.password_failed(&user).await?;
-            self.record_event(&user, EventKind::SignIn, false, Some(false)).await;
-            return Err(DomainError::incorrect_credentials());
+            return Err(self.wrong_password(&user, EventKind::SignIn).await);
         }
         self.password_succeeded(&user).await?;
         self.complete_sign_in(pool, client, user).await
