@@ -78,6 +78,22 @@ impl Cognate {
         })
     }
 
+    /// For an unknown user under PreventUserExistenceErrors: spends what storing a code costs (a
+    /// write transaction, refused by the database since nobody owns it), so that the answer
+    /// does not come back sooner than for a real user.
+    pub(crate) async fn decoy_code_write(&self, pool: &Pool) {
+        let decoy = StoredCode {
+            pool_id: pool.id.clone(),
+            sub: format!("decoy-{}", random::uuid()),
+            purpose: CodePurpose::ForgotPassword,
+            target: None,
+            digest: mac::token_digest(&random::opaque_token()),
+            expires: 0,
+        };
+        let now = self.clock.now();
+        let _ = self.store.put_code(&decoy, now, now - CODE_WINDOW, CODES_PER_WINDOW).await;
+    }
+
     /// Hands a message to the configured delivery.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn deliver(

@@ -59,6 +59,7 @@ impl Cognate {
         check_secret_hash(&client, username, secret_hash)?;
         let Some(user) = self.find_user(&pool, username).await? else {
             if client.settings.prevent_user_existence_errors {
+                self.decoy_code_write(&pool).await;
                 // Look like a real delivery: same shape, masked the same way.
                 let fake =
                     if looks_like_email(username) { username.to_owned() } else { format!("{username}@example.com") };
@@ -94,6 +95,9 @@ impl Cognate {
         check_password(&pool.settings.password_policy, new_password)?;
         let Some(mut user) = self.find_user(&pool, username).await? else {
             return Err(if client.settings.prevent_user_existence_errors {
+                // A real user's answer costs a password hash and a write; so does this one.
+                self.verify_password(new_password, None).await?;
+                self.decoy_code_write(&pool).await;
                 DomainError::CodeMismatch("Invalid verification code provided, please try again.".into())
             } else {
                 DomainError::UserNotFound("Username/client id combination not found.".into())

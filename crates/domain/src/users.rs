@@ -176,6 +176,7 @@ impl Cognate {
         check_secret_hash(&client, username, secret_hash)?;
         let Some(mut user) = self.find_user(&pool, username).await? else {
             return Err(if client.settings.prevent_user_existence_errors {
+                self.decoy_code_write(&pool).await;
                 DomainError::CodeMismatch("Invalid verification code provided, please try again.".into())
             } else {
                 DomainError::UserNotFound("Username/client id combination not found.".into())
@@ -197,6 +198,7 @@ impl Cognate {
         check_secret_hash(&client, username, secret_hash)?;
         let Some(user) = self.find_user(&pool, username).await? else {
             if client.settings.prevent_user_existence_errors {
+                self.decoy_code_write(&pool).await;
                 return Ok(simulated_delivery(&pool, username));
             }
             return Err(DomainError::UserNotFound("Username/client id combination not found.".into()));
