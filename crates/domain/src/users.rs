@@ -119,7 +119,7 @@ impl Cognate {
             return Err(DomainError::not_authorized("SignUp is not permitted for this user pool"));
         }
         let password = input.password.as_deref().ok_or_else(|| DomainError::invalid("Password is required."))?;
-        let sub = random::uuid();
+        let sub = random::time_ordered_uuid();
         let (username, from_name) = self.username_for(&pool, &input.username, &sub)?;
         let mut given = input.attributes;
         if let Some((name, value)) = &from_name {
@@ -249,7 +249,7 @@ impl Cognate {
             self.store.update_user(&user, None).await?;
             user
         } else {
-            let sub = random::uuid();
+            let sub = random::time_ordered_uuid();
             let (username, from_name) = self.username_for(&pool, &new.username, &sub)?;
             let mut given = new.attributes;
             if let Some((name, value)) = &from_name {
