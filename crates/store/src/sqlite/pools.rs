@@ -7,6 +7,7 @@ use cognate_domain::model::{AppClient, KeyPurpose, Pool, StoredKey};
 use cognate_domain::store::{ClientStore, PoolStore};
 use cognate_domain::StoreError;
 
+use super::cache::RowCache;
 use super::{backend, SqliteStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -17,6 +18,26 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("corrupt row: {e}")))
+}
+
+/// A row stored as a JSON body, read through its cache: a hit costs no query; a miss reads the
+/// row and fills the cache unless a write invalidated it meanwhile.
+async fn cached_body<T: serde::de::DeserializeOwned + Clone>(
+    reader: &sqlx::SqlitePool,
+    cache: &RowCache<T>,
+    sql: &'static str,
+    id: &str,
+) -> Result<Option<T>> {
+    let (cached, epoch) = cache.get(id);
+    if cached.is_some() {
+        return Ok(cached);
+    }
+    let body: Option<String> = sqlx::query_scalar(sql).bind(id).fetch_optional(reader).await.map_err(backend)?;
+    let row: Option<T> = body.map(|b| from_json(&b)).transpose()?;
+    if let Some(row) = &row {
+        cache.fill(id, row, epoch);
+    }
+    Ok(row)
 }
 
 fn key_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredKey> {
@@ -56,20 +77,7 @@ impl PoolStore for SqliteStore {
     }
 
     async fn get_pool(&self, id: &str) -> Result<Option<Pool>> {
-        let (cached, epoch) = self.pools.get(id);
-        if cached.is_some() {
-            return Ok(cached);
-        }
-        let body: Option<String> = sqlx::query_scalar("SELECT body FROM pools WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(backend)?;
-        let pool: Option<Pool> = body.map(|b| from_json(&b)).transpose()?;
-        if let Some(pool) = &pool {
-            self.pools.fill(id, pool, epoch);
-        }
-        Ok(pool)
+        cached_body(&self.reader, &self.pools, "SELECT body FROM pools WHERE id = ?", id).await
     }
 
     async fn list_pools(&self, after: Option<&str>, limit: u32) -> Result<Vec<Pool>> {
@@ -146,20 +154,7 @@ impl ClientStore for SqliteStore {
     }
 
     async fn get_client(&self, id: &str) -> Result<Option<AppClient>> {
-        let (cached, epoch) = self.clients.get(id);
-        if cached.is_some() {
-            return Ok(cached);
-        }
-        let body: Option<String> = sqlx::query_scalar("SELECT body FROM clients WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(backend)?;
-        let client: Option<AppClient> = body.map(|b| from_json(&b)).transpose()?;
-        if let Some(client) = &client {
-            self.clients.fill(id, client, epoch);
-        }
-        Ok(client)
+        cached_body(&self.reader, &self.clients, "SELECT body FROM clients WHERE id = ?", id).await
     }
 
     async fn list_clients(&self, pool_id: &str, after: Option<&str>, limit: u32) -> Result<Vec<AppClient>> {
