@@ -33,6 +33,16 @@ pub struct ServeArgs {
     /// Password hashing cost: `owasp` (default) or `development` (fast, for tests only).
     #[arg(long, env = "COGNATE_PASSWORD_HASH")]
     pub password_hash: Option<String>,
+    /// PEM certificate chain: serve HTTPS (with --tls-key).
+    #[arg(long, env = "COGNATE_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate.
+    #[arg(long, env = "COGNATE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Issue tokens with Amazon Cognito's issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`),
+    /// for verifiers hard-wired to AWS.
+    #[arg(long, env = "COGNATE_AWS_ISSUER")]
+    pub aws_issuer: bool,
 }
 
 /// The `cognate.toml` file. Pools and clients use the field names of CreateUserPool and
@@ -47,6 +57,9 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub region: Option<String>,
     pub password_hash: Option<HashSetting>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub aws_issuer: Option<bool>,
     #[serde(default)]
     pub access_keys: Vec<AccessKeyConfig>,
     #[serde(default)]
@@ -101,6 +114,9 @@ pub struct Config {
     pub database_url: String,
     pub region: String,
     pub hash_cost: HashCost,
+    /// Certificate chain and key files, when serving HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub aws_issuer: bool,
     pub access_keys: Vec<AccessKeyConfig>,
     pub pools: Vec<PoolConfig>,
     pub config_file: Option<PathBuf>,
@@ -152,10 +168,16 @@ impl Config {
         };
         let listen = args.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9229)));
         let data_dir = args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from(".cognate"));
+        let tls = match (args.tls_cert.or(file.tls_cert), args.tls_key.or(file.tls_key)) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => return Err("tls_cert and tls_key must be given together".into()),
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = args
             .public_url
             .or(file.public_url)
-            .unwrap_or_else(|| format!("http://{listen}"))
+            .unwrap_or_else(|| format!("{scheme}://{listen}"))
             .trim_end_matches('/')
             .to_owned();
         if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
@@ -180,6 +202,8 @@ impl Config {
             database_url,
             region: file.region.unwrap_or_else(|| "us-east-1".into()),
             hash_cost: hash_cost(setting)?,
+            tls,
+            aws_issuer: args.aws_issuer || file.aws_issuer.unwrap_or(false),
             access_keys,
             pools: file.pools,
             config_file,

@@ -1,5 +1,5 @@
 //! `cognate`: the server binary. Parses the command line, loads the configuration, and runs
-//! `serve` (the default) or `migrate`.
+//! `serve` (the default), `migrate` or `keys rotate`.
 
 mod bootstrap;
 mod config;
@@ -21,6 +21,21 @@ enum Command {
     Serve(config::ServeArgs),
     /// Creates or upgrades the database schema, then exits.
     Migrate(config::ServeArgs),
+    /// Manages signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Adds new id and access signing keys to a pool; old keys stay in its JWKS.
+    Rotate {
+        /// The pool whose keys to rotate.
+        #[arg(long)]
+        pool: String,
+        #[command(flatten)]
+        args: config::ServeArgs,
+    },
 }
 
 #[tokio::main]
@@ -29,6 +44,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve(config::ServeArgs::default())) {
         Command::Serve(args) => serve::run(args).await,
         Command::Migrate(args) => serve::migrate(args).await,
+        Command::Keys(KeysCommand::Rotate { pool, args }) => serve::rotate_keys(args, &pool).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -49,15 +49,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
         ),
         None => Arc::new(LogDelivery),
     };
-    let hasher = PasswordHasher::new(config.hash_cost).map_err(|e| e.to_string())?;
-    let service = ServiceConfig {
-        public_url: config.public_url.clone(),
-        region: config.region.clone(),
-        account_id: "000000000000".into(),
-        code_key: bootstrap::code_key(&config.data_dir)?,
-        max_code_attempts: 5,
-    };
-    let cognate = Arc::new(Cognate::new(store, Arc::new(SystemClock), delivery, hasher, service));
+    let cognate = Arc::new(build_with(&config, store, delivery)?);
     bootstrap::ensure_pools(&cognate, &config.pools).await?;
 
     let generated = bootstrap::admin_key(&config.data_dir, &config.access_keys)?;
@@ -65,17 +57,76 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     for key in config.access_keys.iter().chain(generated.iter()) {
         keys.insert(&key.id, &key.secret);
     }
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    print_banner(&config, generated.as_ref());
-    let state = AppState { cognate, access_keys: Arc::new(keys), signing_clock: Arc::new(SystemClock) };
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+    let state =
+        AppState { cognate: cognate.clone(), access_keys: Arc::new(keys), signing_clock: Arc::new(SystemClock) };
+    let app = router(state);
+    match &config.tls {
+        None => {
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+            print_banner(&config, &cognate, generated.as_ref());
+            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+        }
+        Some((cert, key)) => {
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .map_err(|e| format!("cannot load TLS certificate {} / key {}: {e}", cert.display(), key.display()))?;
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                shutdown().await;
+                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            let listener = std::net::TcpListener::bind(config.listen)
+                .and_then(|l| l.set_nonblocking(true).map(|()| l))
+                .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+            print_banner(&config, &cognate, generated.as_ref());
+            axum_server::from_tcp_rustls(listener, tls)
+                .handle(handle)
+                .serve(app.into_make_service())
+                .await
+                .map_err(|e| e.to_string())
+        }
+    }
 }
 
-fn print_banner(config: &Config, generated: Option<&crate::config::AccessKeyConfig>) {
+fn build(config: &Config, store: Arc<dyn cognate_domain::Store>) -> Result<Cognate, String> {
+    build_with(config, store, Arc::new(LogDelivery))
+}
+
+fn build_with(
+    config: &Config,
+    store: Arc<dyn cognate_domain::Store>,
+    delivery: Arc<dyn Delivery>,
+) -> Result<Cognate, String> {
+    let hasher = PasswordHasher::new(config.hash_cost).map_err(|e| e.to_string())?;
+    let service = ServiceConfig {
+        public_url: config.public_url.clone(),
+        region: config.region.clone(),
+        account_id: "000000000000".into(),
+        code_key: bootstrap::code_key(&config.data_dir)?,
+        max_code_attempts: 5,
+        aws_issuer: config.aws_issuer,
+    };
+    Ok(Cognate::new(store, Arc::new(SystemClock), delivery, hasher, service))
+}
+
+/// `cognate keys rotate --pool ID`: new signing keys for a pool; the old ones stay published.
+pub async fn rotate_keys(args: ServeArgs, pool_id: &str) -> Result<(), String> {
+    init_logging();
+    let config = Config::load(args)?;
+    let cognate = build(&config, open_store(&config).await?)?;
+    let kids = cognate.rotate_signing_keys(pool_id).await.map_err(|e| e.to_string())?;
+    println!("pool {pool_id}: new signing keys {}", kids.join(", "));
+    println!("a running server signs with them after a restart; tokens signed with the old keys still verify");
+    Ok(())
+}
+
+fn print_banner(config: &Config, cognate: &Cognate, generated: Option<&crate::config::AccessKeyConfig>) {
     let url = &config.public_url;
-    println!("Cognate is listening on http://{} (public URL {url})", config.listen);
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    println!("Cognate is listening on {scheme}://{} (public URL {url})", config.listen);
     if let Some(file) = &config.config_file {
         println!("  configuration: {}", file.display());
     }
@@ -85,7 +136,8 @@ fn print_banner(config: &Config, generated: Option<&crate::config::AccessKeyConf
     }
     for pool in &config.pools {
         println!("  pool {} ({})", pool.id, pool.request.pool_name);
-        println!("    JWKS:   {url}/{}/.well-known/jwks.json", pool.id);
+        println!("    issuer: {}", cognate.issuer(&pool.id));
+        println!("    JWKS:   {}", cognate.jwks_uri(&pool.id));
         for client in &pool.clients {
             println!("    client: {} ({})", client.id, client.settings.client_name.as_deref().unwrap_or(""));
         }

@@ -103,8 +103,8 @@ impl Cognate {
     }
 
     /// Revokes every refresh token of a user and the access tokens minted from them.
-    async fn sign_out_everywhere(&self, user: &User) -> Result<()> {
-        self.store.revoke_user_tokens(&user.pool_id, &user.sub, self.clock.now()).await?;
+    async fn sign_out_everywhere(&self, user: &User, reason: &str) -> Result<()> {
+        self.store.revoke_user_tokens(&user.pool_id, &user.sub, reason, self.clock.now()).await?;
         self.record_event(user, EventKind::SignOut, true, None).await;
         Ok(())
     }
@@ -112,14 +112,14 @@ impl Cognate {
     /// GlobalSignOut: the bearer's tokens, everywhere, stop working.
     pub async fn global_sign_out(&self, access_token: &str) -> Result<()> {
         let (_, user) = self.token_user(access_token).await?;
-        self.sign_out_everywhere(&user).await
+        self.sign_out_everywhere(&user, "GlobalSignOut").await
     }
 
     /// AdminUserGlobalSignOut.
     pub async fn admin_user_global_sign_out(&self, pool_id: &str, username: &str) -> Result<()> {
         let pool = self.pool(pool_id).await?;
         let user = self.existing_user(&pool, username).await?;
-        self.sign_out_everywhere(&user).await
+        self.sign_out_everywhere(&user, "AdminUserGlobalSignOut").await
     }
 
     /// RevokeToken: revokes a refresh token and the access tokens minted from it. An unknown
@@ -152,6 +152,7 @@ impl Cognate {
     /// DeleteUser: the bearer deletes their own account.
     pub async fn delete_user(&self, access_token: &str) -> Result<()> {
         let (context, user) = self.token_user(access_token).await?;
+        self.store.revoke_user_tokens(&context.pool_id, &user.sub, "DeleteUser", self.clock.now()).await?;
         self.store.delete_user(&context.pool_id, &user.sub).await?;
         Ok(())
     }
@@ -173,7 +174,7 @@ impl Cognate {
         user.modified = self.clock.now();
         self.store.update_user(&user, None).await?;
         if !enabled {
-            self.store.revoke_user_tokens(&user.pool_id, &user.sub, self.clock.now()).await?;
+            self.store.revoke_user_tokens(&user.pool_id, &user.sub, "AdminDisableUser", self.clock.now()).await?;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ pub mod clock;
 mod codes;
 pub mod delivery;
 pub mod error;
+pub mod feed;
 mod groups;
 mod hashing;
 pub mod keys;
@@ -52,6 +53,9 @@ pub struct ServiceConfig {
     pub code_key: [u8; 32],
     /// Wrong codes tolerated before a code is voided.
     pub max_code_attempts: u32,
+    /// Whether tokens carry Amazon Cognito's issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`)
+    /// instead of `<public_url>/<poolId>`, for verifiers hard-wired to AWS.
+    pub aws_issuer: bool,
 }
 
 /// The use cases, with everything they depend on. Cheap to share behind an `Arc`.

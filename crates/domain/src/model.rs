@@ -399,6 +399,21 @@ pub struct AuthSession {
     pub data: String,
 }
 
+/// One entry of the revocation feed: sessions revoked, or a whole user's tokens.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RevocationEvent {
+    /// Position in the feed; increases with every event.
+    pub seq: i64,
+    /// The action that caused it (`GlobalSignOut`, `RevokeToken`, `AdminDisableUser`, ...).
+    pub reason: String,
+    pub sub: String,
+    /// Revoked sessions: tokens carrying one of these `origin_jti`s are void.
+    pub origin_jtis: Vec<String>,
+    /// Whether every token of the user issued before `at` is void.
+    pub whole_user: bool,
+    pub at: UnixTime,
+}
+
 /// A pool's RSA signing key, as stored (PKCS#8 DER).
 #[derive(Debug, Clone)]
 pub struct StoredKey {

@@ -4,6 +4,7 @@ use cognate_crypto::jwt::SigningKey;
 use cognate_crypto::random;
 
 use crate::attributes::{is_standard, standard_schema};
+use crate::clock::UnixTime;
 use crate::error::{DomainError, Result};
 use crate::model::{KeyPurpose, Pool, PoolSettings, SchemaAttribute, StoredKey};
 use crate::Cognate;
@@ -84,17 +85,7 @@ impl Cognate {
             schema: merge_schema(new.schema)?,
             settings: new.settings,
         };
-        let keys = tokio::task::spawn_blocking(|| {
-            [KeyPurpose::Id, KeyPurpose::Access].map(|purpose| SigningKey::generate_pkcs8().map(|der| (purpose, der)))
-        })
-        .await
-        .map_err(DomainError::internal)?;
-        let mut stored = Vec::new();
-        for key in keys {
-            let (purpose, pkcs8) = key.map_err(DomainError::internal)?;
-            let kid = SigningKey::from_pkcs8(&pkcs8).map_err(DomainError::internal)?.kid().to_owned();
-            stored.push(StoredKey { pool_id: pool.id.clone(), kid, purpose, pkcs8, created: now });
-        }
+        let stored = generate_keys(&pool.id, now).await?;
         self.store.insert_pool(&pool, &stored).await.map_err(|e| match e {
             crate::StoreError::Conflict(_) => DomainError::invalid(format!("User pool {} already exists.", pool.id)),
             other => other.into(),
@@ -205,4 +196,20 @@ pub(crate) fn custom_attribute(mut change: SchemaAttribute) -> Result<SchemaAttr
     }
     change.name = if change.developer_only { format!("dev:custom:{bare}") } else { format!("custom:{bare}") };
     Ok(change)
+}
+
+/// A fresh id key and access key for a pool (RSA key generation runs off the async threads).
+pub(crate) async fn generate_keys(pool_id: &str, now: UnixTime) -> Result<Vec<StoredKey>> {
+    let keys = tokio::task::spawn_blocking(|| {
+        [KeyPurpose::Id, KeyPurpose::Access].map(|purpose| SigningKey::generate_pkcs8().map(|der| (purpose, der)))
+    })
+    .await
+    .map_err(DomainError::internal)?;
+    let mut stored = Vec::new();
+    for key in keys {
+        let (purpose, pkcs8) = key.map_err(DomainError::internal)?;
+        let kid = SigningKey::from_pkcs8(&pkcs8).map_err(DomainError::internal)?.kid().to_owned();
+        stored.push(StoredKey { pool_id: pool_id.to_owned(), kid, purpose, pkcs8, created: now });
+    }
+    Ok(stored)
 }

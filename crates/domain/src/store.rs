@@ -27,6 +27,8 @@ pub trait PoolStore: Send + Sync {
     async fn pool_keys(&self, pool_id: &str) -> Result<Vec<StoredKey>>;
     /// The key with this id, whichever pool owns it.
     async fn key_by_kid(&self, kid: &str) -> Result<Option<StoredKey>>;
+    /// Adds keys to an existing pool (key rotation); the old keys stay published.
+    async fn add_pool_keys(&self, keys: &[StoredKey]) -> Result<()>;
 }
 
 /// App clients.
@@ -132,10 +134,20 @@ pub trait TokenStore: Send + Sync {
     async fn insert_session(&self, session: &AuthSession) -> Result<()>;
     /// Removes and returns a session: a session answers one challenge only.
     async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>>;
-    /// Revokes one refresh token; returns its `origin_jti` if it existed.
+    /// Revokes one refresh token; returns its `origin_jti` if it existed. A first revocation is
+    /// appended to the revocation feed (`RevokeToken`) in the same transaction.
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>>;
-    /// Revokes every refresh token of a user (global sign-out); returns their `origin_jti`s.
-    async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, now: UnixTime) -> Result<Vec<String>>;
+    /// Revokes every refresh token of a user (global sign-out, disable, delete); returns their
+    /// `origin_jti`s. Appends one user-wide event with `reason` to the feed, in the same transaction.
+    async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<Vec<String>>;
+    /// The pool's feed events after `after` (a `seq`) and no older than `since`, oldest first.
+    async fn revocations_after(
+        &self,
+        pool_id: &str,
+        after: i64,
+        since: UnixTime,
+        limit: u32,
+    ) -> Result<Vec<RevocationEvent>>;
     /// Whether the tokens minted from this origin were revoked. On the path of every call that
     /// presents an access token: one indexed lookup at most.
     async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool>;

@@ -54,9 +54,20 @@ struct AccessClaims {
 }
 
 impl Cognate {
-    /// The `iss` of a pool's tokens.
+    /// The `iss` of a pool's tokens: `<public_url>/<poolId>`, or with AWS-shaped issuers
+    /// `https://cognito-idp.<region>.amazonaws.com/<poolId>` (the region is the pool id's prefix).
     pub fn issuer(&self, pool_id: &str) -> String {
-        format!("{}/{}", self.config.public_url, pool_id)
+        if self.config.aws_issuer {
+            let region = pool_id.split_once('_').map_or(self.config.region.as_str(), |(region, _)| region);
+            format!("https://cognito-idp.{region}.amazonaws.com/{pool_id}")
+        } else {
+            format!("{}/{}", self.config.public_url, pool_id)
+        }
+    }
+
+    /// Where this server publishes a pool's keys (whatever the issuer looks like).
+    pub fn jwks_uri(&self, pool_id: &str) -> String {
+        format!("{}/{}/.well-known/jwks.json", self.config.public_url, pool_id)
     }
 
     /// Signs an id and an access token for `user`, and on a new sign-in stores a refresh token.

@@ -1,10 +1,11 @@
 //! Cognate's HTTP surface: the Cognito JSON API at `POST /` (one dispatch table, SigV4 on admin
-//! actions), the JWKS and OpenID discovery documents per pool, and `/health`.
+//! actions), the JWKS and OpenID discovery documents and the revocation feed per pool, and `/health`.
 
 mod api;
 pub mod convert;
 mod dispatch;
 mod error;
+mod feed;
 mod sigv4;
 mod wellknown;
 
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(wellknown::health))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route("/{pool_id}/.well-known/openid-configuration", get(wellknown::openid_configuration))
+        .route("/{pool_id}/revocations", get(feed::revocations))
         .layer(cors)
         .with_state(state)
 }

@@ -32,7 +32,7 @@ pub async fn openid_configuration(State(state): State<AppState>, Path(pool_id): 
             let issuer = state.cognate.issuer(&pool_id);
             let body = serde_json::json!({
                 "issuer": issuer,
-                "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+                "jwks_uri": state.cognate.jwks_uri(&pool_id),
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "subject_types_supported": ["public"],
                 "response_types_supported": ["code", "token"],

@@ -98,6 +98,11 @@ async fn conformance(store: Arc<dyn Store>) {
     assert_eq!(store.list_pools(Some("r_p1"), 10).await.unwrap().len(), 1);
     assert_eq!(store.key_by_kid("kid1").await.unwrap().unwrap().pkcs8, vec![1, 2, 3]);
     assert_eq!(store.pool_keys("r_p1").await.unwrap().len(), 1);
+    let rotated = StoredKey { kid: "kid2".into(), created: 2, ..key.clone() };
+    store.add_pool_keys(std::slice::from_ref(&rotated)).await.unwrap();
+    let kids: Vec<String> = store.pool_keys("r_p1").await.unwrap().into_iter().map(|k| k.kid).collect();
+    assert_eq!(kids, vec!["kid1", "kid2"], "oldest first");
+    assert!(matches!(store.add_pool_keys(&[rotated]).await, Err(StoreError::Conflict(_))));
 
     store.insert_client(&client("c1", "r_p1")).await.unwrap();
     assert!(matches!(store.insert_client(&client("c1", "r_p1")).await, Err(StoreError::Conflict(_))));
@@ -191,9 +196,25 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(store.find_refresh_token("rt1").await.unwrap().unwrap().revoked);
     let second = RefreshTokenRecord { digest: "rt2".into(), origin_jti: "o2".into(), ..record.clone() };
     store.insert_refresh_token(&second).await.unwrap();
-    assert_eq!(store.revoke_user_tokens("r_p1", "s1", 30).await.unwrap(), vec!["o2".to_owned()]);
+    assert_eq!(store.revoke_user_tokens("r_p1", "s1", "GlobalSignOut", 30).await.unwrap(), vec!["o2".to_owned()]);
     assert!(store.is_origin_revoked("o2").await.unwrap());
     assert_eq!(store.revoke_refresh_token("nope", 30).await.unwrap(), None);
+    // Revoking again changes nothing and adds no event.
+    assert_eq!(store.revoke_refresh_token("rt1", 40).await.unwrap().as_deref(), Some("o1"));
+
+    // The feed lists both revocations in order, from any cursor, within the retention.
+    let feed = store.revocations_after("r_p1", 0, 0, 10).await.unwrap();
+    let summary: Vec<(&str, Vec<String>, bool)> =
+        feed.iter().map(|e| (e.reason.as_str(), e.origin_jtis.clone(), e.whole_user)).collect();
+    assert_eq!(
+        summary,
+        vec![("RevokeToken", vec!["o1".to_owned()], false), ("GlobalSignOut", vec!["o2".to_owned()], true)]
+    );
+    assert!(feed[0].seq < feed[1].seq && feed[1].sub == "s1" && feed[1].at == 30);
+    assert_eq!(store.revocations_after("r_p1", feed[0].seq, 0, 10).await.unwrap(), feed[1..].to_vec());
+    assert_eq!(store.revocations_after("r_p1", 0, 0, 1).await.unwrap(), feed[..1].to_vec());
+    assert!(store.revocations_after("r_p1", 0, 31, 10).await.unwrap().is_empty(), "older than retention");
+    assert!(store.revocations_after("r_other", 0, 0, 10).await.unwrap().is_empty());
 
     // Lockout counting is atomic and resets.
     let lock = |n: u32| if n >= 2 { Some(60) } else { None };

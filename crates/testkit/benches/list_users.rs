@@ -19,6 +19,7 @@ fn setup(runtime: &tokio::runtime::Runtime, users: usize) -> (Cognate, String, t
             account_id: "000000000000".into(),
             code_key: [1; 32],
             max_code_attempts: 5,
+            aws_issuer: false,
         };
         let hasher =
             cognate_crypto::password::PasswordHasher::new(cognate_crypto::password::HashCost::DEVELOPMENT).unwrap();

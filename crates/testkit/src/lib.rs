@@ -56,6 +56,7 @@ impl TestServer {
             account_id: "000000000000".into(),
             code_key: [7; 32],
             max_code_attempts: 5,
+            aws_issuer: false,
         };
         let hasher = PasswordHasher::new(HashCost::DEVELOPMENT).expect("hasher");
         let cognate = Arc::new(Cognate::new(store, clock.clone(), delivery, hasher, config));

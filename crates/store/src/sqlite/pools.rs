@@ -63,15 +63,7 @@ impl PoolStore for SqliteStore {
             .await
             .map_err(backend)?;
         for key in keys {
-            sqlx::query("INSERT INTO pool_keys (kid, pool_id, purpose, pkcs8, created) VALUES (?, ?, ?, ?, ?)")
-                .bind(&key.kid)
-                .bind(&key.pool_id)
-                .bind(key.purpose.name())
-                .bind(&key.pkcs8)
-                .bind(key.created)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
+            insert_key(&mut tx, key).await?;
         }
         tx.commit().await.map_err(backend)
     }
@@ -128,6 +120,14 @@ impl PoolStore for SqliteStore {
         .await
         .map_err(backend)?;
         rows.iter().map(key_from_row).collect()
+    }
+
+    async fn add_pool_keys(&self, keys: &[StoredKey]) -> Result<()> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        for key in keys {
+            insert_key(&mut tx, key).await?;
+        }
+        tx.commit().await.map_err(backend)
     }
 
     async fn key_by_kid(&self, kid: &str) -> Result<Option<StoredKey>> {
@@ -191,4 +191,17 @@ impl ClientStore for SqliteStore {
         self.clients.invalidate(id);
         Ok(done.rows_affected() == 1)
     }
+}
+
+async fn insert_key(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, key: &StoredKey) -> Result<()> {
+    sqlx::query("INSERT INTO pool_keys (kid, pool_id, purpose, pkcs8, created) VALUES (?, ?, ?, ?, ?)")
+        .bind(&key.kid)
+        .bind(&key.pool_id)
+        .bind(key.purpose.name())
+        .bind(&key.pkcs8)
+        .bind(key.created)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    Ok(())
 }

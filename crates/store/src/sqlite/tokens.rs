@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use sqlx::{Row, SqlitePool};
 
-use cognate_domain::model::{AuthSession, RefreshTokenRecord};
+use cognate_domain::model::{AuthSession, RefreshTokenRecord, RevocationEvent};
 use cognate_domain::store::TokenStore;
 use cognate_domain::{StoreError, UnixTime};
 
@@ -134,35 +134,105 @@ impl TokenStore for SqliteStore {
     }
 
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {
-        let origin: Option<String> = sqlx::query_scalar(
-            "UPDATE refresh_tokens SET revoked = 1, revoked_at = COALESCE(revoked_at, ?) WHERE digest = ? RETURNING origin_jti",
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let first: Option<(String, String, String)> = sqlx::query_as(
+            "UPDATE refresh_tokens SET revoked = 1, revoked_at = ? WHERE digest = ? AND revoked = 0 \
+             RETURNING origin_jti, pool_id, sub",
         )
         .bind(now)
         .bind(digest)
-        .fetch_optional(&self.writer)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(backend)?;
+        let origin = match first {
+            Some((origin, pool_id, sub)) => {
+                let origins = std::slice::from_ref(&origin);
+                append_event(&mut tx, &pool_id, &sub, "RevokeToken", origins, false, now).await?;
+                Some(origin)
+            }
+            None => sqlx::query_scalar("SELECT origin_jti FROM refresh_tokens WHERE digest = ?")
+                .bind(digest)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?,
+        };
+        tx.commit().await.map_err(backend)?;
         if let Some(origin) = &origin {
             self.revoked.add(std::slice::from_ref(origin), now);
         }
         Ok(origin)
     }
 
-    async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, now: UnixTime) -> Result<Vec<String>> {
+    async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<Vec<String>> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
         let origins: Vec<String> = sqlx::query_scalar(
             "UPDATE refresh_tokens SET revoked = 1, revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked = 0 RETURNING origin_jti",
         )
         .bind(now)
         .bind(pool_id)
         .bind(sub)
-        .fetch_all(&self.writer)
+        .fetch_all(&mut *tx)
         .await
         .map_err(backend)?;
+        append_event(&mut tx, pool_id, sub, reason, &origins, true, now).await?;
+        tx.commit().await.map_err(backend)?;
         self.revoked.add(&origins, now);
         Ok(origins)
+    }
+
+    async fn revocations_after(
+        &self,
+        pool_id: &str,
+        after: i64,
+        since: UnixTime,
+        limit: u32,
+    ) -> Result<Vec<RevocationEvent>> {
+        let rows: Vec<(i64, String, String, String, bool, i64)> = sqlx::query_as(
+            "SELECT seq, sub, reason, origin_jtis, whole_user, at FROM revocations \
+             WHERE pool_id = ? AND seq > ? AND at >= ? ORDER BY seq LIMIT ?",
+        )
+        .bind(pool_id)
+        .bind(after)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.into_iter()
+            .map(|(seq, sub, reason, origins, whole_user, at)| {
+                let origin_jtis = serde_json::from_str(&origins).map_err(|e| StoreError::Backend(e.to_string()))?;
+                Ok(RevocationEvent { seq, reason, sub, origin_jtis, whole_user, at })
+            })
+            .collect()
     }
 
     async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool> {
         Ok(self.revoked.contains(origin_jti))
     }
+}
+
+/// Appends a feed event inside the revoking transaction, so that the feed never misses a revocation.
+async fn append_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    pool_id: &str,
+    sub: &str,
+    reason: &str,
+    origins: &[String],
+    whole_user: bool,
+    now: UnixTime,
+) -> Result<()> {
+    let origins = serde_json::to_string(origins).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO revocations (pool_id, sub, reason, origin_jtis, whole_user, at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(pool_id)
+    .bind(sub)
+    .bind(reason)
+    .bind(origins)
+    .bind(whole_user)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
 }
