@@ -152,8 +152,7 @@ impl Cognate {
     /// DeleteUser: the bearer deletes their own account.
     pub async fn delete_user(&self, access_token: &str) -> Result<()> {
         let (context, user) = self.token_user(access_token).await?;
-        self.store.revoke_user_tokens(&context.pool_id, &user.sub, "DeleteUser", self.clock.now()).await?;
-        self.store.delete_user(&context.pool_id, &user.sub).await?;
+        self.store.delete_user(&context.pool_id, &user.sub, "DeleteUser", self.clock.now()).await?;
         Ok(())
     }
 

@@ -55,7 +55,9 @@ pub trait UserStore: Send + Sync {
     /// `logins` when given; false if the user is gone.
     async fn update_user(&self, user: &User, logins: Option<&[String]>) -> Result<bool>;
     /// Deletes a user and everything bound to it; false if it did not exist.
-    async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool>;
+    /// Deletes a user and appends a user-wide event (`reason`) to the revocation feed, naming the
+    /// sessions that were still live, in the same transaction.
+    async fn delete_user(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<bool>;
     /// Stores a code, replacing any outstanding one in the same slot (user, purpose, target).
     /// Refuses (returns false) when `cap` codes were already sent for that slot since
     /// `window_start`; a code sent after the window restarts the count.

@@ -381,8 +381,7 @@ impl Cognate {
     pub async fn admin_delete_user(&self, pool_id: &str, username: &str) -> Result<()> {
         let pool = self.pool(pool_id).await?;
         let user = self.existing_user(&pool, username).await?;
-        self.store.revoke_user_tokens(&pool.id, &user.sub, "AdminDeleteUser", self.clock.now()).await?;
-        self.store.delete_user(&pool.id, &user.sub).await?;
+        self.store.delete_user(&pool.id, &user.sub, "AdminDeleteUser", self.clock.now()).await?;
         Ok(())
     }
 

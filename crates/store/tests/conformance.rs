@@ -284,7 +284,11 @@ async fn conformance(store: Arc<dyn Store>) {
     assert_eq!(rest.iter().map(|(_, e)| e.event_id.as_str()).collect::<Vec<_>>(), ["e0"]);
 
     // Deleting a user removes what hangs off it; deleting a pool removes the rest.
-    assert!(store.delete_user("r_p1", "s1").await.unwrap());
+    let before = store.revocations_after("r_p1", 0, 0, 100).await.unwrap().len();
+    assert!(store.delete_user("r_p1", "s1", "AdminDeleteUser", 50).await.unwrap());
+    let feed = store.revocations_after("r_p1", 0, 0, 100).await.unwrap();
+    assert_eq!(feed.len(), before + 1);
+    assert_eq!((feed[before].reason.as_str(), feed[before].whole_user), ("AdminDeleteUser", true));
     assert!(store.find_user_by_login("r_p1", "alice").await.unwrap().is_none());
     assert!(store.get_user("r_p1", "s1").await.unwrap().is_none());
     assert!(store.find_refresh_token("rt1").await.unwrap().is_none());

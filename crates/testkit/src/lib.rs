@@ -25,6 +25,8 @@ pub struct TestServer {
     pub clock: Arc<ManualClock>,
     /// The JSON-lines outbox every message lands in.
     pub outbox: PathBuf,
+    /// The use cases behind the router, for what no API reaches (key rotation).
+    pub cognate: Arc<Cognate>,
     _dir: tempfile::TempDir,
     task: tokio::task::JoinHandle<()>,
 }
@@ -40,8 +42,16 @@ impl TestServer {
     ///
     /// # Panics
     /// If the temporary directory, database or socket cannot be set up.
-    #[allow(clippy::expect_used)]
     pub async fn start() -> Self {
+        Self::start_configured(|_| {}).await
+    }
+
+    /// Starts a server whose service settings `configure` adjusts (e.g. AWS-shaped issuers).
+    ///
+    /// # Panics
+    /// If the temporary directory, database or socket cannot be set up.
+    #[allow(clippy::expect_used)]
+    pub async fn start_configured(configure: impl FnOnce(&mut ServiceConfig)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = format!("sqlite://{}", dir.path().join("cognate.db").display());
         let store = cognate_store::open(&db).await.expect("open store");
@@ -50,7 +60,7 @@ impl TestServer {
         let clock = Arc::new(ManualClock::new(SystemClock.now()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let config = ServiceConfig {
+        let mut config = ServiceConfig {
             public_url: url.clone(),
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
@@ -58,16 +68,18 @@ impl TestServer {
             max_code_attempts: 5,
             aws_issuer: false,
         };
+        configure(&mut config);
         let hasher = PasswordHasher::new(HashCost::DEVELOPMENT).expect("hasher");
         let cognate = Arc::new(Cognate::new(store, clock.clone(), delivery, hasher, config));
         let mut keys = AccessKeys::default();
         keys.insert(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
-        let state = AppState { cognate, access_keys: Arc::new(keys), signing_clock: Arc::new(SystemClock) };
+        let state =
+            AppState { cognate: cognate.clone(), access_keys: Arc::new(keys), signing_clock: Arc::new(SystemClock) };
         let app = router(state);
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Self { url, clock, outbox, _dir: dir, task }
+        Self { url, clock, outbox, cognate, _dir: dir, task }
     }
 
     /// An AWS SDK client signed with the server's admin key (no retries, so errors surface).

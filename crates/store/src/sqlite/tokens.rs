@@ -212,7 +212,7 @@ impl TokenStore for SqliteStore {
 }
 
 /// Appends a feed event inside the revoking transaction, so that the feed never misses a revocation.
-async fn append_event(
+pub(super) async fn append_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     pool_id: &str,
     sub: &str,

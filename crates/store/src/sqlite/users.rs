@@ -229,15 +229,28 @@ impl UserStore for SqliteStore {
         Ok(saved)
     }
 
-    async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool> {
+    async fn delete_user(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<bool> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let live: Vec<String> =
+            sqlx::query_scalar("SELECT origin_jti FROM refresh_tokens WHERE pool_id = ? AND sub = ? AND revoked = 0")
+                .bind(pool_id)
+                .bind(sub)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(backend)?;
         let done = sqlx::query("DELETE FROM users WHERE pool_id = ? AND sub = ?")
             .bind(pool_id)
             .bind(sub)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        let deleted = done.rows_affected() == 1;
+        if deleted {
+            super::tokens::append_event(&mut tx, pool_id, sub, reason, &live, true, now).await?;
+        }
+        tx.commit().await.map_err(backend)?;
         self.users.invalidate(&user_key(pool_id, sub));
-        Ok(done.rows_affected() == 1)
+        Ok(deleted)
     }
 
     async fn put_code(&self, code: &StoredCode, now: UnixTime, window_start: UnixTime, cap: u32) -> Result<bool> {
