@@ -63,12 +63,25 @@ class Server:
         return json.loads(done.stdout) if done.stdout.strip() else {}
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def wait_healthy(url, process, log_path, verify=True):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if requests.get(url, timeout=1, verify=verify).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"{url} did not become healthy: " + Path(log_path).read_text())
+
+
+def start_cognate(data_dir, *extra_args, scheme="http", verify=True):
+    """Starts the release binary on a free port with the demo pool; returns (process, Server)."""
     assert BINARY.exists(), f"build the release binary first: {BINARY}"
-    data_dir = tmp_path_factory.mktemp("cognate")
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"{scheme}://127.0.0.1:{port}"
     env = dict(os.environ)
     env.update(
         COGNATE_ACCESS_KEY_ID=ACCESS_KEY_ID,
@@ -76,25 +89,29 @@ def server(tmp_path_factory):
         COGNATE_PASSWORD_HASH="development",
         COGNATE_LOG="warn",
     )
-    log = open(data_dir / "server.log", "w")
+    log_path = data_dir / "server.log"
     process = subprocess.Popen(
         [str(BINARY), "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data_dir),
-         "--outbox", str(data_dir / "outbox.jsonl"), "--config", str(ROOT / "cognate.toml")],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir,
+         "--outbox", str(data_dir / "outbox.jsonl"), "--config", str(ROOT / "cognate.toml"), *extra_args],
+        env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, cwd=data_dir,
     )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if requests.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise AssertionError("the server did not become healthy: " + (data_dir / "server.log").read_text())
-    yield Server(url, data_dir / "outbox.jsonl", data_dir)
+    wait_healthy(f"{url}/health", process, log_path, verify=verify)
+    return process, Server(url, data_dir / "outbox.jsonl", data_dir)
+
+
+def stop(process):
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    process, running = start_cognate(tmp_path_factory.mktemp("cognate"))
+    yield running
+    stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +123,82 @@ def idp(server):
     return boto3.client("cognito-idp", endpoint_url=server.url, region_name="us-east-1",
                         aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
                         config=Config(retries={"max_attempts": 1}))
+
+
+DEMO_POOL = "us-east-1_cruddur01"
+DEMO_CLIENT = "cruddurwebclient0000000001"
+GATE_BINARY = Path(os.environ.get("COGNATE_GATE_BIN", BINARY.parent / "cognate-gate"))
+
+
+def self_signed_certificate(directory):
+    """A certificate for 127.0.0.1 and localhost, and its key, as PEM files."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import ipaddress
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cognate-e2e")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def start_gate(directory, *args, wrapper=(), proxy=False):
+    """Starts cognate-gate on a free port; returns (process, url)."""
+    assert GATE_BINARY.exists(), f"build the release binaries first: {GATE_BINARY}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = directory / f"gate-{port}.log"
+    env = dict(os.environ, COGNATE_GATE_LOG="info")
+    process = subprocess.Popen([*wrapper, str(GATE_BINARY), "--listen", f"127.0.0.1:{port}", *args],
+                               env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    health = f"{url}/.cognate-gate/health" if proxy else f"{url}/health"
+    wait_healthy(health, process, log_path)
+    return process, url
+
+
+def password_user(idp, username, groups=(), password="Correct-Horse-1"):
+    """A confirmed user of the demo pool with a permanent password, in the given groups."""
+    idp.admin_create_user(UserPoolId=DEMO_POOL, Username=username, MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": username},
+                                          {"Name": "email_verified", "Value": "true"},
+                                          {"Name": "name", "Value": "E2E User"}])
+    idp.admin_set_user_password(UserPoolId=DEMO_POOL, Username=username, Password=password, Permanent=True)
+    for group in groups:
+        try:
+            idp.create_group(UserPoolId=DEMO_POOL, GroupName=group)
+        except idp.exceptions.GroupExistsException:
+            pass
+        idp.admin_add_user_to_group(UserPoolId=DEMO_POOL, Username=username, GroupName=group)
+    return username
+
+
+def sign_in(idp, username, password="Correct-Horse-1"):
+    """USER_PASSWORD_AUTH with the demo client; returns the AuthenticationResult."""
+    out = idp.initiate_auth(ClientId=DEMO_CLIENT, AuthFlow="USER_PASSWORD_AUTH",
+                            AuthParameters={"USERNAME": username, "PASSWORD": password})
+    return out["AuthenticationResult"]
+
+
+def confidential_client(idp, name="gate"):
+    """A client of the demo pool with a secret: what reads the revocation feed."""
+    client = idp.create_user_pool_client(UserPoolId=DEMO_POOL, ClientName=name, GenerateSecret=True)
+    return client["UserPoolClient"]["ClientId"], client["UserPoolClient"]["ClientSecret"]
