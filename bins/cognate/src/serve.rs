@@ -69,9 +69,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
             axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
         }
         Some((cert, key)) => {
-            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
-                .await
-                .map_err(|e| format!("cannot load TLS certificate {} / key {}: {e}", cert.display(), key.display()))?;
+            let tls = tls_config(cert, key)?;
             let handle = axum_server::Handle::new();
             let stopper = handle.clone();
             tokio::spawn(async move {
@@ -110,6 +108,25 @@ fn build_with(
         aws_issuer: config.aws_issuer,
     };
     Ok(Cognate::new(store, Arc::new(SystemClock), delivery, hasher, service))
+}
+
+/// The HTTPS configuration: the certificate chain and key from PEM files, with rustls' aws-lc-rs
+/// provider named explicitly (never left to a process-wide default).
+fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<axum_server::tls_rustls::RustlsConfig, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("cannot read TLS certificate {}: {e}", cert.display()))?;
+    let private =
+        PrivateKeyDer::from_pem_file(key).map_err(|e| format!("cannot read TLS key {}: {e}", key.display()))?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|builder| builder.with_no_client_auth().with_single_cert(chain, private))
+        .map_err(|e| format!("unusable TLS certificate or key: {e}"))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(config)))
 }
 
 /// `cognate keys rotate --pool ID`: new signing keys for a pool; the old ones stay published.

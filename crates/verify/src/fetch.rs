@@ -26,17 +26,35 @@ impl HttpFetcher {
     }
 
     /// A fetcher that also trusts these PEM certificates (a private CA, a self-signed server).
+    ///
+    /// TLS is rustls with the aws-lc-rs provider, chosen here rather than process-wide, so that
+    /// the library sets no global state.
     pub fn with_root_certificates(pems: &[Vec<u8>]) -> Result<Self, VerifyError> {
-        let mut builder = reqwest::Client::builder()
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::CertificateDer;
+        let unavailable = |what: String| VerifyError::JwksUnavailable(what);
+        let mut roots = rustls::RootCertStore::empty();
+        let native = rustls_native_certs::load_native_certs();
+        roots.add_parsable_certificates(native.certs);
+        for pem in pems {
+            for certificate in CertificateDer::pem_slice_iter(pem) {
+                let certificate = certificate.map_err(|e| unavailable(format!("bad CA certificate: {e}")))?;
+                roots.add(certificate).map_err(|e| unavailable(format!("unusable CA certificate: {e}")))?;
+            }
+        }
+        let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| unavailable(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .connect_timeout(Duration::from_secs(3))
-            .user_agent(concat!("cognate-verify/", env!("CARGO_PKG_VERSION")));
-        for pem in pems {
-            let certificate = reqwest::Certificate::from_pem(pem)
-                .map_err(|e| VerifyError::JwksUnavailable(format!("bad CA certificate: {e}")))?;
-            builder = builder.add_root_certificate(certificate);
-        }
-        let client = builder.build().map_err(|e| VerifyError::JwksUnavailable(e.to_string()))?;
+            .user_agent(concat!("cognate-verify/", env!("CARGO_PKG_VERSION")))
+            .use_preconfigured_tls(tls)
+            .build()
+            .map_err(|e| unavailable(e.to_string()))?;
         Ok(Self { client })
     }
 
