@@ -1,7 +1,8 @@
 // Verifies tokens with AWS's aws-jwt-verify and prints each verdict, for the interop tests and the
 // benchmark. Input (stdin, JSON): { kind: "rsa" | "cognito", issuer, jwksUri, userPoolId, jwks,
 // clientId, tokenUse, tokens: { name: token } }. Output (stdout, JSON): { name: "ok" | error name }.
-// "rsa" uses JwtRsaVerifier with its stock HTTPS fetcher (trust comes from NODE_EXTRA_CA_CERTS);
+// "rsa" uses JwtRsaVerifier with its stock HTTPS fetcher (trust comes from NODE_EXTRA_CA_CERTS), or
+// the given JWKS; with `bench: seconds` it verifies the first token repeatedly and prints the rate;
 // "cognito" uses CognitoJwtVerifier, hard-wired to AWS's issuer, with the JWKS given by cacheJwks.
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 
@@ -34,7 +35,11 @@ function cognitoVerifier() {
 
 const verifier = input.kind === 'cognito' ? cognitoVerifier() : rsaVerifier();
 if (input.kind !== 'cognito') {
-  await verifier.hydrate();
+  if (input.jwks) {
+    verifier.cacheJwks(input.jwks);
+  } else {
+    await verifier.hydrate();
+  }
 }
 
 if (input.bench) {
