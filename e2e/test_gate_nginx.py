@@ -219,6 +219,10 @@ def test_forged_and_wrong_tokens_are_refused(nginx, idp):
         assert get(f"{nginx}/api/activities", token).status_code == 401, name
     # The public route needs nothing.
     assert get(f"{nginx}/api/public/ping").status_code == 200
+    # A client cannot make a protected request look like a public one to the gate.
+    smuggled = get(f"{nginx}/api/activities", headers={"X-Forwarded-Uri": "/api/public/ping",
+                                                       "X-Forwarded-Method": "GET"})
+    assert smuggled.status_code in (401, 403)
     assert get(f"{nginx}/api/public/ping", method="POST").status_code == 401, "public is for GET only"
 
 
