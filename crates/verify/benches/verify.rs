@@ -1,15 +1,16 @@
 //! The verification hot path: a Cognito-shaped RS256 access token checked with a warm JWKS (one
 //! RSA verification plus parsing and claim checks), the same token again from the verified-token
-//! cache, and the bare RSA-2048 verification underneath, for the ratio.
+//! cache, and decoding plus the RSA-2048 verification alone (bench/verify.sh puts `openssl speed
+//! rsa2048` beside them, for the ratio).
 //!
 //! Set COGNATE_BENCH_TOKEN, COGNATE_BENCH_JWKS (a file), COGNATE_BENCH_ISSUER and
-//! COGNATE_BENCH_CLIENT to measure a token issued by a running server (bench/verify-compare.sh
+//! COGNATE_BENCH_CLIENT to measure a token issued by a running server (bench/verify.sh
 //! does); otherwise the bench signs a token of the same shape with a key of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{KeyPair as _, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256};
+use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use cognate_verify::{unix_now, TokenUse, Verifier};
@@ -85,45 +86,15 @@ fn verify(c: &mut Criterion) {
     group.bench_function("rs256_warm_jwks", |b| b.iter(|| runtime.block_on(uncached.verify(&work.token)).unwrap()));
     group.bench_function("rs256_cached_token", |b| b.iter(|| runtime.block_on(cached.verify(&work.token)).unwrap()));
 
-    // The floor: the RSA-2048 verification alone, what `openssl speed rsa2048` counts.
-    let parts: Vec<&str> = work.token.rsplitn(2, '.').collect();
-    let (signature, signed) = (B64URL.decode(parts[0]).unwrap(), parts[1].as_bytes().to_vec());
-    let jwks: serde_json::Value = serde_json::from_slice(&work.jwks).unwrap();
-    let kid = {
-        let header = B64URL.decode(work.token.split('.').next().unwrap()).unwrap();
-        serde_json::from_slice::<serde_json::Value>(&header).unwrap()["kid"].as_str().unwrap().to_owned()
-    };
-    let jwk = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == kid.as_str()).unwrap();
-    let der = rsa_der(&B64URL.decode(jwk["n"].as_str().unwrap()).unwrap(), &B64URL.decode(jwk["e"].as_str().unwrap()).unwrap());
-    let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der).unwrap();
-    group.bench_function("rsa2048_verify_only", |b| b.iter(|| key.verify_sig(&signed, &signature).unwrap()));
+    // Without the claims: decoding and the RSA verification alone (compare `openssl speed rsa2048`).
+    let keys = cognate_verify::KeySet::from_json(&work.jwks).unwrap();
+    group.bench_function("decode_and_signature_only", |b| {
+        b.iter(|| {
+            let decoded = cognate_verify::decode(&work.token).unwrap();
+            keys.get(&decoded.kid).unwrap().verify(&decoded).unwrap()
+        })
+    });
     group.finish();
-}
-
-fn rsa_der(n: &[u8], e: &[u8]) -> Vec<u8> {
-    fn integer(bytes: &[u8]) -> Vec<u8> {
-        let mut body = bytes.to_vec();
-        if body[0] & 0x80 != 0 {
-            body.insert(0, 0);
-        }
-        let mut out = vec![0x02];
-        length(&mut out, body.len());
-        out.extend(body);
-        out
-    }
-    fn length(out: &mut Vec<u8>, len: usize) {
-        if len < 128 {
-            out.push(len as u8);
-        } else {
-            out.extend([0x82, (len >> 8) as u8, len as u8]);
-        }
-    }
-    let mut body = integer(n);
-    body.extend(integer(e));
-    let mut out = vec![0x30];
-    length(&mut out, body.len());
-    out.extend(body);
-    out
 }
 
 criterion_group!(benches, verify);
