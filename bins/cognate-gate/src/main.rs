@@ -63,7 +63,7 @@ fn build_gate(config: &Config) -> Result<(Arc<Gate>, Option<tokio::task::JoinHan
                 client_secret: feed.client_secret.clone(),
                 interval: feed.interval,
             };
-            Some(follow_revocations(fetcher.client().clone(), source, list))
+            Some(follow_revocations(fetcher.clone(), source, list))
         }
         _ => None,
     };

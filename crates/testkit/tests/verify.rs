@@ -120,13 +120,13 @@ async fn a_global_sign_out_reaches_the_verifier_through_the_feed() {
     let v = verifier(&server, &session).revocations(list.clone()).with_token_cache().build().unwrap();
     v.verify_at(&session.access, now(&server)).await.unwrap();
     let http = HttpFetcher::new().unwrap();
-    assert_eq!(poll_revocations(http.client(), &source, &list).await.unwrap(), 0);
+    assert_eq!(poll_revocations(&http, &source, &list).await.unwrap(), 0);
 
     sdk.global_sign_out().access_token(&session.access).send().await.unwrap();
-    assert_eq!(poll_revocations(http.client(), &source, &list).await.unwrap(), 1);
+    assert_eq!(poll_revocations(&http, &source, &list).await.unwrap(), 1);
     assert_eq!(v.verify_at(&session.access, now(&server)).await.unwrap_err(), VerifyError::Revoked);
     assert!(v.token_cache().unwrap().is_empty(), "the revoked token left the cache");
-    assert_eq!(poll_revocations(http.client(), &source, &list).await.unwrap(), 0, "the cursor moved on");
+    assert_eq!(poll_revocations(&http, &source, &list).await.unwrap(), 0, "the cursor moved on");
 
     // Signing in again gives tokens that pass.
     server.clock.advance(1);
@@ -136,11 +136,11 @@ async fn a_global_sign_out_reaches_the_verifier_through_the_feed() {
 
     // The feed is for the pool's confidential clients only.
     let bad = FeedSource { client_secret: "wrong".into(), ..source.clone() };
-    assert!(poll_revocations(http.client(), &bad, &list).await.unwrap_err().contains("401"));
+    assert!(poll_revocations(&http, &bad, &list).await.unwrap_err().contains("401"));
     let public = FeedSource { client_id: session.client_id.clone(), client_secret: String::new(), ..source.clone() };
-    assert!(poll_revocations(http.client(), &public, &list).await.unwrap_err().contains("401"));
+    assert!(poll_revocations(&http, &public, &list).await.unwrap_err().contains("401"));
     let other_pool = FeedSource { url: format!("{}/us-east-1_000000000/revocations", server.url), ..source.clone() };
-    assert!(poll_revocations(http.client(), &other_pool, &list).await.unwrap_err().contains("401"));
+    assert!(poll_revocations(&http, &other_pool, &list).await.unwrap_err().contains("401"));
     let anonymous = reqwest::get(&source.url).await.unwrap();
     assert_eq!(anonymous.status(), 401);
     assert_eq!(anonymous.headers()["www-authenticate"], "Basic realm=\"cognate\"");

@@ -1,11 +1,18 @@
 //! HTTP(S) for the verifier (feature `fetch`): the JWKS fetcher, and the task that follows
-//! Cognate's revocation feed.
+//! Cognate's revocation feed. TLS is rustls with the aws-lc-rs provider chosen here, not
+//! process-wide, so that the library neither needs nor changes global state.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty, Limited};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 
 use crate::error::VerifyError;
 use crate::jwk::MAX_JWKS_BYTES;
@@ -13,10 +20,22 @@ use crate::jwks::{BoxFuture, JwksFetcher};
 use crate::revocation::{FeedPage, RevocationList};
 use crate::verifier::unix_now;
 
-/// Fetches JWKS documents over HTTP(S), trusting the system's roots plus any added ones.
-#[derive(Clone, Debug)]
+/// Longest a fetch may take, connection included.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Largest feed page accepted.
+const MAX_FEED_BYTES: usize = 4 * 1024 * 1024;
+
+/// Fetches JWKS documents and feed pages over HTTP(S), trusting the system's roots plus any added
+/// ones. Cheap to clone; clones share connections.
+#[derive(Clone)]
 pub struct HttpFetcher {
-    client: reqwest::Client,
+    client: Client<HttpsConnector<HttpConnector>, Empty<Bytes>>,
+}
+
+impl std::fmt::Debug for HttpFetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpFetcher").finish_non_exhaustive()
+    }
 }
 
 impl HttpFetcher {
@@ -25,64 +44,56 @@ impl HttpFetcher {
         Self::with_root_certificates(&[])
     }
 
-    /// A fetcher that also trusts these PEM certificates (a private CA, a self-signed server).
-    ///
-    /// TLS is rustls with the aws-lc-rs provider, chosen here rather than process-wide, so that
-    /// the library sets no global state.
+    /// A fetcher that also trusts these PEM certificates (a private CA).
     pub fn with_root_certificates(pems: &[Vec<u8>]) -> Result<Self, VerifyError> {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::CertificateDer;
         let unavailable = |what: String| VerifyError::JwksUnavailable(what);
         let mut roots = rustls::RootCertStore::empty();
-        let native = rustls_native_certs::load_native_certs();
-        roots.add_parsable_certificates(native.certs);
+        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
         for pem in pems {
             for certificate in CertificateDer::pem_slice_iter(pem) {
                 let certificate = certificate.map_err(|e| unavailable(format!("bad CA certificate: {e}")))?;
                 roots.add(certificate).map_err(|e| unavailable(format!("unusable CA certificate: {e}")))?;
             }
         }
-        let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| unavailable(e.to_string()))?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .connect_timeout(Duration::from_secs(3))
-            .user_agent(concat!("cognate-verify/", env!("CARGO_PKG_VERSION")))
-            .use_preconfigured_tls(tls)
-            .build()
-            .map_err(|e| unavailable(e.to_string()))?;
-        Ok(Self { client })
+        let connector =
+            hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
+        Ok(Self { client: Client::builder(TokioExecutor::new()).build(connector) })
     }
 
-    /// The HTTP client, to share with [`follow_revocations`].
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-}
-
-async fn get_limited(request: reqwest::RequestBuilder, limit: usize) -> Result<Vec<u8>, String> {
-    let mut response = request.send().await.map_err(|e| e.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
-        if body.len() + chunk.len() > limit {
-            return Err("response too large".into());
+    /// GETs `url` with an optional `Authorization` value; the body if the status is 2xx and it
+    /// fits in `limit` bytes.
+    pub async fn get(&self, url: &str, authorization: Option<&str>, limit: usize) -> Result<Vec<u8>, String> {
+        let mut request = http::Request::get(url)
+            .header(http::header::USER_AGENT, concat!("cognate-verify/", env!("CARGO_PKG_VERSION")));
+        if let Some(value) = authorization {
+            request = request.header(http::header::AUTHORIZATION, value);
         }
-        body.extend_from_slice(&chunk);
+        let request = request.body(Empty::new()).map_err(|e| format!("bad URL {url}: {e}"))?;
+        let exchange = async {
+            let response = self.client.request(request).await.map_err(|e| format!("{url}: {e}"))?;
+            let status = response.status();
+            if !status.is_success() {
+                return Err(format!("{url}: HTTP {status}"));
+            }
+            let body = Limited::new(response.into_body(), limit).collect().await.map_err(|e| format!("{url}: {e}"))?;
+            Ok(body.to_bytes().to_vec())
+        };
+        tokio::time::timeout(FETCH_TIMEOUT, exchange).await.map_err(|_| format!("{url}: timed out"))?
     }
-    Ok(body)
 }
 
 impl JwksFetcher for HttpFetcher {
     fn fetch(&self, uri: &str) -> BoxFuture<Result<Vec<u8>, String>> {
-        let request = self.client.get(uri);
-        Box::pin(get_limited(request, MAX_JWKS_BYTES))
+        let (fetcher, uri) = (self.clone(), uri.to_owned());
+        Box::pin(async move { fetcher.get(&uri, None, MAX_JWKS_BYTES).await })
     }
 }
 
@@ -98,20 +109,21 @@ pub struct FeedSource {
     pub interval: Duration,
 }
 
-/// Reads the feed once from the list's cursor, applying every page until no more are waiting.
+/// Reads the feed once from the list's cursor, applying every page until no more are waiting;
+/// returns how many events were applied.
 pub async fn poll_revocations(
-    client: &reqwest::Client,
+    fetcher: &HttpFetcher,
     source: &FeedSource,
     list: &RevocationList,
 ) -> Result<usize, String> {
-    let credentials = B64.encode(format!("{}:{}", source.client_id, source.client_secret));
+    let credentials = format!("Basic {}", B64.encode(format!("{}:{}", source.client_id, source.client_secret)));
+    let separator = if source.url.contains('?') { '&' } else { '?' };
     let mut applied = 0;
     loop {
-        let request = client
-            .get(&source.url)
-            .query(&[("after", list.cursor())])
-            .header("authorization", format!("Basic {credentials}"));
-        let body = get_limited(request, 4 * 1024 * 1024).await?;
+        let cursor = list.cursor();
+        let cursor: String = cursor.chars().filter(char::is_ascii_digit).collect();
+        let url = format!("{}{separator}after={cursor}", source.url);
+        let body = fetcher.get(&url, Some(&credentials), MAX_FEED_BYTES).await?;
         let page: FeedPage = serde_json::from_slice(&body).map_err(|e| format!("bad feed page: {e}"))?;
         applied += page.events.len();
         list.apply(&page, unix_now());
@@ -124,7 +136,7 @@ pub async fn poll_revocations(
 /// Follows the feed in a background task, every `interval`, for as long as the list lives.
 /// Failures are logged and retried at the next poll; what was learnt stays.
 pub fn follow_revocations(
-    client: reqwest::Client,
+    fetcher: HttpFetcher,
     source: FeedSource,
     list: &Arc<RevocationList>,
 ) -> tokio::task::JoinHandle<()> {
@@ -135,10 +147,10 @@ pub fn follow_revocations(
         loop {
             ticker.tick().await;
             let Some(list) = weak.upgrade() else { return };
-            match poll_revocations(&client, &source, &list).await {
+            match poll_revocations(&fetcher, &source, &list).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(events = n, "revocation feed: applied events"),
-                Err(error) => tracing::warn!(%error, url = %source.url, "revocation feed: poll failed"),
+                Err(error) => tracing::warn!(%error, "revocation feed: poll failed"),
             }
         }
     })
