@@ -1,5 +1,6 @@
-//! `TestServer`: Cognate's real router on 127.0.0.1:0 with a fresh SQLite database, a manual
-//! clock, an outbox file and a known admin key; plus an AWS SDK client pointed at it.
+//! `TestServer`: Cognate's real router on 127.0.0.1:0 with a fresh database (SQLite; PostgreSQL
+//! when COGNATE_TEST_BACKEND=postgres and COGNATE_TEST_POSTGRES_URL are set), a manual clock, an
+//! outbox file and a known admin key; plus an AWS SDK client pointed at it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,7 +54,14 @@ impl TestServer {
     #[allow(clippy::expect_used)]
     pub async fn start_configured(configure: impl FnOnce(&mut ServiceConfig)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = format!("sqlite://{}", dir.path().join("cognate.db").display());
+        let db = match std::env::var("COGNATE_TEST_BACKEND").as_deref() {
+            Ok("postgres") => {
+                let base = std::env::var("COGNATE_TEST_POSTGRES_URL")
+                    .expect("COGNATE_TEST_BACKEND=postgres needs COGNATE_TEST_POSTGRES_URL");
+                cognate_store::testing::fresh_postgres_database(&base).await.expect("a test database")
+            }
+            _ => format!("sqlite://{}", dir.path().join("cognate.db").display()),
+        };
         let store = cognate_store::open(&db).await.expect("open store");
         let outbox = dir.path().join("outbox.jsonl");
         let delivery = Arc::new(OutboxDelivery::open(&outbox, LogDelivery).expect("outbox"));

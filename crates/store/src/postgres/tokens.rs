@@ -1,0 +1,208 @@
+//! Refresh tokens, challenge sessions and the revocation feed in PostgreSQL. Revocation is checked
+//! with one indexed lookup (no in-process set: another instance may revoke at any time).
+
+use async_trait::async_trait;
+use sqlx::{Postgres, Row, Transaction};
+
+use cognate_domain::model::{AuthSession, RefreshTokenRecord, RevocationEvent};
+use cognate_domain::store::TokenStore;
+use cognate_domain::{StoreError, UnixTime};
+
+use super::{backend, corrupt, PostgresStore};
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// The advisory lock that orders feed appends: held to commit, so `seq` order is commit order
+/// and a reader at a cursor never misses an event that commits later with a smaller `seq`.
+const FEED_LOCK: i64 = 0x636f_676e_6174_6501;
+
+/// Appends a feed event inside the revoking transaction.
+pub(super) async fn append_event(
+    tx: &mut Transaction<'_, Postgres>,
+    pool_id: &str,
+    sub: &str,
+    reason: &str,
+    origins: &[String],
+    whole_user: bool,
+    now: UnixTime,
+) -> Result<()> {
+    let origins = serde_json::to_string(origins).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(FEED_LOCK).execute(&mut **tx).await.map_err(backend)?;
+    sqlx::query(
+        "INSERT INTO revocations (pool_id, sub, reason, origin_jtis, whole_user, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(pool_id)
+    .bind(sub)
+    .bind(reason)
+    .bind(origins)
+    .bind(whole_user)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+#[async_trait]
+impl TokenStore for PostgresStore {
+    async fn insert_refresh_token(&self, r: &RefreshTokenRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&r.digest)
+        .bind(&r.pool_id)
+        .bind(&r.client_id)
+        .bind(&r.sub)
+        .bind(&r.origin_jti)
+        .bind(r.auth_time)
+        .bind(r.expires)
+        .bind(r.revoked)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn find_refresh_token(&self, digest: &str) -> Result<Option<RefreshTokenRecord>> {
+        let row = sqlx::query(
+            "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked FROM refresh_tokens WHERE digest = $1",
+        )
+        .bind(digest)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(RefreshTokenRecord {
+            digest: row.try_get("digest").map_err(backend)?,
+            pool_id: row.try_get("pool_id").map_err(backend)?,
+            client_id: row.try_get("client_id").map_err(backend)?,
+            sub: row.try_get("sub").map_err(backend)?,
+            origin_jti: row.try_get("origin_jti").map_err(backend)?,
+            auth_time: row.try_get("auth_time").map_err(backend)?,
+            expires: row.try_get("expires").map_err(backend)?,
+            revoked: row.try_get("revoked").map_err(backend)?,
+        }))
+    }
+
+    async fn insert_session(&self, s: &AuthSession) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("DELETE FROM sessions WHERE expires < $1")
+            .bind(s.expires - 3600)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&s.digest)
+        .bind(&s.pool_id)
+        .bind(&s.client_id)
+        .bind(&s.sub)
+        .bind(&s.challenge)
+        .bind(s.expires)
+        .bind(&s.data)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>> {
+        // One statement: of two instances answering the same challenge, one gets the session.
+        let row = sqlx::query(
+            "DELETE FROM sessions WHERE digest = $1 RETURNING digest, pool_id, client_id, sub, challenge, expires, data",
+        )
+        .bind(digest)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(AuthSession {
+            digest: row.try_get("digest").map_err(backend)?,
+            pool_id: row.try_get("pool_id").map_err(backend)?,
+            client_id: row.try_get("client_id").map_err(backend)?,
+            sub: row.try_get("sub").map_err(backend)?,
+            challenge: row.try_get("challenge").map_err(backend)?,
+            expires: row.try_get("expires").map_err(backend)?,
+            data: row.try_get("data").map_err(backend)?,
+        }))
+    }
+
+    async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let first: Option<(String, String, String)> = sqlx::query_as(
+            "UPDATE refresh_tokens SET revoked = TRUE, revoked_at = $1 WHERE digest = $2 AND NOT revoked \
+             RETURNING origin_jti, pool_id, sub",
+        )
+        .bind(now)
+        .bind(digest)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let origin = match first {
+            Some((origin, pool_id, sub)) => {
+                append_event(&mut tx, &pool_id, &sub, "RevokeToken", std::slice::from_ref(&origin), false, now).await?;
+                Some(origin)
+            }
+            None => sqlx::query_scalar("SELECT origin_jti FROM refresh_tokens WHERE digest = $1")
+                .bind(digest)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?,
+        };
+        tx.commit().await.map_err(backend)?;
+        Ok(origin)
+    }
+
+    async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<Vec<String>> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let origins: Vec<String> = sqlx::query_scalar(
+            "UPDATE refresh_tokens SET revoked = TRUE, revoked_at = $1 WHERE pool_id = $2 AND sub = $3 AND NOT revoked \
+             RETURNING origin_jti",
+        )
+        .bind(now)
+        .bind(pool_id)
+        .bind(sub)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        append_event(&mut tx, pool_id, sub, reason, &origins, true, now).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(origins)
+    }
+
+    async fn revocations_after(
+        &self,
+        pool_id: &str,
+        after: i64,
+        since: UnixTime,
+        limit: u32,
+    ) -> Result<Vec<RevocationEvent>> {
+        let rows: Vec<(i64, String, String, String, bool, i64)> = sqlx::query_as(
+            "SELECT seq, sub, reason, origin_jtis, whole_user, at FROM revocations \
+             WHERE pool_id = $1 AND seq > $2 AND at >= $3 ORDER BY seq LIMIT $4",
+        )
+        .bind(pool_id)
+        .bind(after)
+        .bind(since)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter()
+            .map(|(seq, sub, reason, origins, whole_user, at)| {
+                let origin_jtis = serde_json::from_str(&origins).map_err(corrupt)?;
+                Ok(RevocationEvent { seq, reason, sub, origin_jtis, whole_user, at })
+            })
+            .collect()
+    }
+
+    async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE origin_jti = $1 AND revoked)")
+            .bind(origin_jti)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)
+    }
+}
