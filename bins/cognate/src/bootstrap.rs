@@ -63,8 +63,14 @@ pub async fn ensure_pools(cognate: &Cognate, pools: &[PoolConfig]) -> Result<(),
             Ok(_) => {}
             Err(DomainError::ResourceNotFound(_)) => {
                 let new = new_pool(pool.request.clone(), Some(pool.id.clone())).map_err(what)?;
-                cognate.create_user_pool(new).await.map_err(what)?;
-                tracing::info!(pool_id = %pool.id, "created pool from configuration");
+                match cognate.create_user_pool(new).await {
+                    Ok(_) => tracing::info!(pool_id = %pool.id, "created pool from configuration"),
+                    // Another instance on the same database created it first.
+                    Err(e) if cognate.describe_user_pool(&pool.id).await.is_ok() => {
+                        tracing::debug!(error = %e, "pool created meanwhile by another instance");
+                    }
+                    Err(e) => return Err(what(e)),
+                }
             }
             Err(e) => return Err(what(e)),
         }
@@ -74,11 +80,16 @@ pub async fn ensure_pools(cognate: &Cognate, pools: &[PoolConfig]) -> Result<(),
                 Ok(_) => {}
                 Err(DomainError::ResourceNotFound(_)) => {
                     let input = client_input(client.settings.clone());
-                    cognate
+                    let created = cognate
                         .create_user_pool_client(&pool.id, input, client.generate_secret, Some(client.id.clone()))
-                        .await
-                        .map_err(what)?;
-                    tracing::info!(client_id = %client.id, "created app client from configuration");
+                        .await;
+                    match created {
+                        Ok(_) => tracing::info!(client_id = %client.id, "created app client from configuration"),
+                        Err(e) if cognate.describe_user_pool_client(&pool.id, &client.id).await.is_ok() => {
+                            tracing::debug!(error = %e, "app client created meanwhile by another instance");
+                        }
+                        Err(e) => return Err(what(e)),
+                    }
                 }
                 Err(e) => return Err(what(e)),
             }

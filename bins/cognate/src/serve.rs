@@ -49,7 +49,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
         ),
         None => Arc::new(LogDelivery),
     };
-    let cognate = Arc::new(build_with(&config, store, delivery)?);
+    let cognate = Arc::new(build_with(&config, store, delivery).await?);
     bootstrap::ensure_pools(&cognate, &config.pools).await?;
 
     let generated = bootstrap::admin_key(&config.data_dir, &config.access_keys)?;
@@ -89,21 +89,25 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     }
 }
 
-fn build(config: &Config, store: Arc<dyn cognate_domain::Store>) -> Result<Cognate, String> {
-    build_with(config, store, Arc::new(LogDelivery))
+async fn build(config: &Config, store: Arc<dyn cognate_domain::Store>) -> Result<Cognate, String> {
+    build_with(config, store, Arc::new(LogDelivery)).await
 }
 
-fn build_with(
+async fn build_with(
     config: &Config,
     store: Arc<dyn cognate_domain::Store>,
     delivery: Arc<dyn Delivery>,
 ) -> Result<Cognate, String> {
     let hasher = PasswordHasher::new(config.hash_cost).map_err(|e| e.to_string())?;
+    // The secret lives in the database, so that every instance on it derives the same keys; a
+    // data directory's older `server.key` seeds it.
+    let candidate = bootstrap::code_key(&config.data_dir)?;
+    let code_key = store.server_secret(&candidate).await.map_err(|e| format!("cannot read the server secret: {e}"))?;
     let service = ServiceConfig {
         public_url: config.public_url.clone(),
         region: config.region.clone(),
         account_id: "000000000000".into(),
-        code_key: bootstrap::code_key(&config.data_dir)?,
+        code_key,
         max_code_attempts: 5,
         aws_issuer: config.aws_issuer,
     };
@@ -133,10 +137,11 @@ fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<axum_serv
 pub async fn rotate_keys(args: ServeArgs, pool_id: &str) -> Result<(), String> {
     init_logging();
     let config = Config::load(args)?;
-    let cognate = build(&config, open_store(&config).await?)?;
-    let kids = cognate.rotate_signing_keys(pool_id).await.map_err(|e| e.to_string())?;
-    println!("pool {pool_id}: new signing keys {}", kids.join(", "));
-    println!("a running server signs with them after a restart; tokens signed with the old keys still verify");
+    let cognate = build(&config, open_store(&config).await?).await?;
+    let (kids, active_from) = cognate.rotate_signing_keys(pool_id).await.map_err(|e| e.to_string())?;
+    println!("pool {pool_id}: new signing keys {} (in the JWKS now)", kids.join(", "));
+    println!("every instance signs with them from Unix time {active_from} (in {} s); tokens signed with the old keys still verify",
+        cognate_domain::keys::ROTATION_LEAD_SECONDS);
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 use cognate_crypto::constant_time_eq;
 
+use crate::clock::UnixTime;
 use crate::error::{DomainError, Result};
 use crate::model::RevocationEvent;
 use crate::Cognate;
@@ -56,15 +57,16 @@ impl Cognate {
         Ok(FeedPage { events, cursor, more, retention_seconds: FEED_RETENTION_SECONDS })
     }
 
-    /// Adds a new id key and a new access key to the pool; new tokens are signed with them, and
-    /// the old keys stay in the JWKS so that tokens already issued still verify.
-    pub async fn rotate_signing_keys(&self, pool_id: &str) -> Result<Vec<String>> {
+    /// Adds a new id key and a new access key to the pool. They are in the JWKS at once and sign
+    /// from `ROTATION_LEAD_SECONDS` on (returned), so that verifiers and other instances see them
+    /// before any token does; the old keys stay published so that tokens already issued verify.
+    pub async fn rotate_signing_keys(&self, pool_id: &str) -> Result<(Vec<String>, UnixTime)> {
         let pool = self.pool(pool_id).await?;
-        // Newer than every existing key, so that the new keys are the ones that sign.
         let newest = self.store.pool_keys(&pool.id).await?.iter().map(|k| k.created).max().unwrap_or(0);
-        let keys = crate::pools::generate_keys(&pool.id, self.clock.now().max(newest + 1)).await?;
+        let active_from = (self.clock.now() + crate::keys::ROTATION_LEAD_SECONDS).max(newest + 1);
+        let keys = crate::pools::generate_keys(&pool.id, active_from).await?;
         self.store.add_pool_keys(&keys).await?;
         self.keys.forget(&pool.id);
-        Ok(keys.into_iter().map(|k| k.kid).collect())
+        Ok((keys.into_iter().map(|k| k.kid).collect(), active_from))
     }
 }

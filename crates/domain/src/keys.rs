@@ -1,14 +1,25 @@
 //! The key ring: each pool's signing keys, parsed once from storage and kept in memory, found by
 //! pool (to sign) and by `kid` (to verify). The JWKS document is rendered once per load.
+//!
+//! Several instances may share one database, and any of them (or `cognate keys rotate`) may add
+//! keys: a pool's keys are therefore read again when [`KEY_RELOAD_SECONDS`] have passed. A key
+//! signs only from its `created` time on, which rotation sets [`ROTATION_LEAD_SECONDS`] ahead, so
+//! every instance and verifier can see a new key in the JWKS before any token carries it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use cognate_crypto::jwt::{Jwk, SigningKey};
 
+use crate::clock::UnixTime;
 use crate::error::{DomainError, Result};
 use crate::model::{KeyPurpose, StoredKey};
 use crate::store::Store;
+
+/// How long a pool's keys are used before they are read from the database again.
+pub const KEY_RELOAD_SECONDS: i64 = 10;
+/// How far ahead of signing a rotated key is published.
+pub const ROTATION_LEAD_SECONDS: i64 = 60;
 
 /// A pool's keys in memory.
 #[derive(Debug)]
@@ -22,6 +33,8 @@ pub struct PoolKeys {
     pub all: HashMap<String, (KeyPurpose, Arc<SigningKey>)>,
     /// `{"keys":[...]}`, ready to send.
     pub jwks_json: Arc<str>,
+    /// When these were read from the database.
+    loaded: UnixTime,
 }
 
 /// The in-memory cache of every pool's keys. Locks are held only to read or swap a map entry.
@@ -36,23 +49,26 @@ fn poisoned() -> DomainError {
 }
 
 impl KeyRing {
-    /// The keys of `pool_id`, loaded from the store on first use.
-    pub async fn for_pool(&self, store: &dyn Store, pool_id: &str) -> Result<Arc<PoolKeys>> {
+    /// The keys of `pool_id`, loaded from the store on first use and again once they are
+    /// [`KEY_RELOAD_SECONDS`] old.
+    pub async fn for_pool(&self, store: &dyn Store, pool_id: &str, now: UnixTime) -> Result<Arc<PoolKeys>> {
         if let Some(keys) = self.by_pool.read().map_err(|_| poisoned())?.get(pool_id) {
-            return Ok(keys.clone());
+            if now - keys.loaded < KEY_RELOAD_SECONDS {
+                return Ok(keys.clone());
+            }
         }
         let stored = store.pool_keys(pool_id).await?;
-        self.install(pool_id, &stored)
+        self.install(pool_id, &stored, now)
     }
 
     /// The keys of the pool that owns `kid`, if any pool does.
-    pub async fn for_kid(&self, store: &dyn Store, kid: &str) -> Result<Option<Arc<PoolKeys>>> {
+    pub async fn for_kid(&self, store: &dyn Store, kid: &str, now: UnixTime) -> Result<Option<Arc<PoolKeys>>> {
         if let Some(keys) = self.by_kid.read().map_err(|_| poisoned())?.get(kid) {
             return Ok(Some(keys.clone()));
         }
         let Some(key) = store.key_by_kid(kid).await? else { return Ok(None) };
         let stored = store.pool_keys(&key.pool_id).await?;
-        self.install(&key.pool_id, &stored).map(Some)
+        self.install(&key.pool_id, &stored, now).map(Some)
     }
 
     /// Drops a deleted pool's keys.
@@ -65,8 +81,8 @@ impl KeyRing {
         }
     }
 
-    fn install(&self, pool_id: &str, stored: &[StoredKey]) -> Result<Arc<PoolKeys>> {
-        let keys = Arc::new(parse_keys(pool_id, stored)?);
+    fn install(&self, pool_id: &str, stored: &[StoredKey], now: UnixTime) -> Result<Arc<PoolKeys>> {
+        let keys = Arc::new(parse_keys(pool_id, stored, now)?);
         self.by_pool.write().map_err(|_| poisoned())?.insert(pool_id.to_owned(), keys.clone());
         let mut by_kid = self.by_kid.write().map_err(|_| poisoned())?;
         for kid in keys.all.keys() {
@@ -76,7 +92,9 @@ impl KeyRing {
     }
 }
 
-fn parse_keys(pool_id: &str, stored: &[StoredKey]) -> Result<PoolKeys> {
+/// Parses a pool's keys; each purpose signs with its newest key already active at `now` (or, if
+/// none is, its oldest).
+fn parse_keys(pool_id: &str, stored: &[StoredKey], now: UnixTime) -> Result<PoolKeys> {
     let mut all = HashMap::new();
     let mut newest: HashMap<&'static str, (i64, Arc<SigningKey>)> = HashMap::new();
     let mut jwks: Vec<Jwk> = Vec::new();
@@ -84,7 +102,8 @@ fn parse_keys(pool_id: &str, stored: &[StoredKey]) -> Result<PoolKeys> {
         let parsed = Arc::new(SigningKey::from_pkcs8(&key.pkcs8).map_err(DomainError::internal)?);
         jwks.push(parsed.jwk());
         let slot = newest.entry(key.purpose.name()).or_insert((key.created, parsed.clone()));
-        if key.created > slot.0 {
+        let better = if slot.0 > now { key.created < slot.0 } else { key.created > slot.0 && key.created <= now };
+        if better {
             *slot = (key.created, parsed.clone());
         }
         all.insert(parsed.kid().to_owned(), (key.purpose, parsed));
@@ -102,5 +121,6 @@ fn parse_keys(pool_id: &str, stored: &[StoredKey]) -> Result<PoolKeys> {
         access_key: pick(KeyPurpose::Access)?,
         all,
         jwks_json: jwks_json.into(),
+        loaded: now,
     })
 }

@@ -102,7 +102,7 @@ impl Cognate {
         if self.store.get_pool(pool_id).await?.is_none() {
             return Ok(None);
         }
-        Ok(Some(self.keys.for_pool(self.store.as_ref(), pool_id).await?.jwks_json.clone()))
+        Ok(Some(self.keys.for_pool(self.store.as_ref(), pool_id, self.clock.now()).await?.jwks_json.clone()))
     }
 
     /// Sets `user`'s password: its argon2id hash and SRP verifier, made on the hashing threads.

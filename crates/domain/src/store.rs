@@ -160,4 +160,7 @@ pub trait TokenStore: Send + Sync {
 pub trait Store: PoolStore + ClientStore + UserStore + UserActivityStore + GroupStore + TokenStore {
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;
+    /// The deployment's secret (it keys code digests and seals SRP verifiers): the stored one, or
+    /// `candidate`, stored now, if there is none yet. Every instance on one database gets the same.
+    async fn server_secret(&self, candidate: &[u8; 32]) -> Result<[u8; 32]>;
 }

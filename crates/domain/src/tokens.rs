@@ -81,7 +81,7 @@ impl Cognate {
         let now = self.clock.now();
         let new_sign_in = origin.is_none();
         let origin = origin.unwrap_or_else(|| Origin { origin_jti: random::uuid(), auth_time: now });
-        let keys = self.keys.for_pool(self.store.as_ref(), &pool.id).await?;
+        let keys = self.keys.for_pool(self.store.as_ref(), &pool.id, now).await?;
         let issuer = self.issuer(&pool.id);
         let event_id = random::uuid();
         let access_seconds = client.settings.access_token_validity.seconds();
@@ -157,7 +157,7 @@ impl Cognate {
     pub async fn authenticate_access_token(&self, token: &str) -> Result<AccessContext> {
         let invalid = || DomainError::not_authorized("Invalid Access Token");
         let split = split_token(token).map_err(|_| invalid())?;
-        let keys = self.keys.for_kid(self.store.as_ref(), &split.kid).await?.ok_or_else(invalid)?;
+        let keys = self.keys.for_kid(self.store.as_ref(), &split.kid, self.clock.now()).await?.ok_or_else(invalid)?;
         let Some((KeyPurpose::Access, key)) = keys.all.get(&split.kid) else { return Err(invalid()) };
         key.verify(&split).map_err(|_| invalid())?;
         let claims: AccessClaims = serde_json::from_slice(&split.payload).map_err(|_| invalid())?;

@@ -84,6 +84,9 @@ fn code(u: &User, digest: &str, expires: i64) -> StoredCode {
 
 async fn conformance(store: Arc<dyn Store>) {
     store.ping().await.unwrap();
+    let secret = store.server_secret(&[1; 32]).await.unwrap();
+    assert_eq!(secret, [1; 32]);
+    assert_eq!(store.server_secret(&[2; 32]).await.unwrap(), [1; 32], "the first secret stays");
     let key = StoredKey {
         pool_id: "r_p1".into(),
         kid: "kid1".into(),

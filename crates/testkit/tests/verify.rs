@@ -38,6 +38,14 @@ fn verifier(server: &TestServer, session: &Session) -> cognate_verify::VerifierB
     Verifier::builder(format!("{}/{}", server.url, session.pool_id)).client_id(&session.client_id)
 }
 
+fn kid_of(token: &str) -> String {
+    use base64::Engine;
+    let part = token.split('.').next().unwrap();
+    let header: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
+
 fn now(server: &TestServer) -> i64 {
     use cognate_domain::Clock;
     server.clock.now()
@@ -80,16 +88,24 @@ async fn a_rotated_key_is_fetched_when_its_first_token_arrives() {
     let v = verifier(&server, &session).refetch_penalty(Duration::ZERO).build().unwrap();
     v.verify_at(&session.access, now(&server)).await.unwrap();
 
-    let new_kids = server.cognate.rotate_signing_keys(&session.pool_id).await.unwrap();
+    let (new_kids, active_from) = server.cognate.rotate_signing_keys(&session.pool_id).await.unwrap();
     let sdk = server.sdk();
+    // Published at once, signing only from `active_from`.
+    let out = sign_in(&sdk, &session.client_id, "verify@example.com", PASSWORD).await.unwrap();
+    let early = out.authentication_result().unwrap().access_token().unwrap().to_owned();
+    assert!(!new_kids.iter().any(|k| kid_of(&early) == *k), "the new key does not sign before its time");
+    let jwks: serde_json::Value = reqwest::get(format!("{}/{}/.well-known/jwks.json", server.url, session.pool_id))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let published: Vec<&str> = jwks["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap()).collect();
+    assert!(new_kids.iter().all(|k| published.contains(&k.as_str())), "the new keys are in the JWKS already");
+    server.clock.advance(active_from - now(&server));
     let out = sign_in(&sdk, &session.client_id, "verify@example.com", PASSWORD).await.unwrap();
     let fresh = out.authentication_result().unwrap().access_token().unwrap().to_owned();
-    let header: serde_json::Value = {
-        use base64::Engine;
-        let part = fresh.split('.').next().unwrap();
-        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
-    };
-    assert!(new_kids.iter().any(|k| header["kid"] == k.as_str()), "new tokens are signed with a new key");
+    assert!(new_kids.iter().any(|k| kid_of(&fresh) == *k), "from then on, new tokens are signed with a new key");
     v.verify_at(&fresh, now(&server)).await.unwrap();
     assert_eq!(v.jwks().fetch_count(), 2, "one refetch for the new kid");
     v.verify_at(&session.access, now(&server)).await.expect("tokens signed before the rotation still verify");

@@ -146,3 +146,9 @@ CREATE TABLE revocations (
     at           BIGINT NOT NULL
 );
 CREATE INDEX revocations_by_pool ON revocations(pool_id, seq);
+
+-- Deployment-wide settings that every instance must share, such as the server secret.
+CREATE TABLE settings (
+    name   TEXT PRIMARY KEY,
+    value  BYTEA NOT NULL
+);

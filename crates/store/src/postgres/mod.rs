@@ -86,6 +86,20 @@ impl Store for PostgresStore {
         sqlx::query("SELECT 1").execute(&self.pool).await.map_err(backend)?;
         Ok(())
     }
+
+    async fn server_secret(&self, candidate: &[u8; 32]) -> Result<[u8; 32], StoreError> {
+        // Instances starting together both insert; the first wins and both read its value.
+        sqlx::query("INSERT INTO settings (name, value) VALUES ('server_secret', $1) ON CONFLICT (name) DO NOTHING")
+            .bind(&candidate[..])
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        let stored: Vec<u8> = sqlx::query_scalar("SELECT value FROM settings WHERE name = 'server_secret'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        stored.try_into().map_err(|_| StoreError::Backend("the stored server secret is not 32 bytes".into()))
+    }
 }
 
 #[cfg(test)]

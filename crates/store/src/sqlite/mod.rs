@@ -101,4 +101,17 @@ impl Store for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.reader).await.map_err(backend)?;
         Ok(())
     }
+
+    async fn server_secret(&self, candidate: &[u8; 32]) -> Result<[u8; 32], StoreError> {
+        sqlx::query("INSERT INTO settings (name, value) VALUES ('server_secret', ?) ON CONFLICT (name) DO NOTHING")
+            .bind(&candidate[..])
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        let stored: Vec<u8> = sqlx::query_scalar("SELECT value FROM settings WHERE name = 'server_secret'")
+            .fetch_one(&self.writer)
+            .await
+            .map_err(backend)?;
+        stored.try_into().map_err(|_| StoreError::Backend("the stored server secret is not 32 bytes".into()))
+    }
 }
