@@ -3,6 +3,7 @@
 #   bench/load.sh [development|owasp] [seconds]
 # Measures GetUser, REFRESH_TOKEN_AUTH, USER_PASSWORD_AUTH and SignUp (at 0 and at ~100,000
 # users), plus idle memory. Bounded: each run lasts the given seconds (default 10).
+# DATABASE_URL=postgres://... runs the same load on PostgreSQL instead of the embedded SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cost=${1:-development}
@@ -14,7 +15,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 COGNATE_ACCESS_KEY_ID=AKIABENCHCOGNATE0001 COGNATE_SECRET_ACCESS_KEY=bench-secret COGNATE_LOG=warn \
-  "$bin" serve --listen 127.0.0.1:$port --data-dir "$work" --password-hash "$cost" --config /dev/null >"$work/log" 2>&1 &
+  "$bin" serve --listen 127.0.0.1:$port --data-dir "$work" --password-hash "$cost" --config /dev/null \
+  ${DATABASE_URL:+--database-url "$DATABASE_URL"} >"$work/log" 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
 sleep 1

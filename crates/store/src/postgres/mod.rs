@@ -1,8 +1,9 @@
 //! The PostgreSQL store: what several Cognate instances share. Every piece of state lives in the
-//! database (no in-process row caches, since another instance may write any row); concurrent
-//! writers are made safe by row locks and single-statement updates.
+//! database; the only in-process copies are pools and app clients, trusted for five seconds.
+//! Concurrent writers are made safe by row locks and single-statement updates.
 
 mod activity;
+mod cache;
 mod groups;
 mod pools;
 mod tokens;
@@ -15,11 +16,15 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
+use cognate_domain::model::{AppClient, Pool};
 use cognate_domain::{Store, StoreError};
 
 /// Cognate's data in a PostgreSQL database.
 pub struct PostgresStore {
     pool: PgPool,
+    /// Pools and clients, read on every call and rarely changed, trusted for a few seconds.
+    pools: cache::TtlCache<Pool>,
+    clients: cache::TtlCache<AppClient>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -57,7 +62,7 @@ impl PostgresStore {
             .await
             .map_err(backend)?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
-        Ok(Self { pool })
+        Ok(Self { pool, pools: cache::TtlCache::new(), clients: cache::TtlCache::new() })
     }
 }
 

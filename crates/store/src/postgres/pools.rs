@@ -62,12 +62,19 @@ impl PoolStore for PostgresStore {
     }
 
     async fn get_pool(&self, id: &str) -> Result<Option<Pool>> {
+        if let Some(pool) = self.pools.get(id) {
+            return Ok(Some(pool));
+        }
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM pools WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        body.map(|b| from_json(&b)).transpose()
+        let pool: Option<Pool> = body.map(|b| from_json(&b)).transpose()?;
+        if let Some(pool) = &pool {
+            self.pools.put(id, pool);
+        }
+        Ok(pool)
     }
 
     async fn list_pools(&self, after: Option<&str>, limit: u32) -> Result<Vec<Pool>> {
@@ -87,12 +94,15 @@ impl PoolStore for PostgresStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
+        self.pools.invalidate(&pool.id);
         Ok(done.rows_affected() == 1)
     }
 
     async fn delete_pool(&self, id: &str) -> Result<bool> {
         let done =
             sqlx::query("DELETE FROM pools WHERE id = $1").bind(id).execute(&self.pool).await.map_err(backend)?;
+        self.pools.invalidate(id);
+        self.clients.clear();
         Ok(done.rows_affected() == 1)
     }
 
@@ -147,12 +157,19 @@ impl ClientStore for PostgresStore {
     }
 
     async fn get_client(&self, id: &str) -> Result<Option<AppClient>> {
+        if let Some(client) = self.clients.get(id) {
+            return Ok(Some(client));
+        }
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM clients WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        body.map(|b| from_json(&b)).transpose()
+        let client: Option<AppClient> = body.map(|b| from_json(&b)).transpose()?;
+        if let Some(client) = &client {
+            self.clients.put(id, client);
+        }
+        Ok(client)
     }
 
     async fn list_clients(&self, pool_id: &str, after: Option<&str>, limit: u32) -> Result<Vec<AppClient>> {
@@ -175,6 +192,7 @@ impl ClientStore for PostgresStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
+        self.clients.invalidate(&client.id);
         Ok(done.rows_affected() == 1)
     }
 
@@ -185,6 +203,7 @@ impl ClientStore for PostgresStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
+        self.clients.invalidate(id);
         Ok(done.rows_affected() == 1)
     }
 }
