@@ -47,6 +47,14 @@ impl Cognate {
     /// Records an auth event (AdminListUserAuthEvents) and logs it. Failing to record is logged,
     /// never turned into a failure of the action itself.
     pub(crate) async fn record_event(&self, user: &User, kind: EventKind, passed: bool, password: Option<bool>) {
+        let event = self.auth_event(user, kind, passed, password);
+        if let Err(e) = self.store.record_auth_event(&user.pool_id, &user.sub, &event).await {
+            tracing::error!(error = %e, "cannot record auth event");
+        }
+    }
+
+    /// An auth event, logged to the audit log; the caller stores it.
+    pub(crate) fn auth_event(&self, user: &User, kind: EventKind, passed: bool, password: Option<bool>) -> AuthEvent {
         let event = AuthEvent {
             event_id: random::uuid(),
             event_type: kind.name().into(),
@@ -58,9 +66,7 @@ impl Cognate {
         };
         tracing::info!(target: "cognate::audit", pool_id = %user.pool_id, sub = %user.sub, event = kind.name(),
             response = %event.response, "auth event");
-        if let Err(e) = self.store.record_auth_event(&user.pool_id, &user.sub, &event).await {
-            tracing::error!(error = %e, "cannot record auth event");
-        }
+        event
     }
 
     /// Refuses a locked account; otherwise nothing.

@@ -168,9 +168,8 @@ impl Cognate {
                 self.new_password_challenge(pool, client, &user).await
             }
             UserStatus::Confirmed => {
-                let tokens = self.issue_tokens(pool, client, &user, None).await?;
-                self.record_event(&user, EventKind::SignIn, true, Some(true)).await;
-                Ok(AuthOutcome::Tokens(tokens))
+                let event = self.auth_event(&user, EventKind::SignIn, true, Some(true));
+                Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, None, Some(event)).await?))
             }
         }
     }
@@ -269,7 +268,7 @@ impl Cognate {
         user.modified = self.clock.now();
         let logins = attributes::login_names(pool, &user);
         self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
-        Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, None).await?))
+        Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, None, None).await?))
     }
 
     /// GetTokensFromRefreshToken: new id and access tokens for a refresh token.
@@ -337,7 +336,7 @@ impl Cognate {
             return Err(DomainError::not_authorized("User is disabled."));
         }
         let origin = Origin { origin_jti: record.origin_jti, auth_time: record.auth_time };
-        self.issue_tokens(pool, client, &user, Some(origin)).await
+        self.issue_tokens(pool, client, &user, Some(origin), None).await
     }
 }
 

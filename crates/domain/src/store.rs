@@ -132,6 +132,10 @@ pub trait GroupStore: Send + Sync {
 #[async_trait]
 pub trait TokenStore: Send + Sync {
     async fn insert_refresh_token(&self, record: &RefreshTokenRecord) -> Result<()>;
+    /// A new sign-in's writes and reads at once: stores its refresh token and (if given) its auth
+    /// event, and returns the user's groups, ordered as [`GroupStore::groups_for_user`] orders
+    /// them. One round trip where the backend allows: with the user's lookup, a sign-in makes two.
+    async fn start_session(&self, record: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>>;
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<RefreshTokenRecord>>;
     async fn insert_session(&self, session: &AuthSession) -> Result<()>;
     /// Removes and returns a session: a session answers one challenge only.

@@ -9,7 +9,7 @@ use cognate_crypto::{mac, random};
 
 use crate::clock::UnixTime;
 use crate::error::{DomainError, Result};
-use crate::model::{AppClient, AttributeDataType, KeyPurpose, Pool, RefreshTokenRecord, User};
+use crate::model::{AppClient, AttributeDataType, AuthEvent, KeyPurpose, Pool, RefreshTokenRecord, User};
 use crate::Cognate;
 
 /// The scope Cognito puts in access tokens issued by its API (not by OAuth).
@@ -70,13 +70,15 @@ impl Cognate {
         format!("{}/{}/.well-known/jwks.json", self.config.public_url, pool_id)
     }
 
-    /// Signs an id and an access token for `user`, and on a new sign-in stores a refresh token.
+    /// Signs an id and an access token for `user`, and on a new sign-in stores a refresh token
+    /// and the sign-in's `event` with the same store call that reads the user's groups.
     pub(crate) async fn issue_tokens(
         &self,
         pool: &Pool,
         client: &AppClient,
         user: &User,
         origin: Option<Origin>,
+        event: Option<AuthEvent>,
     ) -> Result<IssuedTokens> {
         let now = self.clock.now();
         let new_sign_in = origin.is_none();
@@ -116,7 +118,23 @@ impl Cognate {
         id.insert("iat".into(), now.into());
         id.insert("jti".into(), random::uuid().into());
 
-        let groups = self.store.groups_for_user(&pool.id, &user.sub).await?;
+        let refresh_token = new_sign_in.then(random::opaque_token);
+        let groups = match &refresh_token {
+            Some(token) => {
+                let record = RefreshTokenRecord {
+                    digest: mac::token_digest(token),
+                    pool_id: pool.id.clone(),
+                    client_id: client.id.clone(),
+                    sub: user.sub.clone(),
+                    origin_jti: origin.origin_jti.clone(),
+                    auth_time: origin.auth_time,
+                    expires: now + client.settings.refresh_token_validity.seconds(),
+                    revoked: false,
+                };
+                self.store.start_session(&record, event.as_ref()).await?
+            }
+            None => self.store.groups_for_user(&pool.id, &user.sub).await?,
+        };
         if !groups.is_empty() {
             // Ordered by precedence, as Cognito orders them; the preferred role is the role of
             // the group with the lowest precedence that has one.
@@ -131,24 +149,6 @@ impl Cognate {
         }
         let access_token = keys.access_key.sign(&access).map_err(DomainError::internal)?;
         let id_token = keys.id_key.sign(&id).map_err(DomainError::internal)?;
-        let refresh_token = if new_sign_in {
-            let token = random::opaque_token();
-            self.store
-                .insert_refresh_token(&RefreshTokenRecord {
-                    digest: mac::token_digest(&token),
-                    pool_id: pool.id.clone(),
-                    client_id: client.id.clone(),
-                    sub: user.sub.clone(),
-                    origin_jti: origin.origin_jti,
-                    auth_time: origin.auth_time,
-                    expires: now + client.settings.refresh_token_validity.seconds(),
-                    revoked: false,
-                })
-                .await?;
-            Some(token)
-        } else {
-            None
-        };
         Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: access_seconds })
     }
 

@@ -251,6 +251,38 @@ async fn conformance(store: Arc<dyn Store>) {
     store.add_user_to_group("r_p1", "a", "s1").await.unwrap();
     let names: Vec<String> = store.groups_for_user("r_p1", "s1").await.unwrap().into_iter().map(|g| g.name).collect();
     assert_eq!(names, ["c", "a", "b"]);
+
+    // A sign-in's writes and the groups read, at once.
+    store.insert_user(&user("r_p1", "s9", "session"), &["session".into()], None).await.unwrap();
+    for name in ["a", "b", "c"] {
+        store.add_user_to_group("r_p1", name, "s9").await.unwrap();
+    }
+    let session_token = RefreshTokenRecord {
+        digest: "rt-session".into(),
+        pool_id: "r_p1".into(),
+        client_id: "c1".into(),
+        sub: "s9".into(),
+        origin_jti: "o-session".into(),
+        auth_time: 60,
+        expires: 1_000_000,
+        revoked: false,
+    };
+    let sign_in = AuthEvent {
+        event_id: "e-session".into(),
+        event_type: "SignIn".into(),
+        created: 0,
+        response: "Pass".into(),
+        challenges: vec![],
+    };
+    let groups = store.start_session(&session_token, Some(&sign_in)).await.unwrap();
+    assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["c", "a", "b"]);
+    assert_eq!(store.find_refresh_token("rt-session").await.unwrap().unwrap().origin_jti, "o-session");
+    let events = store.list_auth_events("r_p1", "s9", None, 10).await.unwrap();
+    assert_eq!(events.iter().map(|(_, e)| e.event_id.as_str()).collect::<Vec<_>>(), ["e-session"]);
+    let quiet = RefreshTokenRecord { digest: "rt-quiet".into(), ..session_token.clone() };
+    assert_eq!(store.start_session(&quiet, None).await.unwrap().len(), 3);
+    assert_eq!(store.list_auth_events("r_p1", "s9", None, 10).await.unwrap().len(), 1, "no event given, none stored");
+    assert!(store.delete_user("r_p1", "s9", "AdminDeleteUser", 61).await.unwrap());
     assert_eq!(store.users_in_group("r_p1", "a", None, 10).await.unwrap().len(), 1);
     assert!(store.delete_group("r_p1", "a").await.unwrap());
     assert_eq!(store.groups_for_user("r_p1", "s1").await.unwrap().len(), 2);

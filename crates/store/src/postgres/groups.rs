@@ -13,9 +13,10 @@ use super::{backend, PostgresStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-const GROUP_COLUMNS: &str = "g.pool_id, g.name, g.description, g.precedence, g.role_arn, g.created, g.modified";
+pub(super) const GROUP_COLUMNS: &str =
+    "g.pool_id, g.name, g.description, g.precedence, g.role_arn, g.created, g.modified";
 
-fn group_from_row(row: &PgRow) -> Result<Group> {
+pub(super) fn group_from_row(row: &PgRow) -> Result<Group> {
     Ok(Group {
         pool_id: row.try_get("pool_id").map_err(backend)?,
         name: row.try_get("name").map_err(backend)?,

@@ -4,10 +4,11 @@
 use async_trait::async_trait;
 use sqlx::{Postgres, Row, Transaction};
 
-use cognate_domain::model::{AuthSession, RefreshTokenRecord, RevocationEvent};
+use cognate_domain::model::{AuthEvent, AuthSession, Group, RefreshTokenRecord, RevocationEvent};
 use cognate_domain::store::TokenStore;
 use cognate_domain::{StoreError, UnixTime};
 
+use super::groups::{group_from_row, GROUP_COLUMNS};
 use super::{backend, corrupt, PostgresStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -62,6 +63,36 @@ impl TokenStore for PostgresStore {
         .await
         .map_err(backend)?;
         Ok(())
+    }
+
+    async fn start_session(&self, r: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>> {
+        // One statement, one round trip: both inserts run as data-modifying CTEs, in the
+        // statement's own transaction, and the groups come back as its result.
+        let body = event.map(serde_json::to_string).transpose().map_err(|e| StoreError::Backend(e.to_string()))?;
+        let sql = format!(
+            "WITH token AS (INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked) \
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)), \
+                  event AS (INSERT INTO auth_events (pool_id, sub, event_id, created, body) \
+                            SELECT $2, $4, $9, $10, $11 WHERE $11::text IS NOT NULL) \
+             SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
+             WHERE m.pool_id = $2 AND m.sub = $4 ORDER BY g.precedence IS NULL, g.precedence, g.name"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(&r.digest)
+            .bind(&r.pool_id)
+            .bind(&r.client_id)
+            .bind(&r.sub)
+            .bind(&r.origin_jti)
+            .bind(r.auth_time)
+            .bind(r.expires)
+            .bind(r.revoked)
+            .bind(event.map(|e| e.event_id.as_str()))
+            .bind(event.map(|e| e.created))
+            .bind(body)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(group_from_row).collect()
     }
 
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<RefreshTokenRecord>> {

@@ -108,23 +108,8 @@ impl UserActivityStore for SqliteStore {
     }
 
     async fn record_auth_event(&self, pool_id: &str, sub: &str, event: &AuthEvent) -> Result<()> {
-        let body = serde_json::to_string(event).map_err(|e| StoreError::Backend(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO auth_events (pool_id, sub, event_id, created, seq, body) VALUES (?, ?, ?, ?, \
-             (SELECT COALESCE(MAX(seq), 0) + 1 FROM auth_events WHERE pool_id = ? AND sub = ? AND created = ?), ?)",
-        )
-        .bind(pool_id)
-        .bind(sub)
-        .bind(&event.event_id)
-        .bind(event.created)
-        .bind(pool_id)
-        .bind(sub)
-        .bind(event.created)
-        .bind(body)
-        .execute(&self.writer)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        let mut conn = self.writer.acquire().await.map_err(backend)?;
+        insert_event(&mut conn, pool_id, sub, event).await
     }
 
     async fn list_auth_events(
@@ -155,4 +140,30 @@ impl UserActivityStore for SqliteStore {
             })
             .collect()
     }
+}
+
+/// Stores an auth event, numbered after the user's others of the same second.
+pub(super) async fn insert_event(
+    conn: &mut sqlx::SqliteConnection,
+    pool_id: &str,
+    sub: &str,
+    event: &AuthEvent,
+) -> Result<()> {
+    let body = serde_json::to_string(event).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO auth_events (pool_id, sub, event_id, created, seq, body) VALUES (?, ?, ?, ?, \
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM auth_events WHERE pool_id = ? AND sub = ? AND created = ?), ?)",
+    )
+    .bind(pool_id)
+    .bind(sub)
+    .bind(&event.event_id)
+    .bind(event.created)
+    .bind(pool_id)
+    .bind(sub)
+    .bind(event.created)
+    .bind(body)
+    .execute(conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
 }

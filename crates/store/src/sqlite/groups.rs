@@ -114,12 +114,8 @@ impl GroupStore for SqliteStore {
     }
 
     async fn groups_for_user(&self, pool_id: &str, sub: &str) -> Result<Vec<Group>> {
-        let sql = format!(
-            "SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
-             WHERE m.pool_id = ? AND m.sub = ? ORDER BY g.precedence IS NULL, g.precedence, g.name"
-        );
-        let rows = sqlx::query(&sql).bind(pool_id).bind(sub).fetch_all(&self.reader).await.map_err(backend)?;
-        rows.iter().map(group_from_row).collect()
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        user_groups(&mut conn, pool_id, sub).await
     }
 
     async fn users_in_group(&self, pool_id: &str, group: &str, after: Option<&str>, limit: u32) -> Result<Vec<User>> {
@@ -137,4 +133,14 @@ impl GroupStore for SqliteStore {
             .map_err(backend)?;
         rows.iter().map(user_from_row).collect()
     }
+}
+
+/// A user's groups, by precedence (lowest first, groups without one last), then name.
+pub(super) async fn user_groups(conn: &mut sqlx::SqliteConnection, pool_id: &str, sub: &str) -> Result<Vec<Group>> {
+    let sql = format!(
+        "SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
+         WHERE m.pool_id = ? AND m.sub = ? ORDER BY g.precedence IS NULL, g.precedence, g.name"
+    );
+    let rows = sqlx::query(&sql).bind(pool_id).bind(sub).fetch_all(conn).await.map_err(backend)?;
+    rows.iter().map(group_from_row).collect()
 }

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use sqlx::{Row, SqlitePool};
 
-use cognate_domain::model::{AuthSession, RefreshTokenRecord, RevocationEvent};
+use cognate_domain::model::{AuthEvent, AuthSession, Group, RefreshTokenRecord, RevocationEvent};
 use cognate_domain::store::TokenStore;
 use cognate_domain::{StoreError, UnixTime};
 
@@ -66,6 +66,32 @@ impl TokenStore for SqliteStore {
         .await
         .map_err(backend)?;
         Ok(())
+    }
+
+    async fn start_session(&self, r: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>> {
+        // Embedded: statements cost no network round trip; one transaction keeps the writes together.
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.digest)
+        .bind(&r.pool_id)
+        .bind(&r.client_id)
+        .bind(&r.sub)
+        .bind(&r.origin_jti)
+        .bind(r.auth_time)
+        .bind(r.expires)
+        .bind(r.revoked)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if let Some(event) = event {
+            super::activity::insert_event(&mut tx, &r.pool_id, &r.sub, event).await?;
+        }
+        let groups = super::groups::user_groups(&mut tx, &r.pool_id, &r.sub).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(groups)
     }
 
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<RefreshTokenRecord>> {
