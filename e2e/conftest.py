@@ -117,12 +117,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def idp(server):
     """A boto3 cognito-idp client signed with the server's admin key, without retries."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("cognito-idp", endpoint_url=server.url, region_name="us-east-1",
-                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
-                        config=Config(retries={"max_attempts": 1}))
+    return idp_for(server)
 
 
 DEMO_POOL = "us-east-1_cruddur01"
@@ -217,3 +212,47 @@ def confidential_client(idp, name="gate"):
     """A client of the demo pool with a secret: what reads the revocation feed."""
     client = idp.create_user_pool_client(UserPoolId=DEMO_POOL, ClientName=name, GenerateSecret=True)
     return client["UserPoolClient"]["ClientId"], client["UserPoolClient"]["ClientSecret"]
+
+
+def idp_for(server, verify=True):
+    """A boto3 cognito-idp client for `server`, signed with the admin key, without retries."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("cognito-idp", endpoint_url=server.url, region_name="us-east-1", verify=verify,
+                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
+                        config=Config(retries={"max_attempts": 1}))
+
+
+class SignUpLoad:
+    """Four threads signing users up on `server` until it stops answering (or 30 s pass); what
+    the server acknowledged is in `acknowledged`."""
+
+    def __init__(self, server, prefix):
+        import threading
+
+        self.acknowledged = []
+        deadline = time.time() + 30
+
+        def work(worker):
+            client = idp_for(server)
+            n = 0
+            while time.time() < deadline:
+                username = f"{prefix}-{worker}-{n}@example.com"
+                try:
+                    client.sign_up(ClientId=DEMO_CLIENT, Username=username, Password="Correct-Horse-1",
+                                   UserAttributes=[{"Name": "email", "Value": username},
+                                                   {"Name": "name", "Value": "Load"}])
+                except Exception:  # the server is gone: stop
+                    return
+                self.acknowledged.append(username)
+                n += 1
+
+        self.threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
+        for thread in self.threads:
+            thread.start()
+
+    def join(self):
+        for thread in self.threads:
+            thread.join(timeout=60)
+        return self.acknowledged

@@ -8,22 +8,13 @@ import subprocess
 import threading
 import time
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
 
-from conftest import (ACCESS_KEY_ID, BINARY, DEMO_CLIENT, DEMO_POOL, ROOT, SECRET_ACCESS_KEY, start_cognate,
-                      stop)
+from conftest import BINARY, DEMO_CLIENT, DEMO_POOL, SignUpLoad, idp_for, start_cognate, stop
 
 BASE_URL = os.environ.get("COGNATE_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not BASE_URL, reason="COGNATE_TEST_POSTGRES_URL is not set")
-
-
-def idp_for(server):
-    return boto3.client("cognito-idp", endpoint_url=server.url, region_name="us-east-1",
-                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
-                        config=Config(retries={"max_attempts": 1}))
 
 
 def fresh_database():
@@ -113,30 +104,12 @@ def test_a_recovery_code_works_once_across_instances(instances):
 
 
 def test_killing_one_instance_loses_no_acknowledged_sign_up(instances):
-    a_server, b = instances["a"], idp_for(instances["b"])
-    acknowledged, stop_at = [], time.time() + 30
-
-    def sign_ups(worker):
-        client = idp_for(a_server)
-        n = 0
-        while time.time() < stop_at:
-            username = f"load-{worker}-{n}@example.com"
-            try:
-                client.sign_up(ClientId=DEMO_CLIENT, Username=username, Password="Correct-Horse-1",
-                               UserAttributes=[{"Name": "email", "Value": username}, {"Name": "name", "Value": "L"}])
-            except Exception:  # the instance is gone: stop
-                return
-            acknowledged.append(username)
-            n += 1
-
-    threads = [threading.Thread(target=sign_ups, args=(w,)) for w in range(4)]
-    for thread in threads:
-        thread.start()
+    b = idp_for(instances["b"])
+    load = SignUpLoad(instances["a"], "load")
     time.sleep(2)
     instances["a_process"].send_signal(signal.SIGKILL)
     instances["a_process"].wait(timeout=10)
-    for thread in threads:
-        thread.join(timeout=60)
+    acknowledged = load.join()
     assert len(acknowledged) > 10, "the load ran before the kill"
     for username in acknowledged:
         assert b.admin_get_user(UserPoolId=DEMO_POOL, Username=username)["UserStatus"] == "UNCONFIRMED"

@@ -10,17 +10,14 @@ import json
 import os
 import ssl
 import subprocess
-from pathlib import Path
 
-import boto3
 import jwt
 import pytest
 import requests
-from botocore.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conftest import (ACCESS_KEY_ID, DEMO_CLIENT, DEMO_POOL, ROOT, SECRET_ACCESS_KEY, password_user,
-                      sign_in, tls_certificate, start_cognate, start_gate, stop)
+from conftest import (DEMO_CLIENT, DEMO_POOL, ROOT, idp_for, password_user, sign_in, start_cognate, start_gate,
+                      stop, tls_certificate)
 
 NODE_DIR = ROOT / "e2e" / "node"
 
@@ -31,12 +28,6 @@ def b64(data):
 
 def unb64(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def idp_for(url, verify=True):
-    return boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1", verify=verify,
-                        aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
-                        config=Config(retries={"max_attempts": 1}))
 
 
 def hs256(kid, claims, secret):
@@ -130,7 +121,7 @@ def test_verdicts_agree_against_cognate_over_https(tls_server, tmp_path):
     issuer = f"{server.url}/{DEMO_POOL}"
     jwks_uri = f"{issuer}/.well-known/jwks.json"
     jwks_document = requests.get(jwks_uri, verify=str(cert), timeout=10).content
-    tokens = token_set(idp_for(server.url, verify=str(cert)), "interop-https@example.com", jwks_document)
+    tokens = token_set(idp_for(server, verify=str(cert)), "interop-https@example.com", jwks_document)
 
     gate, gate_url = start_gate(tmp_path, "--issuer", issuer, "--client-id", DEMO_CLIENT, "--ca-cert", str(cert))
     try:
@@ -160,7 +151,7 @@ def test_cognito_jwt_verifier_accepts_tokens_with_aws_shaped_issuers(aws_shaped_
     jwks_uri = f"{server.url}/{DEMO_POOL}/.well-known/jwks.json"
     jwks_document = requests.get(jwks_uri, timeout=10).content
     jwks = json.loads(jwks_document)
-    tokens = token_set(idp_for(server.url), "interop-aws@example.com", jwks_document)
+    tokens = token_set(idp_for(server), "interop-aws@example.com", jwks_document)
     assert json.loads(unb64(tokens["genuine access"].split(".")[1]))["iss"] == issuer
 
     gate, gate_url = start_gate(tmp_path, "--issuer", issuer, "--client-id", DEMO_CLIENT, "--jwks-uri", jwks_uri)

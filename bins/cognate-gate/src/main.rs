@@ -97,7 +97,7 @@ fn app(config: &Config, gate: Arc<Gate>) -> Result<Router, String> {
             let verify_state = (gate.clone(), verify_path.clone());
             let own = Router::new().route("/health", get(health)).route("/metrics", get(metrics)).with_state(gate);
             let verify = Router::new()
-                .route(&format!("{verify_path}"), any(forward::verify))
+                .route(&verify_path, any(forward::verify))
                 .route(&format!("{verify_path}/{{*original}}"), any(forward::verify))
                 .with_state(verify_state);
             Ok(own.merge(verify))

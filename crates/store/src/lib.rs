@@ -2,6 +2,7 @@
 //! sharing one database). Both implement the domain's [`Store`](cognate_domain::Store) traits and
 //! pass one conformance suite; nothing outside this crate knows which one runs.
 
+mod codec;
 mod postgres;
 mod sqlite;
 pub mod testing;

@@ -387,7 +387,7 @@ async fn jwks_is_fetched_once_refetched_on_rotation_and_bogus_kids_wait_out_the_
 
     // A flood of bogus kids inside the window costs no fetch.
     for i in 0..100 {
-        let bogus = other_rsa_key_cached(&format!("bogus-{i}"));
+        let bogus = rsa_key(&format!("bogus-{i}"), None);
         assert_eq!(
             v.verify_at(&token(&bogus, "RS256", &access_claims()), NOW).await.unwrap_err(),
             VerifyError::UnknownKid
@@ -395,14 +395,9 @@ async fn jwks_is_fetched_once_refetched_on_rotation_and_bogus_kids_wait_out_the_
     }
     assert_eq!(fetcher.fetches.load(Ordering::SeqCst), 2);
     tokio::time::advance(DEFAULT_REFETCH_PENALTY).await;
-    let bogus = other_rsa_key_cached("bogus-late");
+    let bogus = rsa_key("bogus-late", None);
     assert_eq!(v.verify_at(&token(&bogus, "RS256", &access_claims()), NOW).await.unwrap_err(), VerifyError::UnknownKid);
     assert_eq!(fetcher.fetches.load(Ordering::SeqCst), 3);
-}
-
-/// An RSA key under another kid, reusing one generated key (only the kid matters here).
-fn other_rsa_key_cached(kid: &str) -> TestKey {
-    rsa_key(kid, None)
 }
 
 #[tokio::test(start_paused = true)]

@@ -8,16 +8,29 @@ use cognate_domain::model::{AppClient, KeyPurpose, Pool, StoredKey};
 use cognate_domain::store::{ClientStore, PoolStore};
 use cognate_domain::StoreError;
 
-use super::{backend, corrupt, PostgresStore};
+use super::cache::TtlCache;
+use super::{backend, PostgresStore};
+
+use crate::codec::{from_json, to_json};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(corrupt)
+/// A row stored as a JSON body, through the instance's short-lived cache.
+async fn cached_body<T: serde::de::DeserializeOwned + Clone>(
+    pool: &sqlx::PgPool,
+    cache: &TtlCache<T>,
+    sql: &'static str,
+    id: &str,
+) -> Result<Option<T>> {
+    if let Some(row) = cache.get(id) {
+        return Ok(Some(row));
+    }
+    let body: Option<String> = sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await.map_err(backend)?;
+    let row: Option<T> = body.map(|b| from_json(&b)).transpose()?;
+    if let Some(row) = &row {
+        cache.put(id, row);
+    }
+    Ok(row)
 }
 
 fn key_from_row(row: &PgRow) -> Result<StoredKey> {
@@ -62,19 +75,7 @@ impl PoolStore for PostgresStore {
     }
 
     async fn get_pool(&self, id: &str) -> Result<Option<Pool>> {
-        if let Some(pool) = self.pools.get(id) {
-            return Ok(Some(pool));
-        }
-        let body: Option<String> = sqlx::query_scalar("SELECT body FROM pools WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        let pool: Option<Pool> = body.map(|b| from_json(&b)).transpose()?;
-        if let Some(pool) = &pool {
-            self.pools.put(id, pool);
-        }
-        Ok(pool)
+        cached_body(&self.pool, &self.pools, "SELECT body FROM pools WHERE id = $1", id).await
     }
 
     async fn list_pools(&self, after: Option<&str>, limit: u32) -> Result<Vec<Pool>> {
@@ -157,19 +158,7 @@ impl ClientStore for PostgresStore {
     }
 
     async fn get_client(&self, id: &str) -> Result<Option<AppClient>> {
-        if let Some(client) = self.clients.get(id) {
-            return Ok(Some(client));
-        }
-        let body: Option<String> = sqlx::query_scalar("SELECT body FROM clients WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        let client: Option<AppClient> = body.map(|b| from_json(&b)).transpose()?;
-        if let Some(client) = &client {
-            self.clients.put(id, client);
-        }
-        Ok(client)
+        cached_body(&self.pool, &self.clients, "SELECT body FROM clients WHERE id = $1", id).await
     }
 
     async fn list_clients(&self, pool_id: &str, after: Option<&str>, limit: u32) -> Result<Vec<AppClient>> {

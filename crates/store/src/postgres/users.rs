@@ -11,6 +11,8 @@ use cognate_domain::{StoreError, UnixTime};
 
 use super::{backend, corrupt, PostgresStore};
 
+use crate::codec::{digests_equal, to_json};
+
 type Result<T> = std::result::Result<T, StoreError>;
 
 pub(crate) const USER_COLUMNS: &str =
@@ -41,10 +43,6 @@ pub(crate) fn user_from_row(row: &PgRow) -> Result<User> {
             _ => None,
         },
     })
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
 }
 
 /// Rewrites the rows ListUsers filters this user by, in one statement.
@@ -91,12 +89,12 @@ async fn save_user(tx: &mut Transaction<'_, Postgres>, user: &User, logins: Opti
     .bind(user.status.name())
     .bind(user.enabled)
     .bind(&user.password_hash)
-    .bind(json(&user.attributes)?)
+    .bind(to_json(&user.attributes)?)
     .bind(user.modified)
     .bind(user.temporary_password_expires)
     .bind(i64::from(user.failed_sign_ins))
     .bind(user.locked_until)
-    .bind(json(&user.pending)?)
+    .bind(to_json(&user.pending)?)
     .bind(user.srp.as_ref().map(|s| s.salt.clone()))
     .bind(user.srp.as_ref().map(|s| s.sealed.clone()))
     .bind(&user.pool_id)
@@ -179,7 +177,7 @@ impl UserStore for PostgresStore {
         .bind(user.status.name())
         .bind(user.enabled)
         .bind(&user.password_hash)
-        .bind(json(&user.attributes)?)
+        .bind(to_json(&user.attributes)?)
         .bind(user.created)
         .bind(user.modified)
         .bind(user.temporary_password_expires)
@@ -275,7 +273,7 @@ impl UserStore for PostgresStore {
             CodeOutcome::Expired
         } else if attempts >= i64::from(max_attempts) {
             CodeOutcome::TooManyAttempts
-        } else if constant_time_eq(&digest, &presented.digest) {
+        } else if digests_equal(&digest, &presented.digest) {
             if !save_user(&mut tx, on_success, logins).await? {
                 return Ok(CodeOutcome::Missing);
             }
@@ -302,9 +300,4 @@ impl UserStore for PostgresStore {
         tx.commit().await.map_err(backend)?;
         Ok(outcome)
     }
-}
-
-/// Digest comparison that does not stop at the first differing byte.
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -10,15 +10,9 @@ use cognate_domain::StoreError;
 use super::cache::RowCache;
 use super::{backend, SqliteStore};
 
+use crate::codec::{from_json, to_json};
+
 type Result<T> = std::result::Result<T, StoreError>;
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("corrupt row: {e}")))
-}
 
 /// A row stored as a JSON body, read through its cache: a hit costs no query; a miss reads the
 /// row and fills the cache unless a write invalidated it meanwhile.

@@ -11,6 +11,8 @@ use cognate_domain::{StoreError, UnixTime};
 use super::cache::user_key;
 use super::{backend, SqliteStore};
 
+use crate::codec::{digests_equal, to_json};
+
 type Result<T> = std::result::Result<T, StoreError>;
 
 pub(crate) const USER_COLUMNS: &str =
@@ -42,10 +44,6 @@ pub(crate) fn user_from_row(row: &SqliteRow) -> Result<User> {
     })
 }
 
-fn pending_json(user: &User) -> Result<String> {
-    serde_json::to_string(&user.pending).map_err(|e| StoreError::Backend(e.to_string()))
-}
-
 /// Rewrites the rows ListUsers filters this user by.
 async fn write_index(tx: &mut Transaction<'_, Sqlite>, user: &User, replace: bool) -> Result<()> {
     if replace {
@@ -66,10 +64,6 @@ async fn write_index(tx: &mut Transaction<'_, Sqlite>, user: &User, replace: boo
     }
     query.execute(&mut **tx).await.map_err(backend)?;
     Ok(())
-}
-
-fn attributes_json(user: &User) -> Result<String> {
-    serde_json::to_string(&user.attributes).map_err(|e| StoreError::Backend(e.to_string()))
 }
 
 async fn write_logins(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: &[String]) -> Result<()> {
@@ -94,12 +88,12 @@ async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option
     .bind(user.status.name())
     .bind(user.enabled)
     .bind(&user.password_hash)
-    .bind(attributes_json(user)?)
+    .bind(to_json(&user.attributes)?)
     .bind(user.modified)
     .bind(user.temporary_password_expires)
     .bind(user.failed_sign_ins)
     .bind(user.locked_until)
-    .bind(pending_json(user)?)
+    .bind(to_json(&user.pending)?)
     .bind(user.srp.as_ref().map(|s| s.salt.clone()))
     .bind(user.srp.as_ref().map(|s| s.sealed.clone()))
     .bind(&user.pool_id)
@@ -180,7 +174,7 @@ impl UserStore for SqliteStore {
         .bind(user.status.name())
         .bind(user.enabled)
         .bind(&user.password_hash)
-        .bind(attributes_json(user)?)
+        .bind(to_json(&user.attributes)?)
         .bind(user.created)
         .bind(user.modified)
         .bind(user.temporary_password_expires)
@@ -286,7 +280,7 @@ impl UserStore for SqliteStore {
             CodeOutcome::Expired
         } else if attempts >= i64::from(max_attempts) {
             CodeOutcome::TooManyAttempts
-        } else if cognate_crypto_eq(&digest, &presented.digest) {
+        } else if digests_equal(&digest, &presented.digest) {
             if !save_user(&mut tx, on_success, logins).await? {
                 return Ok(CodeOutcome::Missing);
             }
@@ -316,9 +310,4 @@ impl UserStore for SqliteStore {
         }
         Ok(outcome)
     }
-}
-
-/// Digest comparison that does not stop at the first differing byte.
-fn cognate_crypto_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
