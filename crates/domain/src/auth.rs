@@ -245,12 +245,16 @@ impl Cognate {
         )?;
 
         let expired = || DomainError::not_authorized("Invalid session for the user, session is expired.");
-        let stored = self.store.take_session(&mac::token_digest(session)).await?.ok_or_else(expired)?;
+        let (stored, user) = self.store.take_session(&mac::token_digest(session)).await?.ok_or_else(expired)?;
         if stored.expires <= self.clock.now() {
             return Err(expired());
         }
-        let mut user = self.find_user(pool, username).await?.ok_or_else(expired)?;
-        if stored.client_id != client.id || stored.sub != user.sub || stored.challenge != "NEW_PASSWORD_REQUIRED" {
+        let mut user = user.ok_or_else(expired)?;
+        if stored.client_id != client.id
+            || stored.pool_id != pool.id
+            || stored.challenge != "NEW_PASSWORD_REQUIRED"
+            || !self.names_user(pool, username, &user).await?
+        {
             return Err(DomainError::not_authorized("Invalid session for the user."));
         }
         for attr in pool.schema.iter().filter(|a| a.required && a.name != "sub") {

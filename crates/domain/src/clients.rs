@@ -58,6 +58,37 @@ pub(crate) fn check_secret_hash(client: &AppClient, username: &str, presented: O
     Ok(())
 }
 
+/// The secret a new app client gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewClientSecret {
+    /// A public client.
+    None,
+    /// A random secret (`GenerateSecret`).
+    Generated,
+    /// A secret chosen by the operator, with AddUserPoolClientSecret's constraints: 24 to 64
+    /// characters of `[\w+]`.
+    Fixed(String),
+}
+
+impl From<bool> for NewClientSecret {
+    fn from(generate: bool) -> Self {
+        if generate {
+            Self::Generated
+        } else {
+            Self::None
+        }
+    }
+}
+
+fn check_fixed_secret(secret: &str) -> Result<()> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '+';
+    if (24..=64).contains(&secret.len()) && secret.chars().all(allowed) {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("A client secret has 24 to 64 characters: letters, digits, _ and +."))
+    }
+}
+
 impl Cognate {
     /// The client with this id and its pool, or Cognito's ResourceNotFoundException.
     pub(crate) async fn client(&self, client_id: &str) -> Result<(Pool, AppClient)> {
@@ -79,12 +110,13 @@ impl Cognate {
         Ok((pool, client))
     }
 
-    /// CreateUserPoolClient. `id` fixes the client id (from the server's config file).
+    /// CreateUserPoolClient. `id` fixes the client id and `secret` may fix the secret (both from
+    /// the server's config file).
     pub async fn create_user_pool_client(
         &self,
         pool_id: &str,
         input: ClientInput,
-        generate_secret: bool,
+        secret: NewClientSecret,
         id: Option<String>,
     ) -> Result<AppClient> {
         let pool = self.pool(pool_id).await?;
@@ -94,11 +126,18 @@ impl Cognate {
             Some(id) => return Err(DomainError::invalid(format!("Invalid client id: {id}"))),
             None => random::client_id(),
         };
+        if let NewClientSecret::Fixed(secret) = &secret {
+            check_fixed_secret(secret)?;
+        }
         let now = self.clock.now();
         let client = AppClient {
             id,
             pool_id: pool.id,
-            secret: generate_secret.then(random::client_secret),
+            secret: match secret {
+                NewClientSecret::None => None,
+                NewClientSecret::Generated => Some(random::client_secret()),
+                NewClientSecret::Fixed(secret) => Some(secret),
+            },
             created: now,
             modified: now,
             settings,

@@ -31,7 +31,7 @@ use cognate_crypto::password::PasswordHasher;
 
 pub use account::lockout_seconds;
 pub use auth::{AuthOutcome, AuthRequest, ChallengeRequest};
-pub use clients::ClientInput;
+pub use clients::{ClientInput, NewClientSecret};
 pub use clock::{Clock, ManualClock, SystemClock, UnixTime};
 pub use delivery::{Channel, Delivery, LogDelivery, Message, OutboxDelivery};
 pub use error::{DomainError, Result, StoreError};

@@ -131,9 +131,9 @@ impl Cognate {
         let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
         let timestamp = required(responses, "TIMESTAMP")?;
         check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
-        let stored = self.store.take_session(&mac::token_digest(secret_block)).await?;
-        let Some(stored) =
-            stored.filter(|s| s.challenge == CHALLENGE && s.client_id == client.id && s.pool_id == pool.id)
+        let taken = self.store.take_session(&mac::token_digest(secret_block)).await?;
+        let Some((stored, user)) =
+            taken.filter(|(s, _)| s.challenge == CHALLENGE && s.client_id == client.id && s.pool_id == pool.id)
         else {
             return Err(DomainError::incorrect_credentials());
         };
@@ -141,9 +141,8 @@ impl Cognate {
         if stored.expires <= now {
             return Err(DomainError::not_authorized("Invalid session for the user, session is expired."));
         }
-        let user = self.store.get_user(&pool.id, &stored.sub).await?.ok_or_else(DomainError::incorrect_credentials)?;
-        let named = self.find_user(pool, username).await?;
-        if named.is_none_or(|u| u.sub != user.sub) {
+        let user = user.ok_or_else(DomainError::incorrect_credentials)?;
+        if !self.names_user(pool, username, &user).await? {
             return Err(DomainError::incorrect_credentials());
         }
         self.check_lockout(&user)?;

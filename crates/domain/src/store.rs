@@ -138,8 +138,10 @@ pub trait TokenStore: Send + Sync {
     async fn start_session(&self, record: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>>;
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<RefreshTokenRecord>>;
     async fn insert_session(&self, session: &AuthSession) -> Result<()>;
-    /// Removes and returns a session: a session answers one challenge only.
-    async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>>;
+    /// Removes and returns a session with the user it was started for (`None` if that user is
+    /// gone since): a session answers one challenge only. One round trip where the backend
+    /// allows, so that answering a challenge and issuing tokens make two.
+    async fn take_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>>;
     /// Revokes one refresh token; returns its `origin_jti` if it existed. A first revocation is
     /// appended to the revocation feed (`RevokeToken`) in the same transaction.
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>>;

@@ -59,6 +59,15 @@ impl Cognate {
         Ok(self.store.find_user_by_login(&pool.id, &normalize_login(pool, name)).await?)
     }
 
+    /// Whether a name the caller gave (username or alias) signs in as `user`. The username itself
+    /// is recognised without a query; only an alias needs the lookup.
+    pub(crate) async fn names_user(&self, pool: &Pool, name: &str, user: &User) -> Result<bool> {
+        if normalize_login(pool, name) == normalize_login(pool, &user.username) {
+            return Ok(true);
+        }
+        Ok(self.find_user(pool, name).await?.is_some_and(|named| named.sub == user.sub))
+    }
+
     pub(crate) async fn existing_user(&self, pool: &Pool, name: &str) -> Result<User> {
         self.find_user(pool, name).await?.ok_or_else(DomainError::user_not_found)
     }

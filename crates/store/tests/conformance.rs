@@ -188,9 +188,19 @@ async fn conformance(store: Arc<dyn Store>) {
         expires: 300,
         data: r#"{"b":"01"}"#.into(),
     };
+    let abandoned = AuthSession { digest: "old".into(), expires: 10, ..session.clone() };
+    store.insert_session(&abandoned).await.unwrap();
+    let orphan = AuthSession { digest: "orphan".into(), sub: "gone".into(), expires: 5000, ..session.clone() };
+    store.insert_session(&orphan).await.unwrap();
     store.insert_session(&session).await.unwrap();
-    assert_eq!(store.take_session("sess").await.unwrap().unwrap().data, r#"{"b":"01"}"#);
+    let (taken, session_user) = store.take_session("sess").await.unwrap().unwrap();
+    assert_eq!((taken.data.as_str(), taken.sub.as_str()), (r#"{"b":"01"}"#, "s1"));
+    assert_eq!(session_user.expect("the session's user comes with it").username, "alice");
     assert!(store.take_session("sess").await.unwrap().is_none());
+    let (taken, session_user) = store.take_session("orphan").await.unwrap().unwrap();
+    assert_eq!((taken.sub.as_str(), session_user.is_none()), ("gone", true));
+    // Inserting a session an hour past another's expiry swept it.
+    assert!(store.take_session("old").await.unwrap().is_none(), "an abandoned session is swept");
 
     // Revocation: one token, then all of a user's; the check answers at once.
     assert!(!store.is_origin_revoked("o1").await.unwrap());

@@ -4,11 +4,12 @@
 use async_trait::async_trait;
 use sqlx::{Postgres, Row, Transaction};
 
-use cognate_domain::model::{AuthEvent, AuthSession, Group, RefreshTokenRecord, RevocationEvent};
+use cognate_domain::model::{AuthEvent, AuthSession, Group, RefreshTokenRecord, RevocationEvent, User};
 use cognate_domain::store::TokenStore;
 use cognate_domain::{StoreError, UnixTime};
 
 use super::groups::{group_from_row, GROUP_COLUMNS};
+use super::users::{user_from_row, USER_COLUMNS};
 use super::{backend, corrupt, PostgresStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -117,14 +118,12 @@ impl TokenStore for PostgresStore {
     }
 
     async fn insert_session(&self, s: &AuthSession) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(backend)?;
-        sqlx::query("DELETE FROM sessions WHERE expires < $1")
-            .bind(s.expires - 3600)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        // One statement: abandoned challenges are swept (through the expiry index) as new ones
+        // arrive. Both parts see the same snapshot, and the new row is never among the swept.
         sqlx::query(
-            "INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "WITH swept AS (DELETE FROM sessions WHERE expires < $8) \
+             INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires, data) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&s.digest)
         .bind(&s.pool_id)
@@ -133,31 +132,38 @@ impl TokenStore for PostgresStore {
         .bind(&s.challenge)
         .bind(s.expires)
         .bind(&s.data)
-        .execute(&mut *tx)
+        .bind(s.expires - 3600)
+        .execute(&self.pool)
         .await
         .map_err(backend)?;
-        tx.commit().await.map_err(backend)
+        Ok(())
     }
 
-    async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>> {
-        // One statement: of two instances answering the same challenge, one gets the session.
-        let row = sqlx::query(
-            "DELETE FROM sessions WHERE digest = $1 RETURNING digest, pool_id, client_id, sub, challenge, expires, data",
-        )
-        .bind(digest)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
+    async fn take_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>> {
+        // One statement: of two instances answering the same challenge, one gets the session;
+        // the user comes back with it instead of in a second round trip.
+        let sql = format!(
+            "WITH taken AS (DELETE FROM sessions WHERE digest = $1 \
+               RETURNING digest, pool_id, client_id, sub, challenge, expires, data) \
+             SELECT t.digest AS s_digest, t.pool_id AS s_pool_id, t.client_id AS s_client_id, \
+               t.sub AS s_sub, t.challenge AS s_challenge, t.expires AS s_expires, t.data AS s_data, \
+               u.sub IS NOT NULL AS user_found, {USER_COLUMNS} \
+             FROM taken t LEFT JOIN users u ON u.pool_id = t.pool_id AND u.sub = t.sub"
+        );
+        let row = sqlx::query(&sql).bind(digest).fetch_optional(&self.pool).await.map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(AuthSession {
-            digest: row.try_get("digest").map_err(backend)?,
-            pool_id: row.try_get("pool_id").map_err(backend)?,
-            client_id: row.try_get("client_id").map_err(backend)?,
-            sub: row.try_get("sub").map_err(backend)?,
-            challenge: row.try_get("challenge").map_err(backend)?,
-            expires: row.try_get("expires").map_err(backend)?,
-            data: row.try_get("data").map_err(backend)?,
-        }))
+        let session = AuthSession {
+            digest: row.try_get("s_digest").map_err(backend)?,
+            pool_id: row.try_get("s_pool_id").map_err(backend)?,
+            client_id: row.try_get("s_client_id").map_err(backend)?,
+            sub: row.try_get("s_sub").map_err(backend)?,
+            challenge: row.try_get("s_challenge").map_err(backend)?,
+            expires: row.try_get("s_expires").map_err(backend)?,
+            data: row.try_get("s_data").map_err(backend)?,
+        };
+        let found: bool = row.try_get("user_found").map_err(backend)?;
+        let user = if found { Some(user_from_row(&row)?) } else { None };
+        Ok(Some((session, user)))
     }
 
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {

@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use sqlx::{Row, SqlitePool};
 
-use cognate_domain::model::{AuthEvent, AuthSession, Group, RefreshTokenRecord, RevocationEvent};
-use cognate_domain::store::TokenStore;
+use cognate_domain::model::{AuthEvent, AuthSession, Group, RefreshTokenRecord, RevocationEvent, User};
+use cognate_domain::store::{TokenStore, UserStore};
 use cognate_domain::{StoreError, UnixTime};
 
 use super::{backend, SqliteStore};
@@ -139,7 +139,7 @@ impl TokenStore for SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn take_session(&self, digest: &str) -> Result<Option<AuthSession>> {
+    async fn take_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>> {
         let row = sqlx::query(
             "DELETE FROM sessions WHERE digest = ? RETURNING digest, pool_id, client_id, sub, challenge, expires, data",
         )
@@ -148,7 +148,7 @@ impl TokenStore for SqliteStore {
         .await
         .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(AuthSession {
+        let session = AuthSession {
             digest: row.try_get("digest").map_err(backend)?,
             pool_id: row.try_get("pool_id").map_err(backend)?,
             client_id: row.try_get("client_id").map_err(backend)?,
@@ -156,7 +156,10 @@ impl TokenStore for SqliteStore {
             challenge: row.try_get("challenge").map_err(backend)?,
             expires: row.try_get("expires").map_err(backend)?,
             data: row.try_get("data").map_err(backend)?,
-        }))
+        };
+        // In process, the second read is cheap (and usually served by the user cache).
+        let user = self.get_user(&session.pool_id, &session.sub).await?;
+        Ok(Some((session, user)))
     }
 
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {
