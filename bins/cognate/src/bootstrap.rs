@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use cognate_crypto::random;
-use cognate_domain::{Cognate, DomainError};
+use cognate_domain::{Cognate, DomainError, NewClientSecret};
 use cognate_http::convert::{client_input, new_pool};
 
 use crate::config::{AccessKeyConfig, PoolConfig};
@@ -80,9 +80,12 @@ pub async fn ensure_pools(cognate: &Cognate, pools: &[PoolConfig]) -> Result<(),
                 Ok(_) => {}
                 Err(DomainError::ResourceNotFound(_)) => {
                     let input = client_input(client.settings.clone());
-                    let created = cognate
-                        .create_user_pool_client(&pool.id, input, client.generate_secret, Some(client.id.clone()))
-                        .await;
+                    let secret = match &client.secret {
+                        Some(fixed) => NewClientSecret::Fixed(fixed.clone()),
+                        None => client.generate_secret.into(),
+                    };
+                    let created =
+                        cognate.create_user_pool_client(&pool.id, input, secret, Some(client.id.clone())).await;
                     match created {
                         Ok(_) => tracing::info!(client_id = %client.id, "created app client from configuration"),
                         Err(e) if cognate.describe_user_pool_client(&pool.id, &client.id).await.is_ok() => {

@@ -100,6 +100,10 @@ pub struct ClientConfig {
     pub id: String,
     #[serde(rename = "GenerateSecret", default)]
     pub generate_secret: bool,
+    /// A fixed secret (Cognate's addition, as a fixed `ClientId` is): for a confidential client
+    /// that a demo's verifier or gate must know before the server first starts.
+    #[serde(rename = "ClientSecret")]
+    pub secret: Option<String>,
     #[serde(flatten)]
     pub settings: ClientSettingsFields,
 }

@@ -45,7 +45,12 @@ pub async fn delete_user_pool(c: &Cognate, r: UserPoolIdRequest) -> Result<Empty
 
 pub async fn create_user_pool_client(c: &Cognate, r: CreateUserPoolClientRequest) -> Result<UserPoolClientResponse> {
     let client = c
-        .create_user_pool_client(&r.user_pool_id, client_input(r.settings), r.generate_secret.unwrap_or(false), None)
+        .create_user_pool_client(
+            &r.user_pool_id,
+            client_input(r.settings),
+            r.generate_secret.unwrap_or(false).into(),
+            None,
+        )
         .await?;
     Ok(UserPoolClientResponse { user_pool_client: client_out(&client) })
 }
