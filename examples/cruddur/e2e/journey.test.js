@@ -1,0 +1,198 @@
+// The Cruddur example in Debian's Chromium (playwright-core), started by run.sh as a user would:
+// sign up, confirm with the code from Cognate's outbox, sign in (a wrong password first), the
+// home feed with the user's name and the API's protected answer, reload, post, sign out (the old
+// token is then refused by the API), recovery, and an unconfirmed user sent to Confirm. Once with
+// the API verifying tokens itself (cognate-verify), once behind nginx + cognate-gate. Screenshots
+// of every page go to e2e/output/<mode>/.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+import { listening, startExample } from './example.js';
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+after(() => browser.close());
+
+const PASSWORD = 'Crud-Dur-2026!';
+const NEW_PASSWORD = 'Second-Crud-7?';
+
+function shooter(page, mode) {
+  const folder = join(import.meta.dirname, 'output', mode);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  let n = 0;
+  return (name) => page.screenshot({ path: join(folder, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+/** The access token Amplify keeps in localStorage for the signed-in user. */
+async function storedAccessToken(page) {
+  return page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith('.accessToken'));
+    return key ? localStorage.getItem(key) : null;
+  });
+}
+
+async function eventually(check, what, seconds = 10) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) assert.fail(`not within ${seconds}s: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function journey(mode) {
+  const example = await startExample({ gateway: mode === 'gateway' });
+  const verifiedBy = mode === 'gateway' ? 'cognate-gate' : 'cognate-verify';
+  const apiBase = mode === 'gateway' ? example.url : `http://127.0.0.1:${example.ports.BACKEND_PORT}`;
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  const shot = shooter(page, mode);
+  const email = `andrew.${mode}.${Date.now()}@example.com`;
+  const handle = `andrew_${mode}`;
+  try {
+    // Signed out: the public feed, and a way in.
+    await page.goto(`${example.url}/`);
+    await page.getByText('Cloud is very fun!').waitFor();
+    await page.getByRole('heading', { name: 'Join the party!' }).waitFor();
+    await shot('home-signed-out');
+
+    // Sign up.
+    await page.getByRole('link', { name: 'Sign up' }).first().click();
+    await page.waitForURL('**/signup');
+    await page.getByLabel('Name', { exact: true }).fill('Andrew Brown');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Username', { exact: true }).fill(handle);
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    // The browser refuses nothing here; Cognate's password policy does, on the page.
+    await page.getByRole('alert').filter({ hasText: 'Password' }).waitFor();
+    await shot('signup-error');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await shot('signup');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+
+    // Confirm with the code from the outbox (a wrong one first).
+    await page.waitForURL('**/confirm?email=*');
+    assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), email);
+    await page.getByLabel('Code', { exact: true }).fill('000000');
+    await page.getByRole('button', { name: 'Confirm email' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid verification code provided' }).waitFor();
+    await page.getByRole('button', { name: 'Resend code' }).click();
+    await page.getByRole('status').filter({ hasText: 'A new code is on its way' }).waitFor();
+    await page.getByLabel('Code', { exact: true }).fill(example.lastCode(email));
+    await shot('confirm');
+    await page.getByRole('button', { name: 'Confirm email' }).click();
+
+    // Sign in: a wrong password shows Cognito's message, then the right one.
+    await page.waitForURL('**/signin?*');
+    await page.getByRole('status').filter({ hasText: 'Your email is confirmed' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('Wrong-Password-1!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Incorrect username or password.' }).waitFor();
+    await shot('signin-wrong-password');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // Home: the name and handle from the attributes, the API's protected answer.
+    await page.waitForURL(`${example.url}/`);
+    const profile = page.getByRole('region', { name: 'Your profile' });
+    await profile.getByText('Andrew Brown').waitFor();
+    await profile.getByText(`@${handle}`).waitFor();
+    const verified = page.getByTestId('verified');
+    await verified.filter({ hasText: `verified your access token with ${verifiedBy}` }).waitFor();
+    await page.getByLabel('Crud', { exact: true }).fill(`Hello from ${mode}!`);
+    await page.getByRole('button', { name: 'Crud', exact: true }).click();
+    await page.getByRole('region', { name: 'Your cruds' }).getByText(`Hello from ${mode}!`).waitFor();
+    await page.getByRole('region', { name: 'Home' }).getByText(`Hello from ${mode}!`).waitFor();
+    await shot('home-signed-in');
+
+    // A reload keeps the session.
+    await page.reload();
+    await profile.getByText('Andrew Brown').waitFor();
+    await verified.filter({ hasText: verifiedBy }).waitFor();
+    const accessToken = await storedAccessToken(page);
+    assert.ok(accessToken, 'Amplify keeps the access token');
+    const protectedCall = (token) =>
+      fetch(`${apiBase}/api/activities/me`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    assert.equal((await protectedCall(accessToken)).status, 200);
+
+    // Sign out (global): the page forgets the user, and the API refuses the old token.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).waitFor();
+    await page.getByRole('heading', { name: 'Join the party!' }).waitFor();
+    assert.equal(await page.getByText('Your cruds').count(), 0);
+    assert.equal(await storedAccessToken(page), null, 'the token left the browser');
+    await shot('signed-out');
+    assert.equal((await protectedCall(null)).status, 401);
+    await eventually(async () => (await protectedCall(accessToken)).status === 401,
+      'the API refuses the signed-out token (revocation feed)');
+    if (mode === 'gateway') {
+      // Headers a client forges never reach the API: nginx asks the gate first.
+      const forged = await fetch(`${apiBase}/api/activities/me`, { headers: { 'X-Cognate-Sub': 'someone-else' } });
+      assert.equal(forged.status, 401);
+    }
+
+    // Recovery: a code from the outbox, the new password twice, then sign in with it.
+    await page.goto(`${example.url}/forgot`);
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await shot('forgot');
+    await page.getByRole('button', { name: 'Send recovery code' }).click();
+    await page.getByLabel('Code', { exact: true }).waitFor();
+    await page.getByLabel('Code', { exact: true }).fill(example.lastCode(email));
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Confirm password', { exact: true }).fill('Not-The-Same-1!');
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Passwords do not match' }).waitFor();
+    await page.getByLabel('Confirm password', { exact: true }).fill(NEW_PASSWORD);
+    await shot('forgot-new-password');
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.waitForURL('**/signin?*');
+    await page.getByRole('status').filter({ hasText: 'Your password was changed' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Incorrect username or password.' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${example.url}/`);
+    await profile.getByText('Andrew Brown').waitFor();
+    await verified.filter({ hasText: verifiedBy }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).waitFor();
+
+    // Someone who never confirmed is sent to Confirm when signing in.
+    const lateEmail = `late.${mode}.${Date.now()}@example.com`;
+    await page.goto(`${example.url}/signup`);
+    await page.getByLabel('Name', { exact: true }).fill('Worf');
+    await page.getByLabel('Email', { exact: true }).fill(lateEmail);
+    await page.getByLabel('Username', { exact: true }).fill(`worf_${mode}`);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.waitForURL('**/confirm?email=*');
+    await page.goto(`${example.url}/signin`);
+    await page.getByLabel('Email', { exact: true }).fill(lateEmail);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/confirm?email=*');
+    assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), lateEmail);
+  } catch (error) {
+    await shot('failure').catch(() => {});
+    error.message += `\n--- run.sh output ---\n${example.output()}`;
+    throw error;
+  } finally {
+    await context.close();
+    const { code } = await example.stop();
+    assert.equal(code, 130, 'Ctrl-C stops run.sh');
+    for (const [name, port] of Object.entries(example.ports)) {
+      assert.equal(await listening(port), false, `${name} ${port} is closed after Ctrl-C`);
+    }
+  }
+}
+
+test('the tutorial journey, the API verifying tokens with cognate-verify', () => journey('direct'));
+test('the tutorial journey through nginx + cognate-gate', () => journey('gateway'));

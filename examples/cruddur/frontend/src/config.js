@@ -1,0 +1,12 @@
+// Where the app finds Cognate and its API. Build-time variables with the tutorial's names; the
+// defaults are the demo pool of Cognate's cognate.toml and the ports examples/cruddur/run.sh uses.
+const env = import.meta.env;
+
+export const config = {
+  userPoolId: env.REACT_APP_AWS_USER_POOLS_ID || 'us-east-1_cruddur01',
+  clientId: env.REACT_APP_CLIENT_ID || 'cruddurwebclient0000000001',
+  // Cognate's endpoint, handed to Amplify as `userPoolEndpoint` (Cognito needs none).
+  cognitoEndpoint: env.REACT_APP_COGNITO_ENDPOINT || 'http://127.0.0.1:9229',
+  // The API's origin; empty means this page's own origin (the API behind the same nginx).
+  backendUrl: env.REACT_APP_BACKEND_URL ?? 'http://127.0.0.1:4567',
+};

@@ -1,0 +1,76 @@
+// Sign in with email and password (Amplify's default SRP flow: the password never leaves the
+// browser). Errors are shown as Cognito words them; an unconfirmed account goes to Confirm.
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { signIn } from 'aws-amplify/auth';
+
+import { useSession } from '../session.jsx';
+import { Errors, Field, FormCard, Notice } from '../components/Form.jsx';
+
+export default function SigninPage() {
+  const navigate = useNavigate();
+  const { refresh } = useSession();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState(params.get('email') || '');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState('');
+  const [busy, setBusy] = useState(false);
+  const notice = params.get('confirmed')
+    ? 'Your email is confirmed. Sign in to continue.'
+    : params.get('reset')
+      ? 'Your password was changed. Sign in with the new one.'
+      : '';
+
+  const onSubmit = async (event) => {
+    event.preventDefault();
+    setErrors('');
+    setBusy(true);
+    try {
+      const { isSignedIn, nextStep } = await signIn({ username: email, password });
+      if (nextStep.signInStep === 'CONFIRM_SIGN_UP') {
+        navigate(`/confirm?email=${encodeURIComponent(email)}`);
+        return;
+      }
+      if (!isSignedIn) {
+        setErrors(`This account needs a step this app does not support yet (${nextStep.signInStep}).`);
+        return;
+      }
+      await refresh();
+      navigate('/');
+    } catch (error) {
+      if (error.name === 'UserAlreadyAuthenticatedException') {
+        await refresh();
+        navigate('/');
+        return;
+      }
+      setErrors(error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <FormCard
+      title="Sign into your Cruddur account"
+      onSubmit={onSubmit}
+      footer={
+        <>
+          <p>
+            <Link to="/forgot">Forgot password?</Link>
+          </p>
+          <p>
+            Don&apos;t have an account? <Link to="/signup">Sign up!</Link>
+          </p>
+        </>
+      }
+    >
+      <Notice message={notice} />
+      <Field label="Email" type="email" value={email} onChange={setEmail} autoComplete="email" />
+      <Field label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" />
+      <Errors message={errors} />
+      <button type="submit" className="button wide" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </FormCard>
+  );
+}

@@ -1,0 +1,50 @@
+// Who is signed in, read from Amplify's stored session: the display name and handle come from
+// the user's attributes (the tutorial's `name` and `preferred_username`).
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { fetchUserAttributes, getCurrentUser, signOut } from 'aws-amplify/auth';
+
+const SessionContext = createContext(null);
+
+async function loadUser() {
+  try {
+    await getCurrentUser();
+    const attributes = await fetchUserAttributes();
+    return {
+      name: attributes.name || attributes.email,
+      handle: attributes.preferred_username || attributes.email?.split('@')[0] || 'someone',
+      email: attributes.email,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function SessionProvider({ children }) {
+  const [state, setState] = useState({ loading: true, user: null });
+
+  const refresh = useCallback(async () => {
+    const user = await loadUser();
+    setState({ loading: false, user });
+    return user;
+  }, []);
+
+  const signOutEverywhere = useCallback(async () => {
+    // Global: Cognate revokes every refresh token of the user and the access tokens minted from them.
+    await signOut({ global: true });
+    setState({ loading: false, user: null });
+  }, []);
+
+  useEffect(() => {
+    refresh();
+  }, [refresh]);
+
+  return (
+    <SessionContext.Provider value={{ ...state, refresh, signOut: signOutEverywhere }}>
+      {children}
+    </SessionContext.Provider>
+  );
+}
+
+export function useSession() {
+  return useContext(SessionContext);
+}

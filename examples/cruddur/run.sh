@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Runs the Cruddur example on this machine: Cognate with the demo pool, the Cruddur API, and the
+# front end's production build. `./run.sh --gateway` puts the API behind nginx + cognate-gate
+# (forward auth) instead of verifying tokens in the API. Ctrl-C stops everything it started.
+#
+#   FRONTEND_PORT (3000)  the page, and in gateway mode nginx
+#   BACKEND_PORT  (4567)  the API
+#   COGNATE_PORT  (9229)  Cognate
+#   GATE_PORT     (9230)  cognate-gate (gateway mode)
+#   COGNATE_OUTBOX        where confirmation and recovery codes are written (default .run/outbox.jsonl)
+#   COGNATE_DATA_DIR      Cognate's data (default .run/cognate)
+#   CRUDDUR_BIN_DIR       take the binaries from here instead of building them with cargo
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+MODE=direct
+case "${1:-}" in
+  --gateway) MODE=gateway ;;
+  "") ;;
+  *) echo "usage: $0 [--gateway]" >&2; exit 2 ;;
+esac
+
+FRONTEND_PORT=${FRONTEND_PORT:-3000}
+BACKEND_PORT=${BACKEND_PORT:-4567}
+COGNATE_PORT=${COGNATE_PORT:-9229}
+GATE_PORT=${GATE_PORT:-9230}
+RUN_DIR=${CRUDDUR_RUN_DIR:-$HERE/.run}
+COGNATE_DATA_DIR=${COGNATE_DATA_DIR:-$RUN_DIR/cognate}
+COGNATE_OUTBOX=${COGNATE_OUTBOX:-$RUN_DIR/outbox.jsonl}
+POOL_ID=us-east-1_cruddur01
+WEB_CLIENT_ID=cruddurwebclient0000000001
+# The demo pool's confidential client (cognate.toml): it reads the revocation feed.
+FEED_CLIENT_ID=cruddurbackend000000000001
+FEED_CLIENT_SECRET=cruddur_demo_feed_secret_change_me
+COGNATE_URL="http://127.0.0.1:$COGNATE_PORT"
+ISSUER="$COGNATE_URL/$POOL_ID"
+mkdir -p "$RUN_DIR" "$COGNATE_DATA_DIR"
+
+if [ -n "${CRUDDUR_BIN_DIR:-}" ]; then
+  BIN_DIR=$CRUDDUR_BIN_DIR
+else
+  echo "== building cognate, cognate-gate and cruddur-backend (release)"
+  (cd "$ROOT" && cargo build --release -q -p cognate -p cognate-gate -p cruddur-backend)
+  BIN_DIR=$ROOT/target/release
+fi
+
+echo "== building the front end ($MODE mode)"
+cd "$HERE/frontend"
+[ -d node_modules ] || npm ci --no-audit --no-fund
+if [ "$MODE" = gateway ]; then
+  OUT_DIR=dist-gateway
+  BACKEND_URL=""  # the API on the page's own origin, through nginx
+else
+  OUT_DIR=dist
+  BACKEND_URL="http://127.0.0.1:$BACKEND_PORT"
+fi
+CRUDDUR_OUT_DIR=$OUT_DIR REACT_APP_AWS_USER_POOLS_ID=$POOL_ID REACT_APP_CLIENT_ID=$WEB_CLIENT_ID \
+  REACT_APP_COGNITO_ENDPOINT=$COGNATE_URL REACT_APP_BACKEND_URL=$BACKEND_URL \
+  node node_modules/vite/bin/vite.js build --logLevel warn
+
+PIDS=()
+stop_all() {
+  trap - INT TERM EXIT
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    kill -TERM "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+  fi
+  echo "== Cruddur stopped"
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap stop_all EXIT
+
+wait_for_port() {  # name port
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "$1 did not start on port $2; its log is in $RUN_DIR" >&2
+  exit 1
+}
+
+"$BIN_DIR/cognate" serve --config "$ROOT/cognate.toml" --listen "127.0.0.1:$COGNATE_PORT" \
+  --public-url "$COGNATE_URL" --data-dir "$COGNATE_DATA_DIR" --outbox "$COGNATE_OUTBOX" \
+  >"$RUN_DIR/cognate.log" 2>&1 &
+PIDS+=($!)
+wait_for_port Cognate "$COGNATE_PORT"
+
+FRONTEND_ORIGINS="http://127.0.0.1:$FRONTEND_PORT,http://localhost:$FRONTEND_PORT"
+if [ "$MODE" = gateway ]; then
+  CRUDDUR_AUTH=gateway BACKEND_LISTEN="127.0.0.1:$BACKEND_PORT" FRONTEND_URL=$FRONTEND_ORIGINS \
+    "$BIN_DIR/cruddur-backend" >"$RUN_DIR/backend.log" 2>&1 &
+  PIDS+=($!)
+  "$BIN_DIR/cognate-gate" --listen "127.0.0.1:$GATE_PORT" --issuer "$ISSUER" --client-id "$WEB_CLIENT_ID" \
+    --config "$HERE/gateway/gate.toml" --revocation-client-id "$FEED_CLIENT_ID" \
+    --revocation-client-secret "$FEED_CLIENT_SECRET" --revocation-interval 1 >"$RUN_DIR/gate.log" 2>&1 &
+  PIDS+=($!)
+  sed -e "s#@RUN_DIR@#$RUN_DIR#g" -e "s#@FRONTEND_PORT@#$FRONTEND_PORT#g" -e "s#@GATE_PORT@#$GATE_PORT#g" \
+    -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@FRONTEND_DIR@#$HERE/frontend/$OUT_DIR#g" \
+    "$HERE/gateway/nginx.conf.template" >"$RUN_DIR/nginx.conf"
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+  "$NGINX" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" >"$RUN_DIR/nginx.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_port cognate-gate "$GATE_PORT"
+else
+  CRUDDUR_AUTH=verify BACKEND_LISTEN="127.0.0.1:$BACKEND_PORT" FRONTEND_URL=$FRONTEND_ORIGINS \
+    COGNATE_ISSUER="$ISSUER" COGNATE_CLIENT_ID=$WEB_CLIENT_ID COGNATE_REVOCATION_CLIENT_ID=$FEED_CLIENT_ID \
+    COGNATE_REVOCATION_CLIENT_SECRET=$FEED_CLIENT_SECRET COGNATE_REVOCATION_INTERVAL=1 \
+    "$BIN_DIR/cruddur-backend" >"$RUN_DIR/backend.log" 2>&1 &
+  PIDS+=($!)
+  CRUDDUR_OUT_DIR=$OUT_DIR node node_modules/vite/bin/vite.js preview --host 127.0.0.1 \
+    --port "$FRONTEND_PORT" --strictPort >"$RUN_DIR/frontend.log" 2>&1 &
+  PIDS+=($!)
+fi
+wait_for_port "the API" "$BACKEND_PORT"
+wait_for_port "the front end" "$FRONTEND_PORT"
+
+echo "Cruddur is ready at http://127.0.0.1:$FRONTEND_PORT ($MODE mode)"
+echo "  Cognate $COGNATE_URL, pool $POOL_ID; codes are written to $COGNATE_OUTBOX"
+echo "  logs in $RUN_DIR; Ctrl-C stops everything"
+# Returns when any of them exits (or on Ctrl-C); the EXIT trap stops the rest.
+wait -n "${PIDS[@]}"
+echo "a process of the example exited; see the logs in $RUN_DIR" >&2
+exit 1
