@@ -58,6 +58,9 @@ impl PostgresStore {
             .max_connections(max_connections)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every connection it hands out, one more round trip per query. A
+            // connection the server dropped fails its next query instead, and is discarded.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(backend)?;
