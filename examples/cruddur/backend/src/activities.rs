@@ -33,27 +33,35 @@ pub struct Activities {
 }
 
 impl Activities {
-    /// The feed a new server starts with: the tutorial's first crud.
+    /// The feed a new server starts with: the tutorial's first cruds.
     pub fn seeded(now: OffsetDateTime) -> Self {
-        let first = Activity {
-            uuid: "68f126b0-1ceb-4a33-88be-d90fa7109eee".into(),
+        let seed = |uuid: &str, handle: &str, display_name: &str, message: &str, age: Duration| Activity {
+            uuid: uuid.into(),
             author_sub: String::new(),
-            handle: "andrewbrown".into(),
-            display_name: "Andrew Brown".into(),
-            message: "Cloud is very fun!".into(),
-            created_at: now - Duration::hours(2),
-            expires_at: now - Duration::hours(2) + LIFETIME,
+            handle: handle.into(),
+            display_name: display_name.into(),
+            message: message.into(),
+            created_at: now - age,
+            expires_at: now - age + LIFETIME,
         };
-        let second = Activity {
-            uuid: "66e12864-8c26-4c3a-9658-95a10f8fea67".into(),
-            author_sub: String::new(),
-            handle: "worf".into(),
-            display_name: "Worf".into(),
-            message: "This post has no honor!".into(),
-            created_at: now - Duration::minutes(35),
-            expires_at: now - Duration::minutes(35) + LIFETIME,
-        };
-        Self { items: Mutex::new(VecDeque::from([second, first])) }
+        Self {
+            items: Mutex::new(VecDeque::from([
+                seed(
+                    "66e12864-8c26-4c3a-9658-95a10f8fea67",
+                    "worf",
+                    "Worf",
+                    "This post has no honor!",
+                    Duration::minutes(35),
+                ),
+                seed(
+                    "68f126b0-1ceb-4a33-88be-d90fa7109eee",
+                    "andrewbrown",
+                    "Andrew Brown",
+                    "Cloud is very fun!",
+                    Duration::hours(2),
+                ),
+            ])),
+        }
     }
 
     fn live(&self, now: OffsetDateTime, keep: impl Fn(&Activity) -> bool) -> Vec<Activity> {

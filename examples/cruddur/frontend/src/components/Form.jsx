@@ -1,6 +1,6 @@
 // The pieces every form page shares: a card with a title, labelled fields, and an error line
 // that screen readers announce.
-import { useId } from 'react';
+import { useId, useState } from 'react';
 
 export function FormCard({ title, subtitle, onSubmit, children, footer }) {
   return (
@@ -48,4 +48,26 @@ export function Notice({ message }) {
       {message}
     </div>
   ) : null;
+}
+
+/**
+ * A form's submit handler with the state every page needs: `busy` while the action runs, and the
+ * error's message (as Cognito words it) when it fails.
+ */
+export function useFormAction() {
+  const [errors, setErrors] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = (action) => async (event) => {
+    event?.preventDefault();
+    setErrors('');
+    setBusy(true);
+    try {
+      await action();
+    } catch (error) {
+      setErrors(error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, setErrors, busy, submit };
 }

@@ -3,46 +3,31 @@ import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { confirmSignUp, resendSignUpCode } from 'aws-amplify/auth';
 
-import { Errors, Field, FormCard, Notice } from '../components/Form.jsx';
+import { Errors, Field, FormCard, Notice, useFormAction } from '../components/Form.jsx';
 
 export default function ConfirmationPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [email, setEmail] = useState(params.get('email') || '');
   const [code, setCode] = useState('');
-  const [errors, setErrors] = useState('');
   const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, submit } = useFormAction();
 
-  const resend = async () => {
-    setErrors('');
+  const resend = submit(async () => {
     setNotice('');
     if (!email) {
       setErrors('Enter your email to have a new code sent.');
       return;
     }
-    try {
-      await resendSignUpCode({ username: email });
-      setNotice('A new code is on its way to your email.');
-    } catch (error) {
-      setErrors(error.message);
-    }
-  };
+    await resendSignUpCode({ username: email });
+    setNotice('A new code is on its way to your email.');
+  });
 
-  const onSubmit = async (event) => {
-    event.preventDefault();
-    setErrors('');
+  const onSubmit = submit(async () => {
     setNotice('');
-    setBusy(true);
-    try {
-      await confirmSignUp({ username: email, confirmationCode: code.trim() });
-      navigate(`/signin?confirmed=1&email=${encodeURIComponent(email)}`);
-    } catch (error) {
-      setErrors(error.message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    await confirmSignUp({ username: email, confirmationCode: code.trim() });
+    navigate(`/signin?confirmed=1&email=${encodeURIComponent(email)}`);
+  });
 
   return (
     <FormCard

@@ -5,7 +5,7 @@ import { Link } from 'react-router-dom';
 
 import { api } from '../api.js';
 import { useSession } from '../session.jsx';
-import { Errors } from '../components/Form.jsx';
+import { Errors, useFormAction } from '../components/Form.jsx';
 
 function timeAgo(iso) {
   const seconds = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
@@ -35,22 +35,16 @@ function Activity({ activity }) {
 function Compose({ user, onPosted }) {
   const id = useId();
   const [message, setMessage] = useState('');
-  const [errors, setErrors] = useState('');
-  const onSubmit = async (event) => {
-    event.preventDefault();
-    setErrors('');
-    try {
-      await api('/api/activities', {
-        method: 'POST',
-        auth: true,
-        body: { message, handle: user.handle, display_name: user.name },
-      });
-      setMessage('');
-      onPosted();
-    } catch (error) {
-      setErrors(error.message);
-    }
-  };
+  const { errors, busy, submit } = useFormAction();
+  const onSubmit = submit(async () => {
+    await api('/api/activities', {
+      method: 'POST',
+      auth: true,
+      body: { message, handle: user.handle, display_name: user.name },
+    });
+    setMessage('');
+    onPosted();
+  });
   return (
     <form className="compose" onSubmit={onSubmit}>
       <label htmlFor={id}>Crud</label>
@@ -64,7 +58,7 @@ function Compose({ user, onPosted }) {
       />
       <div className="compose-actions">
         <span className="muted">{280 - message.length} characters left</span>
-        <button type="submit" className="button">Crud</button>
+        <button type="submit" className="button" disabled={busy}>Crud</button>
       </div>
       <Errors message={errors} />
     </form>

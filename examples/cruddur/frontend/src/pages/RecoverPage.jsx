@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { confirmResetPassword, resetPassword } from 'aws-amplify/auth';
 
-import { Errors, Field, FormCard, Notice } from '../components/Form.jsx';
+import { Errors, Field, FormCard, Notice, useFormAction } from '../components/Form.jsx';
 
 export default function RecoverPage() {
   const navigate = useNavigate();
@@ -12,40 +12,21 @@ export default function RecoverPage() {
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
   const [passwordAgain, setPasswordAgain] = useState('');
-  const [errors, setErrors] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, submit } = useFormAction();
 
-  const sendCode = async (event) => {
-    event.preventDefault();
-    setErrors('');
-    setBusy(true);
-    try {
-      await resetPassword({ username: email });
-      setStep('confirm');
-    } catch (error) {
-      setErrors(error.message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const sendCode = submit(async () => {
+    await resetPassword({ username: email });
+    setStep('confirm');
+  });
 
-  const confirm = async (event) => {
-    event.preventDefault();
-    setErrors('');
+  const confirm = submit(async () => {
     if (password !== passwordAgain) {
       setErrors('Passwords do not match');
       return;
     }
-    setBusy(true);
-    try {
-      await confirmResetPassword({ username: email, confirmationCode: code.trim(), newPassword: password });
-      navigate(`/signin?reset=1&email=${encodeURIComponent(email)}`);
-    } catch (error) {
-      setErrors(error.message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    await confirmResetPassword({ username: email, confirmationCode: code.trim(), newPassword: password });
+    navigate(`/signin?reset=1&email=${encodeURIComponent(email)}`);
+  });
 
   const footer = (
     <p>

@@ -5,7 +5,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { signIn } from 'aws-amplify/auth';
 
 import { useSession } from '../session.jsx';
-import { Errors, Field, FormCard, Notice } from '../components/Form.jsx';
+import { Errors, Field, FormCard, Notice, useFormAction } from '../components/Form.jsx';
 
 export default function SigninPage() {
   const navigate = useNavigate();
@@ -13,18 +13,14 @@ export default function SigninPage() {
   const [params] = useSearchParams();
   const [email, setEmail] = useState(params.get('email') || '');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, submit } = useFormAction();
   const notice = params.get('confirmed')
     ? 'Your email is confirmed. Sign in to continue.'
     : params.get('reset')
       ? 'Your password was changed. Sign in with the new one.'
       : '';
 
-  const onSubmit = async (event) => {
-    event.preventDefault();
-    setErrors('');
-    setBusy(true);
+  const onSubmit = submit(async () => {
     try {
       const { isSignedIn, nextStep } = await signIn({ username: email, password });
       if (nextStep.signInStep === 'CONFIRM_SIGN_UP') {
@@ -35,19 +31,13 @@ export default function SigninPage() {
         setErrors(`This account needs a step this app does not support yet (${nextStep.signInStep}).`);
         return;
       }
-      await refresh();
-      navigate('/');
     } catch (error) {
-      if (error.name === 'UserAlreadyAuthenticatedException') {
-        await refresh();
-        navigate('/');
-        return;
-      }
-      setErrors(error.message);
-    } finally {
-      setBusy(false);
+      // Already signed in (another tab): just go home.
+      if (error.name !== 'UserAlreadyAuthenticatedException') throw error;
     }
-  };
+    await refresh();
+    navigate('/');
+  });
 
   return (
     <FormCard

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { signUp } from 'aws-amplify/auth';
 
-import { Errors, Field, FormCard } from '../components/Form.jsx';
+import { Errors, Field, FormCard, useFormAction } from '../components/Form.jsx';
 
 export default function SignupPage() {
   const navigate = useNavigate();
@@ -12,26 +12,16 @@ export default function SignupPage() {
   const [email, setEmail] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, submit } = useFormAction();
 
-  const onSubmit = async (event) => {
-    event.preventDefault();
-    setErrors('');
-    setBusy(true);
-    try {
-      await signUp({
-        username: email,
-        password,
-        options: { userAttributes: { name, email, preferred_username: username } },
-      });
-      navigate(`/confirm?email=${encodeURIComponent(email)}`);
-    } catch (error) {
-      setErrors(error.message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const onSubmit = submit(async () => {
+    await signUp({
+      username: email,
+      password,
+      options: { userAttributes: { name, email, preferred_username: username } },
+    });
+    navigate(`/confirm?email=${encodeURIComponent(email)}`);
+  });
 
   return (
     <FormCard
