@@ -1,7 +1,7 @@
 """Database round trips per request on PostgreSQL, counted on the wire: the release binary talks to
 PostgreSQL through a proxy that reads the protocol and counts each Sync and simple Query the
 server must answer before the client goes on. Sign-in (SRP, as Amplify does it, and password),
-and GetUser must each take at most two; refresh three. Needs COGNATE_TEST_POSTGRES_URL (CI sets it)."""
+refresh and GetUser must each take at most two. Needs COGNATE_TEST_POSTGRES_URL (CI sets it)."""
 
 import os
 import socket
@@ -118,6 +118,8 @@ def counted(tmp_path_factory):
 def median_round_trips(proxy, action, times=9):
     """The median over several runs, so that a background read (the signing keys are re-read
     every 10 s, pools and clients every 5 s) does not count against a request."""
+    for _ in range(12):  # each pooled connection prepares a statement the first time it runs it
+        action()
     counts = []
     for _ in range(times):
         proxy.reset()
@@ -163,8 +165,7 @@ def test_sign_in_refresh_and_get_user_take_at_most_two_round_trips(counted):
     refresh, counts = median_round_trips(proxy, lambda: idp.initiate_auth(
         ClientId=DEMO_CLIENT, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]}))
     print(f"REFRESH_TOKEN_AUTH: {counts}")
-    # Not a sign-in: the token, its user and the user's groups are three reads.
-    assert refresh <= 3, counts
+    assert refresh <= 2, counts
 
     get_user, counts = median_round_trips(proxy, lambda: idp.get_user(AccessToken=tokens["AccessToken"]))
     print(f"GetUser: {counts}")

@@ -147,7 +147,7 @@ impl Cognate {
             return Err(DomainError::UnsupportedTokenType("Only refresh tokens can be revoked.".into()));
         }
         let digest = mac::token_digest(token);
-        let Some(record) = self.store.find_refresh_token(&digest).await? else { return Ok(()) };
+        let Some((record, _)) = self.store.find_refresh_token(&digest).await? else { return Ok(()) };
         if record.client_id != client.id {
             return Err(DomainError::Unauthorized("The token was not issued to this client.".into()));
         }

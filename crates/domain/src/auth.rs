@@ -300,7 +300,7 @@ impl Cognate {
         if token.is_empty() || token.len() > 4096 {
             return Err(invalid());
         }
-        let record = self.store.find_refresh_token(&mac::token_digest(token)).await?.ok_or_else(invalid)?;
+        let (record, user) = self.store.find_refresh_token(&mac::token_digest(token)).await?.ok_or_else(invalid)?;
         if record.client_id != client.id || record.pool_id != pool.id {
             return Err(invalid());
         }
@@ -310,7 +310,7 @@ impl Cognate {
         if record.expires <= self.clock.now() {
             return Err(DomainError::not_authorized("Refresh Token has expired"));
         }
-        let user = self.store.get_user(&pool.id, &record.sub).await?.ok_or_else(invalid)?;
+        let user = user.ok_or_else(invalid)?;
         match secret {
             RefreshSecret::Hash(params) => {
                 let presented = params.get("SECRET_HASH").map(String::as_str);

@@ -178,7 +178,9 @@ async fn conformance(store: Arc<dyn Store>) {
         revoked: false,
     };
     store.insert_refresh_token(&record).await.unwrap();
-    assert_eq!(store.find_refresh_token("rt1").await.unwrap().unwrap().origin_jti, "o1");
+    let (found, token_user) = store.find_refresh_token("rt1").await.unwrap().unwrap();
+    assert_eq!(found.origin_jti, "o1");
+    assert_eq!(token_user.expect("the token's user comes with it").username, "alice");
     let session = AuthSession {
         digest: "sess".into(),
         pool_id: "r_p1".into(),
@@ -206,7 +208,7 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(!store.is_origin_revoked("o1").await.unwrap());
     assert_eq!(store.revoke_refresh_token("rt1", 20).await.unwrap().as_deref(), Some("o1"));
     assert!(store.is_origin_revoked("o1").await.unwrap());
-    assert!(store.find_refresh_token("rt1").await.unwrap().unwrap().revoked);
+    assert!(store.find_refresh_token("rt1").await.unwrap().unwrap().0.revoked);
     let second = RefreshTokenRecord { digest: "rt2".into(), origin_jti: "o2".into(), ..record.clone() };
     store.insert_refresh_token(&second).await.unwrap();
     assert_eq!(store.revoke_user_tokens("r_p1", "s1", "GlobalSignOut", 30).await.unwrap(), vec!["o2".to_owned()]);
@@ -286,7 +288,7 @@ async fn conformance(store: Arc<dyn Store>) {
     };
     let groups = store.start_session(&session_token, Some(&sign_in)).await.unwrap();
     assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["c", "a", "b"]);
-    assert_eq!(store.find_refresh_token("rt-session").await.unwrap().unwrap().origin_jti, "o-session");
+    assert_eq!(store.find_refresh_token("rt-session").await.unwrap().unwrap().0.origin_jti, "o-session");
     let events = store.list_auth_events("r_p1", "s9", None, 10).await.unwrap();
     assert_eq!(events.iter().map(|(_, e)| e.event_id.as_str()).collect::<Vec<_>>(), ["e-session"]);
     let quiet = RefreshTokenRecord { digest: "rt-quiet".into(), ..session_token.clone() };

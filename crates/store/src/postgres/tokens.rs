@@ -96,25 +96,28 @@ impl TokenStore for PostgresStore {
         rows.iter().map(group_from_row).collect()
     }
 
-    async fn find_refresh_token(&self, digest: &str) -> Result<Option<RefreshTokenRecord>> {
-        let row = sqlx::query(
-            "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked FROM refresh_tokens WHERE digest = $1",
-        )
-        .bind(digest)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
+    async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>> {
+        let sql = format!(
+            "SELECT t.digest AS t_digest, t.pool_id AS t_pool_id, t.client_id AS t_client_id, t.sub AS t_sub, \
+               t.origin_jti, t.auth_time, t.expires AS t_expires, t.revoked, u.sub IS NOT NULL AS user_found, \
+               {USER_COLUMNS} \
+             FROM refresh_tokens t LEFT JOIN users u ON u.pool_id = t.pool_id AND u.sub = t.sub WHERE t.digest = $1"
+        );
+        let row = sqlx::query(&sql).bind(digest).fetch_optional(&self.pool).await.map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(RefreshTokenRecord {
-            digest: row.try_get("digest").map_err(backend)?,
-            pool_id: row.try_get("pool_id").map_err(backend)?,
-            client_id: row.try_get("client_id").map_err(backend)?,
-            sub: row.try_get("sub").map_err(backend)?,
+        let record = RefreshTokenRecord {
+            digest: row.try_get("t_digest").map_err(backend)?,
+            pool_id: row.try_get("t_pool_id").map_err(backend)?,
+            client_id: row.try_get("t_client_id").map_err(backend)?,
+            sub: row.try_get("t_sub").map_err(backend)?,
             origin_jti: row.try_get("origin_jti").map_err(backend)?,
             auth_time: row.try_get("auth_time").map_err(backend)?,
-            expires: row.try_get("expires").map_err(backend)?,
+            expires: row.try_get("t_expires").map_err(backend)?,
             revoked: row.try_get("revoked").map_err(backend)?,
-        }))
+        };
+        let found: bool = row.try_get("user_found").map_err(backend)?;
+        let user = if found { Some(user_from_row(&row)?) } else { None };
+        Ok(Some((record, user)))
     }
 
     async fn insert_session(&self, s: &AuthSession) -> Result<()> {

@@ -94,7 +94,7 @@ impl TokenStore for SqliteStore {
         Ok(groups)
     }
 
-    async fn find_refresh_token(&self, digest: &str) -> Result<Option<RefreshTokenRecord>> {
+    async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>> {
         let row = sqlx::query(
             "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked FROM refresh_tokens WHERE digest = ?",
         )
@@ -103,7 +103,7 @@ impl TokenStore for SqliteStore {
         .await
         .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(RefreshTokenRecord {
+        let record = RefreshTokenRecord {
             digest: row.try_get("digest").map_err(backend)?,
             pool_id: row.try_get("pool_id").map_err(backend)?,
             client_id: row.try_get("client_id").map_err(backend)?,
@@ -112,7 +112,9 @@ impl TokenStore for SqliteStore {
             auth_time: row.try_get("auth_time").map_err(backend)?,
             expires: row.try_get("expires").map_err(backend)?,
             revoked: row.try_get("revoked").map_err(backend)?,
-        }))
+        };
+        let user = self.get_user(&record.pool_id, &record.sub).await?;
+        Ok(Some((record, user)))
     }
 
     async fn insert_session(&self, s: &AuthSession) -> Result<()> {
