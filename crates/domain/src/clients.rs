@@ -302,3 +302,20 @@ fn client_settings(pool: &Pool, input: ClientInput) -> Result<ClientSettings> {
         auth_session_validity_minutes: session,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_fixed_secret;
+
+    #[test]
+    fn a_fixed_secret_has_add_user_pool_client_secrets_length_and_characters() {
+        for good in ["cruddur_demo_feed_secret_change_me", &"a".repeat(24), &"Ab9_+".repeat(13)[..64]] {
+            assert!(check_fixed_secret(good).is_ok(), "{good}");
+        }
+        for bad in
+            [&"a".repeat(23), &"a".repeat(65), "has spaces in it which are refused", "naïve_secret_with_an_accent"]
+        {
+            assert!(check_fixed_secret(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -131,7 +131,6 @@ pub trait GroupStore: Send + Sync {
 /// Refresh tokens and challenge sessions.
 #[async_trait]
 pub trait TokenStore: Send + Sync {
-    async fn insert_refresh_token(&self, record: &RefreshTokenRecord) -> Result<()>;
     /// A new sign-in's writes and reads at once: stores its refresh token and (if given) its auth
     /// event, and returns the user's groups, ordered as [`GroupStore::groups_for_user`] orders
     /// them. One round trip where the backend allows: with the user's lookup, a sign-in makes two.

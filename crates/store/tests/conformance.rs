@@ -177,7 +177,7 @@ async fn conformance(store: Arc<dyn Store>) {
         expires: 1000,
         revoked: false,
     };
-    store.insert_refresh_token(&record).await.unwrap();
+    store.start_session(&record, None).await.unwrap();
     let (found, token_user) = store.find_refresh_token("rt1").await.unwrap().unwrap();
     assert_eq!(found.origin_jti, "o1");
     assert_eq!(token_user.expect("the token's user comes with it").username, "alice");
@@ -210,7 +210,7 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(store.is_origin_revoked("o1").await.unwrap());
     assert!(store.find_refresh_token("rt1").await.unwrap().unwrap().0.revoked);
     let second = RefreshTokenRecord { digest: "rt2".into(), origin_jti: "o2".into(), ..record.clone() };
-    store.insert_refresh_token(&second).await.unwrap();
+    store.start_session(&second, None).await.unwrap();
     assert_eq!(store.revoke_user_tokens("r_p1", "s1", "GlobalSignOut", 30).await.unwrap(), vec!["o2".to_owned()]);
     assert!(store.is_origin_revoked("o2").await.unwrap());
     assert_eq!(store.revoke_refresh_token("nope", 30).await.unwrap(), None);
@@ -430,7 +430,7 @@ async fn sqlite_keeps_data_and_revocations_across_reopen() {
         expires: i64::MAX,
         revoked: false,
     };
-    store.insert_refresh_token(&record).await.unwrap();
+    store.start_session(&record, None).await.unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     store.revoke_refresh_token("rt", now).await.unwrap();
     drop(store);

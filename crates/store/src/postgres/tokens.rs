@@ -9,7 +9,7 @@ use cognate_domain::store::TokenStore;
 use cognate_domain::{StoreError, UnixTime};
 
 use super::groups::{group_from_row, GROUP_COLUMNS};
-use super::users::{user_from_row, USER_COLUMNS};
+use super::users::{joined_user_from_row, USER_COLUMNS};
 use super::{backend, corrupt, PostgresStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -47,25 +47,6 @@ pub(super) async fn append_event(
 
 #[async_trait]
 impl TokenStore for PostgresStore {
-    async fn insert_refresh_token(&self, r: &RefreshTokenRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&r.digest)
-        .bind(&r.pool_id)
-        .bind(&r.client_id)
-        .bind(&r.sub)
-        .bind(&r.origin_jti)
-        .bind(r.auth_time)
-        .bind(r.expires)
-        .bind(r.revoked)
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
-    }
-
     async fn start_session(&self, r: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>> {
         // One statement, one round trip: both inserts run as data-modifying CTEs, in the
         // statement's own transaction, and the groups come back as its result.
@@ -115,8 +96,7 @@ impl TokenStore for PostgresStore {
             expires: row.try_get("t_expires").map_err(backend)?,
             revoked: row.try_get("revoked").map_err(backend)?,
         };
-        let found: bool = row.try_get("user_found").map_err(backend)?;
-        let user = if found { Some(user_from_row(&row)?) } else { None };
+        let user = joined_user_from_row(&row)?;
         Ok(Some((record, user)))
     }
 
@@ -164,8 +144,7 @@ impl TokenStore for PostgresStore {
             expires: row.try_get("s_expires").map_err(backend)?,
             data: row.try_get("s_data").map_err(backend)?,
         };
-        let found: bool = row.try_get("user_found").map_err(backend)?;
-        let user = if found { Some(user_from_row(&row)?) } else { None };
+        let user = joined_user_from_row(&row)?;
         Ok(Some((session, user)))
     }
 

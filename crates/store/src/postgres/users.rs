@@ -45,6 +45,17 @@ pub(crate) fn user_from_row(row: &PgRow) -> Result<User> {
     })
 }
 
+/// The user of a row that LEFT JOINs `users u` and selects `u.sub IS NOT NULL AS user_found`
+/// beside [`USER_COLUMNS`]: `None` when there was no such user.
+pub(crate) fn joined_user_from_row(row: &PgRow) -> Result<Option<User>> {
+    let found: bool = row.try_get("user_found").map_err(backend)?;
+    if found {
+        user_from_row(row).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Rewrites the rows ListUsers filters this user by, in one statement.
 async fn write_index(tx: &mut Transaction<'_, Postgres>, user: &User, replace: bool) -> Result<()> {
     if replace {

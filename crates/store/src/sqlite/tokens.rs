@@ -49,25 +49,6 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 #[async_trait]
 impl TokenStore for SqliteStore {
-    async fn insert_refresh_token(&self, r: &RefreshTokenRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&r.digest)
-        .bind(&r.pool_id)
-        .bind(&r.client_id)
-        .bind(&r.sub)
-        .bind(&r.origin_jti)
-        .bind(r.auth_time)
-        .bind(r.expires)
-        .bind(r.revoked)
-        .execute(&self.writer)
-        .await
-        .map_err(backend)?;
-        Ok(())
-    }
-
     async fn start_session(&self, r: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>> {
         // Embedded: statements cost no network round trip; one transaction keeps the writes together.
         let mut tx = self.writer.begin().await.map_err(backend)?;
