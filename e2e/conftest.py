@@ -77,7 +77,7 @@ def wait_healthy(url, process, log_path, verify=True):
     raise AssertionError(f"{url} did not become healthy: " + Path(log_path).read_text())
 
 
-def start_cognate(data_dir, *extra_args, scheme="http", verify=True):
+def start_cognate(data_dir, *extra_args, scheme="http", verify=True, log="warn"):
     """Starts the release binary on a free port with the demo pool; returns (process, Server)."""
     assert BINARY.exists(), f"build the release binary first: {BINARY}"
     port = free_port()
@@ -87,7 +87,7 @@ def start_cognate(data_dir, *extra_args, scheme="http", verify=True):
         COGNATE_ACCESS_KEY_ID=ACCESS_KEY_ID,
         COGNATE_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
         COGNATE_PASSWORD_HASH="development",
-        COGNATE_LOG="warn",
+        COGNATE_LOG=log,
     )
     log_path = data_dir / "server.log"
     process = subprocess.Popen(

@@ -3,9 +3,11 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::Args;
 use cognate_crypto::password::HashCost;
+use cognate_http::Timeouts;
 use cognate_proto::pools::{ClientSettingsFields, CreateUserPoolRequest};
 use serde::Deserialize;
 
@@ -43,6 +45,12 @@ pub struct ServeArgs {
     /// for verifiers hard-wired to AWS.
     #[arg(long, env = "COGNATE_AWS_ISSUER")]
     pub aws_issuer: bool,
+    /// Seconds a client has to send a request's head (and a TLS handshake) [default: 10].
+    #[arg(long, env = "COGNATE_HEADER_TIMEOUT", value_name = "SECONDS")]
+    pub header_timeout: Option<u64>,
+    /// Seconds a client has to send a request's body after its head [default: 30].
+    #[arg(long, env = "COGNATE_BODY_TIMEOUT", value_name = "SECONDS")]
+    pub body_timeout: Option<u64>,
 }
 
 /// The `cognate.toml` file. Pools and clients use the field names of CreateUserPool and
@@ -60,6 +68,8 @@ pub struct FileConfig {
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
     pub aws_issuer: Option<bool>,
+    pub header_timeout: Option<u64>,
+    pub body_timeout: Option<u64>,
     #[serde(default)]
     pub access_keys: Vec<AccessKeyConfig>,
     #[serde(default)]
@@ -121,6 +131,8 @@ pub struct Config {
     /// Certificate chain and key files, when serving HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
     pub aws_issuer: bool,
+    /// How long clients may take to send a request.
+    pub timeouts: Timeouts,
     pub access_keys: Vec<AccessKeyConfig>,
     pub pools: Vec<PoolConfig>,
     pub config_file: Option<PathBuf>,
@@ -154,6 +166,20 @@ fn hash_cost(setting: Option<HashSetting>) -> Result<HashCost, String> {
             Ok(cost)
         }
     }
+}
+
+fn timeouts(header: Option<u64>, body: Option<u64>) -> Result<Timeouts, String> {
+    let mut timeouts = Timeouts::default();
+    for (name, value, slot) in
+        [("header_timeout", header, &mut timeouts.header), ("body_timeout", body, &mut timeouts.body)]
+    {
+        match value {
+            Some(0) => return Err(format!("{name} must be at least 1 second")),
+            Some(seconds) => *slot = Duration::from_secs(seconds),
+            None => {}
+        }
+    }
+    Ok(timeouts)
 }
 
 impl Config {
@@ -208,6 +234,7 @@ impl Config {
             hash_cost: hash_cost(setting)?,
             tls,
             aws_issuer: args.aws_issuer || file.aws_issuer.unwrap_or(false),
+            timeouts: timeouts(args.header_timeout.or(file.header_timeout), args.body_timeout.or(file.body_timeout))?,
             access_keys,
             pools: file.pools,
             config_file,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use cognate_crypto::password::PasswordHasher;
 use cognate_domain::{Cognate, Delivery, LogDelivery, OutboxDelivery, ServiceConfig, SystemClock};
-use cognate_http::{router, AccessKeys, AppState};
+use cognate_http::{router, serve, AccessKeys, AppState};
 use tracing_subscriber::EnvFilter;
 
 use crate::bootstrap;
@@ -14,7 +14,9 @@ use crate::config::{Config, ServeArgs};
 fn init_logging() {
     let filter = EnvFilter::try_from_env("COGNATE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let json = std::env::var("COGNATE_LOG_FORMAT").is_ok_and(|f| f == "json");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal: logs read by programs (a code in a file) stay plain.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if json {
         builder.json().init();
     } else {
@@ -57,36 +59,24 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     for key in config.access_keys.iter().chain(generated.iter()) {
         keys.insert(&key.id, &key.secret);
     }
-    let state =
-        AppState { cognate: cognate.clone(), access_keys: Arc::new(keys), signing_clock: Arc::new(SystemClock) };
+    let state = AppState {
+        cognate: cognate.clone(),
+        access_keys: Arc::new(keys),
+        signing_clock: Arc::new(SystemClock),
+        timeouts: config.timeouts,
+    };
     let app = router(state);
-    match &config.tls {
-        None => {
-            let listener = tokio::net::TcpListener::bind(config.listen)
-                .await
-                .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-            print_banner(&config, &cognate, generated.as_ref());
-            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
-        }
-        Some((cert, key)) => {
-            let tls = tls_config(cert, key)?;
-            let handle = axum_server::Handle::new();
-            let stopper = handle.clone();
-            tokio::spawn(async move {
-                shutdown().await;
-                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-            });
-            let listener = std::net::TcpListener::bind(config.listen)
-                .and_then(|l| l.set_nonblocking(true).map(|()| l))
-                .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-            print_banner(&config, &cognate, generated.as_ref());
-            axum_server::from_tcp_rustls(listener, tls)
-                .handle(handle)
-                .serve(app.into_make_service())
-                .await
-                .map_err(|e| e.to_string())
-        }
-    }
+    let tls = match &config.tls {
+        Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    print_banner(&config, &cognate, generated.as_ref());
+    serve(listener, app, tls, config.timeouts, shutdown()).await;
+    println!("Cognate stopped.");
+    Ok(())
 }
 
 async fn build(config: &Config, store: Arc<dyn cognate_domain::Store>) -> Result<Cognate, String> {
@@ -114,9 +104,9 @@ async fn build_with(
     Ok(Cognate::new(store, Arc::new(SystemClock), delivery, hasher, service))
 }
 
-/// The HTTPS configuration: the certificate chain and key from PEM files, with rustls' aws-lc-rs
+/// The HTTPS acceptor: the certificate chain and key from PEM files, with rustls' aws-lc-rs
 /// provider named explicitly (never left to a process-wide default).
-fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<axum_server::tls_rustls::RustlsConfig, String> {
+fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> Result<tokio_rustls::TlsAcceptor, String> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let chain = CertificateDer::pem_file_iter(cert)
@@ -130,7 +120,7 @@ fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<axum_serv
         .and_then(|builder| builder.with_no_client_auth().with_single_cert(chain, private))
         .map_err(|e| format!("unusable TLS certificate or key: {e}"))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(config)))
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// `cognate keys rotate --pool ID`: new signing keys for a pool; the old ones stay published.
@@ -199,5 +189,5 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
+    tracing::info!("stopping: no new connections; requests in flight may finish (up to 10 s)");
 }

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::api::auth::Caller;
 use crate::api::{auth, groups, lifecycle, pools, users};
-use crate::{sigv4, ApiError, AppState, MAX_BODY_BYTES};
+use crate::body::{self, MAX_BODY_BYTES};
+use crate::{sigv4, ApiError, AppState};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
@@ -36,12 +37,7 @@ async fn handle(state: &AppState, parts: &Parts, body: Body) -> Result<Response,
     let unknown = || ApiError::new(ErrorType::UnknownOperationException, "");
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).ok_or_else(unknown)?;
     let action = target.strip_prefix(TARGET_PREFIX).and_then(Action::from_name).ok_or_else(unknown)?;
-    let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
-        ApiError::new(
-            ErrorType::RequestEntityTooLargeException,
-            format!("Request body is larger than {MAX_BODY_BYTES} bytes."),
-        )
-    })?;
+    let body = body::read(parts, body, MAX_BODY_BYTES, state.timeouts.body).await?;
     if !action.requires_signature() {
         return route(&state.cognate, action, &body).await;
     }

@@ -6,17 +6,40 @@ use axum::response::{IntoResponse, Response};
 use cognate_domain::DomainError;
 use cognate_proto::ErrorType;
 
+use crate::body::{BodyError, MAX_BODY_BYTES};
+
 /// An error as the client sees it.
 #[derive(Debug)]
 pub struct ApiError {
     pub kind: ErrorType,
     pub message: String,
+    /// Whether the connection closes after the answer (the request's body was not read whole).
+    pub close_connection: bool,
 }
 
 impl ApiError {
     /// An error of `kind` with `message`.
     pub fn new(kind: ErrorType, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self { kind, message: message.into(), close_connection: false }
+    }
+}
+
+impl From<BodyError> for ApiError {
+    fn from(err: BodyError) -> Self {
+        let mut answer = match err {
+            BodyError::TooLarge { .. } => ApiError::new(
+                ErrorType::RequestEntityTooLargeException,
+                format!("Request body is larger than {MAX_BODY_BYTES} bytes."),
+            ),
+            BodyError::TooSlow => {
+                ApiError::new(ErrorType::RequestTimeoutException, "The request body did not arrive in time.")
+            }
+            BodyError::Broken => {
+                ApiError::new(ErrorType::SerializationException, "The request body could not be read.")
+            }
+        };
+        answer.close_connection = err.closes_connection();
+        answer
     }
 }
 
@@ -59,6 +82,9 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         headers.insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
         headers.insert("x-amzn-errortype", HeaderValue::from_static(self.kind.name()));
+        if self.close_connection {
+            headers.insert("connection", HeaderValue::from_static("close"));
+        }
         response
     }
 }

@@ -1,23 +1,29 @@
 //! Cognate's HTTP surface: the Cognito JSON API at `POST /` (one dispatch table, SigV4 on admin
-//! actions), the JWKS and OpenID discovery documents and the revocation feed per pool, and `/health`.
+//! actions), the JWKS and OpenID discovery documents and the revocation feed per pool, `/health`,
+//! the landing page at `GET /`; and the connection loop that serves it all ([`serve`]).
 
 mod api;
+pub mod body;
 pub mod convert;
 mod dispatch;
 mod error;
 mod feed;
+mod landing;
+pub mod server;
 mod sigv4;
 mod wellknown;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use cognate_domain::{Clock, Cognate};
 use tower_http::cors::{Any, CorsLayer};
 
+pub use body::MAX_BODY_BYTES;
 pub use error::ApiError;
+pub use server::{serve, Timeouts};
 
 /// The AWS access keys accepted on signed actions: access key id → secret access key.
 #[derive(Debug, Clone, Default)]
@@ -48,10 +54,9 @@ pub struct AppState {
     /// The clock SigV4 freshness is checked against: the wall clock, since that is what the
     /// signer uses (tests may drive the domain's clock by hand, but never the caller's).
     pub signing_clock: Arc<dyn Clock>,
+    /// How long clients may take to send a request (the body deadline is applied by handlers).
+    pub timeouts: Timeouts,
 }
-
-/// Largest request body accepted; Cognito's largest requests are far smaller.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
@@ -63,7 +68,8 @@ pub fn router(state: AppState) -> Router {
         .expose_headers(Any)
         .max_age(std::time::Duration::from_secs(3600));
     Router::new()
-        .route("/", post(dispatch::api))
+        .route("/", get(landing::page).post(dispatch::api))
+        .route("/readme", get(landing::readme::page))
         .route("/health", get(wellknown::health))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route("/{pool_id}/.well-known/openid-configuration", get(wellknown::openid_configuration))

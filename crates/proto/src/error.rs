@@ -36,6 +36,7 @@ error_types! {
     NotAuthorizedException => 400,
     PasswordResetRequiredException => 400,
     RequestEntityTooLargeException => 413,
+    RequestTimeoutException => 408,
     ResourceNotFoundException => 400,
     SerializationException => 400,
     TooManyFailedAttemptsException => 400,

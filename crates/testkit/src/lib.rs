@@ -11,7 +11,7 @@ use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::Client;
 use cognate_crypto::password::{HashCost, PasswordHasher};
 use cognate_domain::{Clock, Cognate, LogDelivery, ManualClock, OutboxDelivery, ServiceConfig, SystemClock};
-use cognate_http::{router, AccessKeys, AppState};
+use cognate_http::{router, serve, AccessKeys, AppState, Timeouts};
 
 /// The access key the test server accepts on signed actions.
 pub const ACCESS_KEY_ID: &str = "AKIATESTCOGNATE00001";
@@ -81,12 +81,14 @@ impl TestServer {
         let cognate = Arc::new(Cognate::new(store, clock.clone(), delivery, hasher, config));
         let mut keys = AccessKeys::default();
         keys.insert(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
-        let state =
-            AppState { cognate: cognate.clone(), access_keys: Arc::new(keys), signing_clock: Arc::new(SystemClock) };
+        let state = AppState {
+            cognate: cognate.clone(),
+            access_keys: Arc::new(keys),
+            signing_clock: Arc::new(SystemClock),
+            timeouts: Timeouts::default(),
+        };
         let app = router(state);
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let task = tokio::spawn(serve(listener, app, None, Timeouts::default(), std::future::pending()));
         Self { url, clock, outbox, cognate, _dir: dir, task }
     }
 
