@@ -51,7 +51,7 @@ pub(crate) fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> 
         .ok_or_else(|| DomainError::invalid(format!("Missing required parameter {name}")))
 }
 
-fn allows_refresh(client: &AppClient) -> bool {
+pub(crate) fn allows_refresh(client: &AppClient) -> bool {
     let legacy = client.settings.explicit_auth_flows.iter().all(|f| !f.starts_with("ALLOW_"));
     legacy || client.allows("ALLOW_REFRESH_TOKEN_AUTH")
 }
@@ -289,7 +289,7 @@ impl Cognate {
         self.refresh(&pool, &client, token, RefreshSecret::Plain(client_secret)).await
     }
 
-    async fn refresh(
+    pub(crate) async fn refresh(
         &self,
         pool: &Pool,
         client: &AppClient,
@@ -345,7 +345,7 @@ impl Cognate {
 }
 
 /// How a refresh proves the client's secret: a SECRET_HASH parameter, or the secret itself.
-enum RefreshSecret<'a> {
+pub(crate) enum RefreshSecret<'a> {
     Hash(&'a BTreeMap<String, String>),
     Plain(Option<&'a str>),
 }

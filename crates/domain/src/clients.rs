@@ -3,7 +3,8 @@
 use cognate_crypto::{mac, random};
 
 use crate::error::{DomainError, Result};
-use crate::model::{AppClient, ClientSettings, Pool, TimeUnit, Validity};
+use crate::model::{AppClient, ClientSettings, Pool, ResourceServer, TimeUnit, Validity};
+use crate::oauth;
 use crate::Cognate;
 
 /// What CreateUserPoolClient and UpdateUserPoolClient ask for; `None` means Cognito's default.
@@ -120,7 +121,8 @@ impl Cognate {
         id: Option<String>,
     ) -> Result<AppClient> {
         let pool = self.pool(pool_id).await?;
-        let settings = client_settings(&pool, input)?;
+        let servers = self.resource_servers_for(&pool.id, &input).await?;
+        let settings = client_settings(&pool, input, &servers, secret != NewClientSecret::None)?;
         let id = match id {
             Some(id) if (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()) => id,
             Some(id) => return Err(DomainError::invalid(format!("Invalid client id: {id}"))),
@@ -184,12 +186,21 @@ impl Cognate {
     ) -> Result<AppClient> {
         let (pool, mut client) = self.client_in_pool(pool_id, client_id).await?;
         let keep_name = client.settings.name.clone();
-        let mut settings =
-            client_settings(&pool, ClientInput { name: input.name.clone().or(Some(keep_name)), ..input })?;
+        let servers = self.resource_servers_for(&pool.id, &input).await?;
+        let input = ClientInput { name: input.name.clone().or(Some(keep_name)), ..input };
+        let mut settings = client_settings(&pool, input, &servers, client.secret.is_some())?;
         std::mem::swap(&mut client.settings, &mut settings);
         client.modified = self.clock.now();
         self.store.update_client(&client).await?;
         Ok(client)
+    }
+
+    /// The pool's resource servers when `input` names a custom scope (none are read otherwise).
+    async fn resource_servers_for(&self, pool_id: &str, input: &ClientInput) -> Result<Vec<ResourceServer>> {
+        if !input.allowed_oauth_scopes.iter().any(|s| !oauth::scopes::is_built_in(s)) {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.pool_resource_servers(pool_id).await?.to_vec())
     }
 
     /// DeleteUserPoolClient.
@@ -221,7 +232,25 @@ fn validity(
     Ok(validity)
 }
 
-fn client_settings(pool: &Pool, input: ClientInput) -> Result<ClientSettings> {
+fn client_settings(
+    pool: &Pool,
+    input: ClientInput,
+    servers: &[ResourceServer],
+    has_secret: bool,
+) -> Result<ClientSettings> {
+    oauth::check_oauth_settings(
+        &oauth::OAuthFields {
+            pool_id: &pool.id,
+            flows: &input.allowed_oauth_flows,
+            scopes: &input.allowed_oauth_scopes,
+            callback_urls: &input.callback_urls,
+            logout_urls: &input.logout_urls,
+            default_redirect_uri: input.default_redirect_uri.as_deref(),
+            identity_providers: &input.supported_identity_providers,
+            has_secret,
+        },
+        servers,
+    )?;
     let name = input.name.unwrap_or_default();
     if name.is_empty() || name.chars().count() > 128 {
         return Err(DomainError::invalid("ClientName must be 1 to 128 characters long."));

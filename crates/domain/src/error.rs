@@ -14,6 +14,8 @@ pub enum DomainError {
     #[error("{0}")]
     GroupExists(String),
     #[error("{0}")]
+    InvalidOAuthFlow(String),
+    #[error("{0}")]
     InvalidParameter(String),
     #[error("{0}")]
     InvalidPassword(String),
@@ -25,6 +27,8 @@ pub enum DomainError {
     PasswordResetRequired(String),
     #[error("{0}")]
     ResourceNotFound(String),
+    #[error("{0}")]
+    ScopeDoesNotExist(String),
     #[error("{0}")]
     TooManyRequests(String),
     #[error("{0}")]

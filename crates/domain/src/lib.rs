@@ -16,6 +16,7 @@ mod hashing;
 pub mod keys;
 mod listing;
 pub mod model;
+pub mod oauth;
 pub mod policy;
 mod pools;
 mod profile;

@@ -20,6 +20,50 @@ pub struct Pool {
     pub case_sensitive: bool,
     pub schema: Vec<SchemaAttribute>,
     pub settings: PoolSettings,
+    /// The pool's prefix domain, once CreateUserPoolDomain gave it one.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// The pool's custom domain (a fully qualified host name), if any.
+    #[serde(default)]
+    pub custom_domain: Option<String>,
+}
+
+/// A user pool domain: a prefix, or a custom host name with its certificate. The pool's hosted
+/// (OAuth) endpoints exist once it has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolDomain {
+    pub domain: String,
+    pub pool_id: String,
+    /// Custom domains only: the certificate's ARN and TLS policy, as given.
+    pub certificate_arn: Option<String>,
+    pub security_policy: Option<String>,
+    /// 1: the classic hosted UI; 2: managed login.
+    pub managed_login_version: i64,
+    pub created: UnixTime,
+}
+
+impl PoolDomain {
+    /// Whether this is a custom domain rather than a prefix.
+    pub fn is_custom(&self) -> bool {
+        self.certificate_arn.is_some()
+    }
+}
+
+/// A resource server: an API identified by `identifier`, with the custom scopes clients may be
+/// granted as `<identifier>/<scope>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceServer {
+    pub pool_id: String,
+    pub identifier: String,
+    pub name: String,
+    pub scopes: Vec<ResourceScope>,
+}
+
+/// One custom scope of a resource server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceScope {
+    pub name: String,
+    pub description: String,
 }
 
 /// The settings of a pool that UpdateUserPool may change.

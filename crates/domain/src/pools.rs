@@ -84,6 +84,8 @@ impl Cognate {
             case_sensitive: new.case_sensitive.unwrap_or(true),
             schema: merge_schema(new.schema)?,
             settings: new.settings,
+            domain: None,
+            custom_domain: None,
         };
         let stored = generate_keys(&pool.id, now).await?;
         self.store.insert_pool(&pool, &stored).await.map_err(|e| match e {

@@ -162,9 +162,40 @@ pub trait TokenStore: Send + Sync {
     async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool>;
 }
 
+/// User pool domains and resource servers: the OAuth side of a pool.
+#[async_trait]
+pub trait OAuthStore: Send + Sync {
+    /// Registers a domain and saves `pool` (which names it) in one transaction; a domain that
+    /// is taken (by any pool) is a `Conflict`.
+    async fn insert_domain(&self, domain: &PoolDomain, pool: &Pool) -> Result<()>;
+    async fn get_domain(&self, domain: &str) -> Result<Option<PoolDomain>>;
+    /// Saves a domain's changed settings; false if it is gone.
+    async fn update_domain(&self, domain: &PoolDomain) -> Result<bool>;
+    /// Removes a domain and saves `pool` (which no longer names it) in one transaction; false if
+    /// the domain did not exist.
+    async fn delete_domain(&self, domain: &str, pool: &Pool) -> Result<bool>;
+    /// A taken identifier in the pool is a `Conflict`.
+    async fn insert_resource_server(&self, server: &ResourceServer) -> Result<()>;
+    async fn get_resource_server(&self, pool_id: &str, identifier: &str) -> Result<Option<ResourceServer>>;
+    /// A pool's resource servers by identifier, starting after `after`.
+    async fn list_resource_servers(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ResourceServer>>;
+    async fn update_resource_server(&self, server: &ResourceServer) -> Result<bool>;
+    async fn delete_resource_server(&self, pool_id: &str, identifier: &str) -> Result<bool>;
+    /// All of a pool's resource servers (Cognito allows 25), as the token endpoint reads them on
+    /// every request: cached, so that a token costs no query for them.
+    async fn pool_resource_servers(&self, pool_id: &str) -> Result<std::sync::Arc<Vec<ResourceServer>>>;
+}
+
 /// Everything Cognate keeps.
 #[async_trait]
-pub trait Store: PoolStore + ClientStore + UserStore + UserActivityStore + GroupStore + TokenStore {
+pub trait Store:
+    PoolStore + ClientStore + UserStore + UserActivityStore + GroupStore + TokenStore + OAuthStore
+{
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;
     /// The deployment's secret (it keys code digests and seals SRP verifiers): the stored one, or

@@ -49,8 +49,11 @@ struct AccessClaims {
     token_use: String,
     exp: i64,
     client_id: String,
-    username: String,
-    origin_jti: String,
+    #[serde(default)]
+    scope: String,
+    /// Absent from client-credentials tokens, which have no user.
+    username: Option<String>,
+    origin_jti: Option<String>,
 }
 
 impl Cognate {
@@ -167,15 +170,21 @@ impl Cognate {
         if claims.exp <= self.clock.now() {
             return Err(DomainError::not_authorized("Access Token has expired"));
         }
-        if self.store.is_origin_revoked(&claims.origin_jti).await? {
+        // The self-service API needs the scope an SDK sign-in always grants; OAuth tokens have
+        // it only when it was asked for, and client-credentials tokens never.
+        if !claims.scope.split(' ').any(|s| s == USER_ADMIN_SCOPE) {
+            return Err(DomainError::not_authorized("Access Token does not have required scopes"));
+        }
+        let (Some(username), Some(origin_jti)) = (claims.username, claims.origin_jti) else { return Err(invalid()) };
+        if self.store.is_origin_revoked(&origin_jti).await? {
             return Err(DomainError::not_authorized("Access Token has been revoked"));
         }
         Ok(AccessContext {
             pool_id: keys.pool_id.clone(),
             sub: claims.sub,
-            username: claims.username,
+            username,
             client_id: claims.client_id,
-            origin_jti: claims.origin_jti,
+            origin_jti,
         })
     }
 }

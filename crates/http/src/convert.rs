@@ -229,6 +229,8 @@ pub fn pool_out(pool: &Pool, region: &str, account: &str, users: i64) -> UserPoo
         schema_attributes: schema_out(&pool.schema),
         username_configuration: Some(UsernameConfigurationType { case_sensitive: pool.case_sensitive }),
         estimated_number_of_users: users,
+        domain: pool.domain.clone(),
+        custom_domain: pool.custom_domain.clone(),
     }
 }
 

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::auth::Caller;
-use crate::api::{auth, groups, lifecycle, pools, users};
+use crate::api::{auth, groups, lifecycle, oauth, pools, users};
 use crate::body::{self, MAX_BODY_BYTES};
 use crate::{sigv4, ApiError, AppState};
 
@@ -141,6 +141,15 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::AdminRemoveUserFromGroup => call(body, |r| groups::admin_remove_user_from_group(c, r)).await,
         Action::AdminListGroupsForUser => call(body, |r| groups::admin_list_groups_for_user(c, r)).await,
         Action::ListUsersInGroup => call(body, |r| groups::list_users_in_group(c, r)).await,
+        Action::CreateUserPoolDomain => call(body, |r| oauth::create_user_pool_domain(c, r)).await,
+        Action::DescribeUserPoolDomain => call(body, |r| oauth::describe_user_pool_domain(c, r)).await,
+        Action::UpdateUserPoolDomain => call(body, |r| oauth::update_user_pool_domain(c, r)).await,
+        Action::DeleteUserPoolDomain => call(body, |r| oauth::delete_user_pool_domain(c, r)).await,
+        Action::CreateResourceServer => call(body, |r| oauth::create_resource_server(c, r)).await,
+        Action::DescribeResourceServer => call(body, |r| oauth::describe_resource_server(c, r)).await,
+        Action::ListResourceServers => call(body, |r| oauth::list_resource_servers(c, r)).await,
+        Action::UpdateResourceServer => call(body, |r| oauth::update_resource_server(c, r)).await,
+        Action::DeleteResourceServer => call(body, |r| oauth::delete_resource_server(c, r)).await,
         Action::AssociateSoftwareToken
         | Action::CompleteWebAuthnRegistration
         | Action::ConfirmDevice
@@ -167,23 +176,17 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::AdminUpdateDeviceStatus
         | Action::CreateIdentityProvider
         | Action::CreateManagedLoginBranding
-        | Action::CreateResourceServer
         | Action::CreateTerms
         | Action::CreateUserImportJob
-        | Action::CreateUserPoolDomain
         | Action::DeleteIdentityProvider
         | Action::DeleteManagedLoginBranding
-        | Action::DeleteResourceServer
         | Action::DeleteTerms
-        | Action::DeleteUserPoolDomain
         | Action::DescribeIdentityProvider
         | Action::DescribeManagedLoginBranding
         | Action::DescribeManagedLoginBrandingByClient
-        | Action::DescribeResourceServer
         | Action::DescribeRiskConfiguration
         | Action::DescribeTerms
         | Action::DescribeUserImportJob
-        | Action::DescribeUserPoolDomain
         | Action::GetCSVHeader
         | Action::GetIdentityProviderByIdentifier
         | Action::GetLogDeliveryConfiguration
@@ -191,7 +194,6 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::GetUICustomization
         | Action::GetUserPoolMfaConfig
         | Action::ListIdentityProviders
-        | Action::ListResourceServers
         | Action::ListTagsForResource
         | Action::ListTerms
         | Action::ListUserImportJobs
@@ -205,9 +207,7 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::UntagResource
         | Action::UpdateIdentityProvider
         | Action::UpdateManagedLoginBranding
-        | Action::UpdateResourceServer
-        | Action::UpdateTerms
-        | Action::UpdateUserPoolDomain => Err(ApiError::new(
+        | Action::UpdateTerms => Err(ApiError::new(
             ErrorType::UnsupportedOperationException,
             format!("{} is not supported by Cognate yet.", action.name()),
         )),

@@ -9,6 +9,7 @@ mod dispatch;
 mod error;
 mod feed;
 mod landing;
+pub mod oauth2;
 pub mod server;
 mod sigv4;
 mod wellknown;
@@ -16,7 +17,7 @@ mod wellknown;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use cognate_domain::{Clock, Cognate};
 use tower_http::cors::{Any, CorsLayer};
@@ -70,6 +71,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(landing::page).post(dispatch::api))
         .route("/readme", get(landing::readme::page))
+        .route("/oauth2/token", post(oauth2::token::token))
+        .route("/oauth2/revoke", post(oauth2::revoke::revoke))
         .route("/health", get(wellknown::health))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route("/{pool_id}/.well-known/openid-configuration", get(wellknown::openid_configuration))

@@ -30,7 +30,11 @@ pub async fn openid_configuration(State(state): State<AppState>, Path(pool_id): 
     match state.cognate.jwks(&pool_id).await {
         Ok(Some(_)) => {
             let issuer = state.cognate.issuer(&pool_id);
-            let body = serde_json::json!({
+            let hosted = match state.cognate.hosted_base_url(&pool_id).await {
+                Ok(hosted) => hosted,
+                Err(err) => return crate::ApiError::from(err).into_response(),
+            };
+            let mut body = serde_json::json!({
                 "issuer": issuer,
                 "jwks_uri": state.cognate.jwks_uri(&pool_id),
                 "id_token_signing_alg_values_supported": ["RS256"],
@@ -41,6 +45,13 @@ pub async fn openid_configuration(State(state): State<AppState>, Path(pool_id): 
                     "cognito:username", "cognito:groups", "email", "email_verified", "phone_number",
                     "phone_number_verified", "name", "preferred_username"],
             });
+            // The OAuth endpoints exist once the pool has a domain; only built ones are named.
+            if let Some(base) = hosted {
+                body["token_endpoint"] = format!("{base}/oauth2/token").into();
+                body["revocation_endpoint"] = format!("{base}/oauth2/revoke").into();
+                body["token_endpoint_auth_methods_supported"] =
+                    serde_json::json!(["client_secret_basic", "client_secret_post"]);
+            }
             json(body.to_string())
         }
         Ok(None) => not_found(&pool_id),

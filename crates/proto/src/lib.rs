@@ -7,6 +7,7 @@ mod action;
 pub mod auth;
 mod error;
 pub mod lifecycle;
+pub mod oauth;
 pub mod pools;
 pub mod types;
 pub mod users;

@@ -67,6 +67,10 @@ pub struct UserPoolType {
     pub schema_attributes: Vec<SchemaAttributeType>,
     pub username_configuration: Option<UsernameConfigurationType>,
     pub estimated_number_of_users: i64,
+    /// The prefix domain, when the pool has one.
+    pub domain: Option<String>,
+    /// The custom domain, when the pool has one.
+    pub custom_domain: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

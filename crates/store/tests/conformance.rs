@@ -19,6 +19,8 @@ fn pool(id: &str) -> Pool {
         case_sensitive: true,
         schema: vec![],
         settings: PoolSettings::default(),
+        domain: None,
+        custom_domain: None,
     }
 }
 
@@ -348,9 +350,72 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(store.get_client("c1").await.unwrap().is_some());
     assert!(store.delete_client("r_p1", "c1").await.unwrap());
     assert!(store.get_client("c1").await.unwrap().is_none());
+    oauth_conformance(store.as_ref()).await;
     assert!(store.delete_pool("r_p2").await.unwrap());
     assert!(store.get_user("r_p2", "s1").await.unwrap().is_none());
     assert!(!store.delete_pool("r_p2").await.unwrap());
+    assert!(store.get_domain("p2-login").await.unwrap().is_none(), "a pool's domain goes with it");
+    assert!(store.get_resource_server("r_p2", "api").await.unwrap().is_none());
+}
+
+/// Domains (unique across pools, saved with the pool that names them) and resource servers.
+async fn oauth_conformance(store: &dyn Store) {
+    let domain = |name: &str, pool_id: &str| PoolDomain {
+        domain: name.into(),
+        pool_id: pool_id.into(),
+        certificate_arn: None,
+        security_policy: None,
+        managed_login_version: 1,
+        created: 5,
+    };
+    let mut p2 = store.get_pool("r_p2").await.unwrap().unwrap();
+    p2.domain = Some("p2-login".into());
+    store.insert_domain(&domain("p2-login", "r_p2"), &p2).await.unwrap();
+    assert_eq!(store.get_pool("r_p2").await.unwrap().unwrap().domain.as_deref(), Some("p2-login"));
+    let mut p1 = store.get_pool("r_p1").await.unwrap().unwrap();
+    p1.domain = Some("p2-login".into());
+    let taken = store.insert_domain(&domain("p2-login", "r_p1"), &p1).await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    assert_eq!(store.get_pool("r_p1").await.unwrap().unwrap().domain, None, "nothing saved on a conflict");
+    let mut custom = domain("auth.example.com", "r_p2");
+    custom.certificate_arn = Some("arn:aws:acm:us-east-1:000000000000:certificate/x".into());
+    p2.custom_domain = Some("auth.example.com".into());
+    store.insert_domain(&custom, &p2).await.unwrap();
+    custom.managed_login_version = 2;
+    assert!(store.update_domain(&custom).await.unwrap());
+    assert_eq!(store.get_domain("auth.example.com").await.unwrap(), Some(custom.clone()));
+    p2.custom_domain = None;
+    assert!(!store.delete_domain("auth.example.com", &pool("r_p1")).await.unwrap(), "another pool's domain");
+    assert!(store.delete_domain("auth.example.com", &p2).await.unwrap());
+    assert!(store.get_domain("auth.example.com").await.unwrap().is_none());
+    assert_eq!(store.get_pool("r_p2").await.unwrap().unwrap().custom_domain, None);
+    assert!(!store.delete_domain("auth.example.com", &p2).await.unwrap());
+
+    let server = |id: &str| ResourceServer {
+        pool_id: "r_p2".into(),
+        identifier: id.into(),
+        name: "API".into(),
+        scopes: vec![ResourceScope { name: "read".into(), description: "Read".into() }],
+    };
+    for id in ["https://b.example.com", "api", "https://a.example.com"] {
+        store.insert_resource_server(&server(id)).await.unwrap();
+    }
+    assert!(matches!(store.insert_resource_server(&server("api")).await, Err(StoreError::Conflict(_))));
+    let listed = store.list_resource_servers("r_p2", None, 2).await.unwrap();
+    assert_eq!(listed.iter().map(|s| s.identifier.as_str()).collect::<Vec<_>>(), ["api", "https://a.example.com"]);
+    let rest = store.list_resource_servers("r_p2", Some("https://a.example.com"), 2).await.unwrap();
+    assert_eq!(rest.iter().map(|s| s.identifier.as_str()).collect::<Vec<_>>(), ["https://b.example.com"]);
+    assert!(store.list_resource_servers("r_p1", None, 10).await.unwrap().is_empty());
+    assert_eq!(store.pool_resource_servers("r_p2").await.unwrap().len(), 3);
+    let mut renamed = server("api");
+    renamed.scopes.clear();
+    assert!(store.update_resource_server(&renamed).await.unwrap());
+    let cached = store.pool_resource_servers("r_p2").await.unwrap();
+    assert!(cached.iter().any(|s| s.identifier == "api" && s.scopes.is_empty()), "a change is seen at once");
+    assert_eq!(store.get_resource_server("r_p2", "api").await.unwrap(), Some(renamed));
+    assert!(store.delete_resource_server("r_p2", "https://b.example.com").await.unwrap());
+    assert!(!store.delete_resource_server("r_p2", "https://b.example.com").await.unwrap());
+    assert_eq!(store.pool_resource_servers("r_p2").await.unwrap().len(), 2);
 }
 
 #[tokio::test]

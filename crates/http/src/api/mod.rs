@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod groups;
 pub mod lifecycle;
+pub mod oauth;
 pub mod pools;
 pub mod users;

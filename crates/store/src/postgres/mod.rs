@@ -5,6 +5,7 @@
 mod activity;
 mod cache;
 mod groups;
+mod oauth;
 mod pools;
 mod tokens;
 mod users;
@@ -16,7 +17,7 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
-use cognate_domain::model::{AppClient, Pool};
+use cognate_domain::model::{AppClient, Pool, ResourceServer};
 use cognate_domain::{Store, StoreError};
 
 /// Cognate's data in a PostgreSQL database.
@@ -25,6 +26,8 @@ pub struct PostgresStore {
     /// Pools and clients, read on every call and rarely changed, trusted for a few seconds.
     pools: cache::TtlCache<Pool>,
     clients: cache::TtlCache<AppClient>,
+    /// Each pool's resource servers, by pool id.
+    resource_servers: cache::TtlCache<std::sync::Arc<Vec<ResourceServer>>>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -65,7 +68,12 @@ impl PostgresStore {
             .await
             .map_err(backend)?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
-        Ok(Self { pool, pools: cache::TtlCache::new(), clients: cache::TtlCache::new() })
+        Ok(Self {
+            pool,
+            pools: cache::TtlCache::new(),
+            clients: cache::TtlCache::new(),
+            resource_servers: cache::TtlCache::new(),
+        })
     }
 }
 

@@ -104,6 +104,7 @@ impl PoolStore for PostgresStore {
             sqlx::query("DELETE FROM pools WHERE id = $1").bind(id).execute(&self.pool).await.map_err(backend)?;
         self.pools.invalidate(id);
         self.clients.clear();
+        self.resource_servers.clear();
         Ok(done.rows_affected() == 1)
     }
 

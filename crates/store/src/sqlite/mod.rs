@@ -4,6 +4,7 @@
 mod activity;
 mod cache;
 mod groups;
+mod oauth;
 mod pools;
 mod tokens;
 mod users;
@@ -15,7 +16,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use cognate_domain::model::{AppClient, Pool, User};
+use cognate_domain::model::{AppClient, Pool, ResourceServer, User};
 use cognate_domain::{Store, StoreError};
 
 use cache::RowCache;
@@ -27,6 +28,8 @@ pub struct SqliteStore {
     users: RowCache<User>,
     pools: RowCache<Pool>,
     clients: RowCache<AppClient>,
+    /// Each pool's resource servers, by pool id.
+    resource_servers: RowCache<std::sync::Arc<Vec<ResourceServer>>>,
     /// Revoked token origins (`origin_jti` → when), kept for as long as an access token minted
     /// from them can live; loaded at start, written through on every revocation.
     revoked: tokens::RevokedOrigins,
@@ -79,7 +82,15 @@ impl SqliteStore {
             .await
             .map_err(backend)?;
         let revoked = tokens::RevokedOrigins::load(&reader).await?;
-        Ok(Self { writer, reader, users: RowCache::new(), pools: RowCache::new(), clients: RowCache::new(), revoked })
+        Ok(Self {
+            writer,
+            reader,
+            users: RowCache::new(),
+            pools: RowCache::new(),
+            clients: RowCache::new(),
+            resource_servers: RowCache::new(),
+            revoked,
+        })
     }
 }
 

@@ -93,6 +93,7 @@ impl PoolStore for SqliteStore {
         // The pool's clients and users went with it.
         self.pools.invalidate(id);
         self.clients.clear();
+        self.resource_servers.clear();
         self.users.clear();
         Ok(done.rows_affected() == 1)
     }

@@ -1,0 +1,47 @@
+//! OAuth scopes: Cognito's built-in ones and the custom `<resource server>/<scope>` kind.
+
+use crate::model::ResourceServer;
+
+/// `openid`: an id token. `email`, `phone`, `profile`: those claims (they need `openid`).
+/// `aws.cognito.signin.user.admin`: the self-service API (GetUser and friends).
+pub const BUILT_IN: [&str; 5] = ["openid", "email", "phone", "profile", crate::tokens::USER_ADMIN_SCOPE];
+
+/// Whether `scope` is one of Cognito's built-in scopes.
+pub fn is_built_in(scope: &str) -> bool {
+    BUILT_IN.contains(&scope)
+}
+
+/// A custom scope's resource-server identifier and scope name. Identifiers may hold `/` (they
+/// are often URLs) and scope names may not, so the last `/` separates them.
+pub fn split_custom(scope: &str) -> Option<(&str, &str)> {
+    scope.rsplit_once('/').filter(|(id, name)| !id.is_empty() && !name.is_empty())
+}
+
+/// Whether a custom scope names a scope of one of `servers`.
+pub fn custom_scope_exists(scope: &str, servers: &[ResourceServer]) -> bool {
+    let Some((identifier, name)) = split_custom(scope) else { return false };
+    servers.iter().any(|s| s.identifier == identifier && s.scopes.iter().any(|x| x.name == name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ResourceScope;
+
+    #[test]
+    fn custom_scopes_split_at_the_last_slash() {
+        assert_eq!(split_custom("https://api.example.com/read"), Some(("https://api.example.com", "read")));
+        assert_eq!(split_custom("solar-system-data/asteroids.read"), Some(("solar-system-data", "asteroids.read")));
+        assert_eq!(split_custom("openid"), None);
+        assert_eq!(split_custom("api/"), None);
+        let servers = [ResourceServer {
+            pool_id: "p".into(),
+            identifier: "https://api.example.com".into(),
+            name: "API".into(),
+            scopes: vec![ResourceScope { name: "read".into(), description: "Read".into() }],
+        }];
+        assert!(custom_scope_exists("https://api.example.com/read", &servers));
+        assert!(!custom_scope_exists("https://api.example.com/write", &servers));
+        assert!(!custom_scope_exists("https://api.example.org/read", &servers));
+    }
+}
