@@ -169,11 +169,8 @@ impl Cognate {
         if !(1..=60).contains(&limit) {
             return Err(DomainError::invalid("MaxResults must be between 1 and 60."));
         }
-        let mut clients = self.store.list_clients(pool_id, next, limit as u32 + 1).await?;
-        let more = clients.len() > limit as usize;
-        clients.truncate(limit as usize);
-        let token = if more { clients.last().map(|c| c.id.clone()) } else { None };
-        Ok((clients, token))
+        let clients = self.store.list_clients(pool_id, next, limit as u32 + 1).await?;
+        Ok(crate::listing::page(clients, limit as usize, |c| c.id.clone()))
     }
 
     /// UpdateUserPoolClient: replaces the settings (unspecified ones return to defaults, as

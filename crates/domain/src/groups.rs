@@ -103,10 +103,8 @@ impl Cognate {
     ) -> Result<(Vec<Group>, Option<String>)> {
         self.pool(pool_id).await?;
         let limit = page_size(limit)?;
-        let mut groups = self.store.list_groups(pool_id, next, limit + 1).await?;
-        let more = groups.len() > limit as usize;
-        groups.truncate(limit as usize);
-        Ok((groups.clone(), if more { groups.last().map(|g| g.name.clone()) } else { None }))
+        let groups = self.store.list_groups(pool_id, next, limit + 1).await?;
+        Ok(crate::listing::page(groups, limit as usize, |g| g.name.clone()))
     }
 
     /// AdminAddUserToGroup (adding twice is fine).
@@ -159,10 +157,7 @@ impl Cognate {
         self.pool(pool_id).await?;
         self.group(pool_id, group).await?;
         let limit = page_size(limit)?;
-        let mut users = self.store.users_in_group(pool_id, group, next, limit + 1).await?;
-        let more = users.len() > limit as usize;
-        users.truncate(limit as usize);
-        let token = if more { users.last().map(|u| u.sub.clone()) } else { None };
-        Ok((users, token))
+        let users = self.store.users_in_group(pool_id, group, next, limit + 1).await?;
+        Ok(crate::listing::page(users, limit as usize, |u| u.sub.clone()))
     }
 }

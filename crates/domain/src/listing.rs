@@ -72,10 +72,8 @@ impl Cognate {
             Some(_) => return Err(DomainError::invalid("Invalid pagination token.")),
             None => None,
         };
-        let mut rows = self.store.list_users(pool_id, filter.as_ref(), after, limit as u32 + 1).await?;
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        let next = if more { rows.last().map(|(value, user)| encode_cursor(&[value, &user.sub])) } else { None };
+        let rows = self.store.list_users(pool_id, filter.as_ref(), after, limit as u32 + 1).await?;
+        let (rows, next) = page(rows, limit as usize, |(value, user)| encode_cursor(&[value, &user.sub]));
         Ok((rows.into_iter().map(|(_, user)| user).collect(), next))
     }
 
@@ -101,14 +99,9 @@ impl Cognate {
             Some(_) => return Err(DomainError::invalid("Invalid pagination token.")),
             None => None,
         };
-        let mut rows = self.store.list_auth_events(pool_id, &user.sub, before, limit as u32 + 1).await?;
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        let next = if more {
-            rows.last().map(|(seq, e)| encode_cursor(&[&e.created.to_string(), &seq.to_string()]))
-        } else {
-            None
-        };
+        let rows = self.store.list_auth_events(pool_id, &user.sub, before, limit as u32 + 1).await?;
+        let (rows, next) =
+            page(rows, limit as usize, |(seq, e)| encode_cursor(&[&e.created.to_string(), &seq.to_string()]));
         Ok((rows.into_iter().map(|(_, e)| e).collect(), next))
     }
 }
@@ -136,4 +129,13 @@ mod tests {
         assert!(decode_cursor("zz").is_err());
         assert!(decode_cursor("abc").is_err());
     }
+}
+
+/// One page out of the `limit + 1` rows a store returned: the first `limit`, and the next page's
+/// token, made from the last of them, when there were more.
+pub(crate) fn page<T>(mut rows: Vec<T>, limit: usize, token: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more { rows.last().map(token) } else { None };
+    (rows, next)
 }

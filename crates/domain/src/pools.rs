@@ -109,11 +109,8 @@ impl Cognate {
                 "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60",
             ));
         }
-        let mut pools = self.store.list_pools(next, max_results as u32 + 1).await?;
-        let more = pools.len() > max_results as usize;
-        pools.truncate(max_results as usize);
-        let token = if more { pools.last().map(|p| p.id.clone()) } else { None };
-        Ok((pools, token))
+        let pools = self.store.list_pools(next, max_results as u32 + 1).await?;
+        Ok(crate::listing::page(pools, max_results as usize, |p| p.id.clone()))
     }
 
     /// UpdateUserPool: replaces the mutable settings (unspecified ones return to defaults, as

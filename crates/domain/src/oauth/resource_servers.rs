@@ -119,11 +119,8 @@ impl Cognate {
         if !(1..=50).contains(&limit) {
             return Err(violation(&limit.to_string(), "maxResults", "Member must have value between 1 and 50"));
         }
-        let mut servers = self.store.list_resource_servers(pool_id, next, limit as u32 + 1).await?;
-        let more = servers.len() > limit as usize;
-        servers.truncate(limit as usize);
-        let token = if more { servers.last().map(|s| s.identifier.clone()) } else { None };
-        Ok((servers, token))
+        let servers = self.store.list_resource_servers(pool_id, next, limit as u32 + 1).await?;
+        Ok(crate::listing::page(servers, limit as usize, |s| s.identifier.clone()))
     }
 
     /// UpdateResourceServer: the name and scopes are replaced; scopes left out are gone.

@@ -16,6 +16,17 @@ type Result<T> = std::result::Result<T, StoreError>;
 /// More than any pool has (Cognito's quota is 25).
 const ALL_OF_A_POOL: u32 = 1000;
 
+/// Saves the pool that names (or no longer names) a domain, in the domain's transaction.
+async fn save_pool(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, pool: &Pool) -> Result<()> {
+    sqlx::query("UPDATE pools SET body = $1 WHERE id = $2")
+        .bind(to_json(pool)?)
+        .bind(&pool.id)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
 #[async_trait]
 impl OAuthStore for PostgresStore {
     async fn insert_domain(&self, domain: &PoolDomain, pool: &Pool) -> Result<()> {
@@ -27,12 +38,7 @@ impl OAuthStore for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        sqlx::query("UPDATE pools SET body = $1 WHERE id = $2")
-            .bind(to_json(pool)?)
-            .bind(&pool.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        save_pool(&mut tx, pool).await?;
         tx.commit().await.map_err(backend)?;
         self.pools.invalidate(&pool.id);
         Ok(())
@@ -68,12 +74,7 @@ impl OAuthStore for PostgresStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query("UPDATE pools SET body = $1 WHERE id = $2")
-            .bind(to_json(pool)?)
-            .bind(&pool.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        save_pool(&mut tx, pool).await?;
         tx.commit().await.map_err(backend)?;
         self.pools.invalidate(&pool.id);
         Ok(true)
