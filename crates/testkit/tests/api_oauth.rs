@@ -313,6 +313,19 @@ async fn the_token_endpoint_needs_a_domain_a_form_and_single_parameters() {
         serde_json::json!(["client_secret_basic", "client_secret_post"])
     );
 
+    // A browser's preflight (Amplify sends a custom header with its token request) is answered.
+    let preflight = reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, format!("{}/oauth2/token", server.url))
+        .header("origin", "http://localhost:3000")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type,x-amz-user-agent")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert!(preflight.headers().contains_key("access-control-allow-origin"));
+    assert!(preflight.headers().contains_key("access-control-allow-headers"));
+
     let repeated = reqwest::Client::new()
         .post(format!("{}/oauth2/token", server.url))
         .header("content-type", "application/x-www-form-urlencoded")
