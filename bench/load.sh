@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 cost=${1:-development}
 seconds=${2:-10}
 port=${PORT:-9400}
-bin=target/release/cognate
+bin=${COGNATE_BIN:-target/release/cognate}   # another build for an A/B run
 [ -x "$bin" ] || cargo build --release -p cognate
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 work=$(mktemp -d)

@@ -45,7 +45,8 @@ pub struct ServeArgs {
     /// for verifiers hard-wired to AWS.
     #[arg(long, env = "COGNATE_AWS_ISSUER")]
     pub aws_issuer: bool,
-    /// Seconds a client has to send a request's head (and a TLS handshake) [default: 10].
+    /// Seconds a client has to send a request's head (and a TLS handshake) [default: 10]; 0 turns
+    /// it off (behind a proxy that enforces its own).
     #[arg(long, env = "COGNATE_HEADER_TIMEOUT", value_name = "SECONDS")]
     pub header_timeout: Option<u64>,
     /// Seconds a client has to send a request's body after its head [default: 30].
@@ -170,14 +171,16 @@ fn hash_cost(setting: Option<HashSetting>) -> Result<HashCost, String> {
 
 fn timeouts(header: Option<u64>, body: Option<u64>) -> Result<Timeouts, String> {
     let mut timeouts = Timeouts::default();
-    for (name, value, slot) in
-        [("header_timeout", header, &mut timeouts.header), ("body_timeout", body, &mut timeouts.body)]
-    {
-        match value {
-            Some(0) => return Err(format!("{name} must be at least 1 second")),
-            Some(seconds) => *slot = Duration::from_secs(seconds),
-            None => {}
-        }
+    match header {
+        // Off: for a server behind a proxy that enforces its own header timeout.
+        Some(0) => timeouts.header = None,
+        Some(seconds) => timeouts.header = Some(Duration::from_secs(seconds)),
+        None => {}
+    }
+    match body {
+        Some(0) => return Err("body_timeout must be at least 1 second".into()),
+        Some(seconds) => timeouts.body = Duration::from_secs(seconds),
+        None => {}
     }
     Ok(timeouts)
 }
@@ -239,5 +242,20 @@ impl Config {
             pools: file.pools,
             config_file,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zero_header_timeout_turns_it_off_and_a_zero_body_timeout_is_refused() {
+        let defaults = timeouts(None, None).unwrap_or_default();
+        assert_eq!((defaults.header, defaults.body), (Some(Duration::from_secs(10)), Duration::from_secs(30)));
+        let set = timeouts(Some(2), Some(3)).unwrap_or_default();
+        assert_eq!((set.header, set.body), (Some(Duration::from_secs(2)), Duration::from_secs(3)));
+        assert_eq!(timeouts(Some(0), None).map(|t| t.header), Ok(None));
+        assert!(timeouts(None, Some(0)).is_err());
     }
 }
