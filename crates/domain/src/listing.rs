@@ -106,6 +106,15 @@ impl Cognate {
     }
 }
 
+/// One page out of the `limit + 1` rows a store returned: the first `limit`, and the next page's
+/// token, made from the last of them, when there were more.
+pub(crate) fn page<T>(mut rows: Vec<T>, limit: usize, token: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more { rows.last().map(token) } else { None };
+    (rows, next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,13 +138,4 @@ mod tests {
         assert!(decode_cursor("zz").is_err());
         assert!(decode_cursor("abc").is_err());
     }
-}
-
-/// One page out of the `limit + 1` rows a store returned: the first `limit`, and the next page's
-/// token, made from the last of them, when there were more.
-pub(crate) fn page<T>(mut rows: Vec<T>, limit: usize, token: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = if more { rows.last().map(token) } else { None };
-    (rows, next)
 }
