@@ -17,11 +17,17 @@ API = "orders-api"  # (AWS CLI v1 would fetch an https:// value as a parameter f
 
 @pytest.fixture(scope="module")
 def machine(server):
-    """The demo pool with a domain, an `orders` resource server and a confidential client that
-    may read orders; returns (client_id, client_secret)."""
-    server.cli("create-user-pool-domain", "--user-pool-id", DEMO_POOL, "--domain", "cruddur-e2e")
-    described = server.cli("describe-user-pool-domain", "--domain", "cruddur-e2e")["DomainDescription"]
+    """The demo pool (its domain `cruddur` comes from cognate.toml), an `orders` resource server
+    and a confidential client that may read orders; returns (client_id, client_secret)."""
+    described = server.cli("describe-user-pool-domain", "--domain", "cruddur")["DomainDescription"]
     assert (described["UserPoolId"], described["Status"]) == (DEMO_POOL, "ACTIVE")
+    second = server.cli("create-user-pool-domain", "--user-pool-id", DEMO_POOL, "--domain", "cruddur-e2e", check=False)
+    assert "InvalidParameterException" in second.stderr, "one prefix domain per pool"
+    # A domain made with the CLI turns on another pool's endpoints.
+    other = server.cli("create-user-pool", "--pool-name", "e2e-other")["UserPool"]["Id"]
+    server.cli("create-user-pool-domain", "--user-pool-id", other, "--domain", "cruddur-e2e")
+    described = server.cli("describe-user-pool-domain", "--domain", "cruddur-e2e")["DomainDescription"]
+    assert (described["UserPoolId"], described["Status"]) == (other, "ACTIVE")
     assert server.cli("describe-user-pool-domain", "--domain", "nobody-has-it")["DomainDescription"] == {}
     server.cli("create-resource-server", "--user-pool-id", DEMO_POOL, "--identifier", API, "--name", "Orders",
                "--scopes", "ScopeName=read,ScopeDescription=Read orders", "ScopeName=write,ScopeDescription=Write orders")

@@ -1,9 +1,10 @@
-//! First start: the data directory's generated secrets, and the pools and app clients the
-//! configuration declares (created once, left alone afterwards).
+//! First start: the data directory's generated secrets, and the pools, domains and app clients
+//! the configuration declares (created once, left alone afterwards).
 
 use std::path::Path;
 
 use cognate_crypto::random;
+use cognate_domain::oauth::DomainInput;
 use cognate_domain::{Cognate, DomainError, NewClientSecret};
 use cognate_http::convert::{client_input, new_pool};
 
@@ -73,6 +74,19 @@ pub async fn ensure_pools(cognate: &Cognate, pools: &[PoolConfig]) -> Result<(),
                 }
             }
             Err(e) => return Err(what(e)),
+        }
+        if let Some(domain) = &pool.domain {
+            let has_one = cognate.describe_user_pool(&pool.id).await.map_err(what)?.0.domain.is_some();
+            if !has_one {
+                let input = DomainInput { domain: domain.clone(), pool_id: pool.id.clone(), ..DomainInput::default() };
+                match cognate.create_user_pool_domain(input).await {
+                    Ok(_) => tracing::info!(pool_id = %pool.id, %domain, "created domain from configuration"),
+                    Err(e) if cognate.describe_user_pool(&pool.id).await.is_ok_and(|(p, _)| p.domain.is_some()) => {
+                        tracing::debug!(error = %e, "domain created meanwhile by another instance");
+                    }
+                    Err(e) => return Err(what(e)),
+                }
+            }
         }
         for client in &pool.clients {
             let what = |e: DomainError| format!("client {} of pool {}: {e}", client.id, pool.id);

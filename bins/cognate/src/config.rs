@@ -102,6 +102,10 @@ pub struct PoolConfig {
     pub request: CreateUserPoolRequest,
     #[serde(rename = "Clients", default)]
     pub clients: Vec<ClientConfig>,
+    /// A prefix domain (as CreateUserPoolDomain's `Domain`), which turns on the pool's OAuth
+    /// endpoints and hosted pages.
+    #[serde(rename = "Domain")]
+    pub domain: Option<String>,
 }
 
 /// An app client created at start-up if it does not exist yet.

@@ -1,6 +1,6 @@
 //! Keyed hashes: Cognito's SECRET_HASH, and the digests under which codes and tokens are stored.
 
-use base64::engine::general_purpose::STANDARD as B64;
+use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -38,6 +38,17 @@ pub fn code_digest(server_key: &[u8], context: &str, code: &str) -> String {
     hex::encode(hmac_sha256(server_key, &[context.as_bytes(), b"\0", code.as_bytes()]))
 }
 
+/// PKCE's S256 transform (RFC 7636 section 4.2): `base64url(SHA-256(verifier))`, unpadded.
+pub fn pkce_s256(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// OpenID Connect's `at_hash` for an RS256 id token: the left half of the access token's SHA-256,
+/// base64url without padding.
+pub fn at_hash(access_token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(&Sha256::digest(access_token.as_bytes())[..16])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +68,13 @@ mod tests {
         assert_ne!(a, code_digest(b"k2", "pool/sub/SIGN_UP", "123456"));
         assert_ne!(a, code_digest(b"k1", "pool/sub/FORGOT_PASSWORD", "123456"));
         assert_ne!(a, code_digest(b"k1", "pool/sub/SIGN_UP", "123457"));
+    }
+
+    #[test]
+    fn pkce_matches_rfc_7636_appendix_b() {
+        assert_eq!(
+            pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 }

@@ -11,7 +11,7 @@ use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, AuthSession, Pool, User, UserStatus};
 use crate::policy::check_password;
-use crate::tokens::{IssuedTokens, Origin};
+use crate::tokens::{Grant, IssuedTokens};
 use crate::Cognate;
 
 /// InitiateAuth or AdminInitiateAuth.
@@ -122,6 +122,19 @@ impl Cognate {
         let username = required(params, "USERNAME")?;
         let password = required(params, "PASSWORD")?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
+        let user = self.prove_password(pool, client, username, password).await?;
+        self.complete_sign_in(pool, client, user).await
+    }
+
+    /// The user `username` names, once `password` is proven theirs: the lockout is checked
+    /// first, a wrong password counts towards it, and a right one clears the count.
+    pub(crate) async fn prove_password(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        username: &str,
+        password: &str,
+    ) -> Result<User> {
         let user = self.find_user(pool, username).await?;
         if let Some(user) = &user {
             self.check_lockout(user)?;
@@ -145,7 +158,7 @@ impl Cognate {
             self.set_password(&mut user, password).await?;
             self.store.update_user(&user, None).await?;
         }
-        self.complete_sign_in(pool, client, user).await
+        Ok(user)
     }
 
     /// After a proven password: the account's state decides between tokens, a challenge and an
@@ -169,7 +182,8 @@ impl Cognate {
             }
             UserStatus::Confirmed => {
                 let event = self.auth_event(&user, EventKind::SignIn, true, Some(true));
-                Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, None, Some(event)).await?))
+                let grant = Grant::api_sign_in(self.clock.now());
+                Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, grant, Some(event)).await?))
             }
         }
     }
@@ -228,10 +242,25 @@ impl Cognate {
     ) -> Result<AuthOutcome> {
         let responses = &request.responses;
         let username = required(responses, "USERNAME")?;
+        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let user = self.apply_new_password(pool, client, request).await?;
+        let grant = Grant::api_sign_in(self.clock.now());
+        Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, grant, None).await?))
+    }
+
+    /// The NEW_PASSWORD_REQUIRED answer checked and saved (the client's secret is the caller's
+    /// concern): the session taken, the password and attributes set, the user confirmed.
+    pub(crate) async fn apply_new_password(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        request: &ChallengeRequest,
+    ) -> Result<User> {
+        let responses = &request.responses;
+        let username = required(responses, "USERNAME")?;
         let new_password = required(responses, "NEW_PASSWORD")?;
         let session =
             request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
-        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
         check_password(&pool.settings.password_policy, new_password)?;
         let given: Vec<(String, String)> = responses
             .iter()
@@ -272,7 +301,7 @@ impl Cognate {
         user.modified = self.clock.now();
         let logins = attributes::login_names(pool, &user);
         self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
-        Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, None, None).await?))
+        Ok(user)
     }
 
     /// GetTokensFromRefreshToken: new id and access tokens for a refresh token.
@@ -339,8 +368,7 @@ impl Cognate {
         if !user.enabled {
             return Err(DomainError::not_authorized("User is disabled."));
         }
-        let origin = Origin { origin_jti: record.origin_jti, auth_time: record.auth_time };
-        self.issue_tokens(pool, client, &user, Some(origin), None).await
+        self.issue_tokens(pool, client, &user, Grant::refresh(&record), None).await
     }
 }
 

@@ -428,6 +428,9 @@ pub struct RefreshTokenRecord {
     pub auth_time: UnixTime,
     pub expires: UnixTime,
     pub revoked: bool,
+    /// The OAuth scopes granted at the hosted sign-in, space-separated; `None` for a sign-in
+    /// through the API, whose tokens carry `aws.cognito.signin.user.admin`. A refresh keeps them.
+    pub scopes: Option<String>,
 }
 
 /// A pending multi-step sign-in (e.g. NEW_PASSWORD_REQUIRED), keyed by the session's digest.

@@ -191,10 +191,29 @@ pub trait OAuthStore: Send + Sync {
     async fn pool_resource_servers(&self, pool_id: &str) -> Result<std::sync::Arc<Vec<ResourceServer>>>;
 }
 
+/// The hosted pages' single-sign-on sessions. They and the authorization codes live beside
+/// the challenge sessions (an [`AuthSession`] whose `challenge` says which it is); a code is
+/// taken with [`TokenStore::take_session`], once.
+#[async_trait]
+pub trait HostedStore: Send + Sync {
+    /// A hosted sign-in's writes at once: its single-sign-on `session`, the authorization
+    /// `code` it redirects with (none for the implicit flow) and its auth `event`.
+    async fn start_hosted_session(
+        &self,
+        session: &AuthSession,
+        code: Option<&AuthSession>,
+        event: Option<&AuthEvent>,
+    ) -> Result<()>;
+    /// A session without taking it (the single-sign-on cookie is shown many times).
+    async fn find_session(&self, digest: &str) -> Result<Option<AuthSession>>;
+    /// Ends a session (sign-out from the hosted pages); nothing happens if it is gone.
+    async fn delete_session(&self, digest: &str) -> Result<()>;
+}
+
 /// Everything Cognate keeps.
 #[async_trait]
 pub trait Store:
-    PoolStore + ClientStore + UserStore + UserActivityStore + GroupStore + TokenStore + OAuthStore
+    PoolStore + ClientStore + UserStore + UserActivityStore + GroupStore + TokenStore + OAuthStore + HostedStore
 {
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;

@@ -19,7 +19,8 @@ pub const USER_ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 #[derive(Debug, Clone)]
 pub struct IssuedTokens {
     pub access_token: String,
-    pub id_token: String,
+    /// Absent when an OAuth sign-in did not ask for `openid`.
+    pub id_token: Option<String>,
     /// Present on sign-in; a refresh does not mint a new refresh token.
     pub refresh_token: Option<String>,
     /// Seconds until the access token expires.
@@ -36,10 +37,42 @@ pub struct AccessContext {
     pub origin_jti: String,
 }
 
-/// Which authentication the tokens stem from: a new sign-in, or a refresh of an earlier one.
+/// Which authentication the tokens stem from: its `origin_jti` and when it happened.
 pub(crate) struct Origin {
     pub origin_jti: String,
     pub auth_time: UnixTime,
+}
+
+/// What a set of tokens grants: the sign-in it stems from, whether it starts a session (a new
+/// refresh token), and for OAuth sign-ins the granted scopes and the client's `nonce`.
+pub(crate) struct Grant {
+    pub origin: Origin,
+    pub mint_refresh_token: bool,
+    /// `None` for a sign-in through the API.
+    pub scopes: Option<Vec<String>>,
+    pub nonce: Option<String>,
+}
+
+impl Grant {
+    /// A new sign-in through the API, at `now`.
+    pub(crate) fn api_sign_in(now: UnixTime) -> Self {
+        Self {
+            origin: Origin { origin_jti: random::uuid(), auth_time: now },
+            mint_refresh_token: true,
+            scopes: None,
+            nonce: None,
+        }
+    }
+
+    /// New id and access tokens for a refresh token, with the scopes it was granted.
+    pub(crate) fn refresh(record: &RefreshTokenRecord) -> Self {
+        Self {
+            origin: Origin { origin_jti: record.origin_jti.clone(), auth_time: record.auth_time },
+            mint_refresh_token: false,
+            scopes: record.scopes.as_deref().map(|s| s.split(' ').map(str::to_owned).collect()),
+            nonce: None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -73,19 +106,18 @@ impl Cognate {
         format!("{}/{}/.well-known/jwks.json", self.config.public_url, pool_id)
     }
 
-    /// Signs an id and an access token for `user`, and on a new sign-in stores a refresh token
-    /// and the sign-in's `event` with the same store call that reads the user's groups.
+    /// Signs the tokens of `grant` for `user`; when it mints a refresh token, stores it and the
+    /// sign-in's `event` with the same store call that reads the user's groups.
     pub(crate) async fn issue_tokens(
         &self,
         pool: &Pool,
         client: &AppClient,
         user: &User,
-        origin: Option<Origin>,
+        grant: Grant,
         event: Option<AuthEvent>,
     ) -> Result<IssuedTokens> {
         let now = self.clock.now();
-        let new_sign_in = origin.is_none();
-        let origin = origin.unwrap_or_else(|| Origin { origin_jti: random::uuid(), auth_time: now });
+        let Grant { origin, mint_refresh_token, scopes, nonce } = grant;
         let keys = self.keys.for_pool(self.store.as_ref(), &pool.id, now).await?;
         let issuer = self.issuer(&pool.id);
         let event_id = random::uuid();
@@ -98,16 +130,27 @@ impl Cognate {
         access.insert("origin_jti".into(), origin.origin_jti.clone().into());
         access.insert("event_id".into(), event_id.clone().into());
         access.insert("token_use".into(), "access".into());
-        access.insert("scope".into(), USER_ADMIN_SCOPE.into());
+        match &scopes {
+            // Tokens from the OAuth endpoints carry the granted scopes and `version: 2`, as Cognito's do.
+            Some(scopes) => {
+                access.insert("scope".into(), scopes.join(" ").into());
+                access.insert("version".into(), 2.into());
+            }
+            None => {
+                access.insert("scope".into(), USER_ADMIN_SCOPE.into());
+            }
+        }
         access.insert("auth_time".into(), origin.auth_time.into());
         access.insert("exp".into(), (now + access_seconds).into());
         access.insert("iat".into(), now.into());
         access.insert("jti".into(), random::uuid().into());
         access.insert("username".into(), user.username.clone().into());
 
+        // Only `openid` gets an id token from the OAuth endpoints; the API always gives one.
+        let wants_id_token = scopes.as_ref().is_none_or(|s| s.iter().any(|s| s == "openid"));
         let mut id = Map::new();
         id.insert("sub".into(), user.sub.clone().into());
-        for (name, value) in readable_attributes(pool, client, user) {
+        for (name, value) in readable_attributes(pool, client, user, scopes.as_deref()) {
             id.insert(name, value);
         }
         id.insert("iss".into(), issuer.into());
@@ -120,8 +163,11 @@ impl Cognate {
         id.insert("exp".into(), (now + client.settings.id_token_validity.seconds()).into());
         id.insert("iat".into(), now.into());
         id.insert("jti".into(), random::uuid().into());
+        if let Some(nonce) = nonce {
+            id.insert("nonce".into(), nonce.into());
+        }
 
-        let refresh_token = new_sign_in.then(random::opaque_token);
+        let refresh_token = mint_refresh_token.then(random::opaque_token);
         let groups = match &refresh_token {
             Some(token) => {
                 let record = RefreshTokenRecord {
@@ -133,10 +179,16 @@ impl Cognate {
                     auth_time: origin.auth_time,
                     expires: now + client.settings.refresh_token_validity.seconds(),
                     revoked: false,
+                    scopes: scopes.as_ref().map(|s| s.join(" ")),
                 };
                 self.store.start_session(&record, event.as_ref()).await?
             }
-            None => self.store.groups_for_user(&pool.id, &user.sub).await?,
+            None => {
+                if let Some(event) = &event {
+                    self.store.record_auth_event(&pool.id, &user.sub, event).await?;
+                }
+                self.store.groups_for_user(&pool.id, &user.sub).await?
+            }
         };
         if !groups.is_empty() {
             // Ordered by precedence, as Cognito orders them; the preferred role is the role of
@@ -151,13 +203,33 @@ impl Cognate {
             }
         }
         let access_token = keys.access_key.sign(&access).map_err(DomainError::internal)?;
-        let id_token = keys.id_key.sign(&id).map_err(DomainError::internal)?;
+        let id_token = if wants_id_token {
+            if scopes.is_some() {
+                id.insert("at_hash".into(), mac::at_hash(&access_token).into());
+            }
+            Some(keys.id_key.sign(&id).map_err(DomainError::internal)?)
+        } else {
+            None
+        };
         Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: access_seconds })
     }
 
     /// Checks an access token presented to a public action: signature by a known pool key meant
-    /// for access tokens, `token_use`, issuer and expiry.
+    /// for access tokens, `token_use`, issuer, expiry, revocation, and the scope the
+    /// self-service API needs.
     pub async fn authenticate_access_token(&self, token: &str) -> Result<AccessContext> {
+        let (context, scope) = self.verify_user_access_token(token).await?;
+        // An SDK sign-in always grants this scope; OAuth tokens have it only when it was asked
+        // for, and client-credentials tokens never.
+        if !scope.split(' ').any(|s| s == USER_ADMIN_SCOPE) {
+            return Err(DomainError::not_authorized("Access Token does not have required scopes"));
+        }
+        Ok(context)
+    }
+
+    /// An access token of a user (not of a client alone), checked but for its scopes, which
+    /// come back with what it says.
+    pub(crate) async fn verify_user_access_token(&self, token: &str) -> Result<(AccessContext, String)> {
         let invalid = || DomainError::not_authorized("Invalid Access Token");
         let split = split_token(token).map_err(|_| invalid())?;
         let keys = self.keys.for_kid(self.store.as_ref(), &split.kid, self.clock.now()).await?.ok_or_else(invalid)?;
@@ -170,34 +242,36 @@ impl Cognate {
         if claims.exp <= self.clock.now() {
             return Err(DomainError::not_authorized("Access Token has expired"));
         }
-        // The self-service API needs the scope an SDK sign-in always grants; OAuth tokens have
-        // it only when it was asked for, and client-credentials tokens never.
-        if !claims.scope.split(' ').any(|s| s == USER_ADMIN_SCOPE) {
+        let (Some(username), Some(origin_jti)) = (claims.username, claims.origin_jti) else {
+            // A client-credentials token has no user: it lacks the scope the API needs.
             return Err(DomainError::not_authorized("Access Token does not have required scopes"));
-        }
-        let (Some(username), Some(origin_jti)) = (claims.username, claims.origin_jti) else { return Err(invalid()) };
+        };
         if self.store.is_origin_revoked(&origin_jti).await? {
             return Err(DomainError::not_authorized("Access Token has been revoked"));
         }
-        Ok(AccessContext {
+        let context = AccessContext {
             pool_id: keys.pool_id.clone(),
             sub: claims.sub,
             username,
             client_id: claims.client_id,
             origin_jti,
-        })
+        };
+        Ok((context, claims.scope))
     }
 }
 
-/// The user's attributes as id-token claims, limited to what the client may read; booleans and
-/// numbers typed as Cognito types them.
-fn readable_attributes(pool: &Pool, client: &AppClient, user: &User) -> Vec<(String, Value)> {
-    let readable = |name: &str| {
-        client.settings.read_attributes.is_empty() || client.settings.read_attributes.iter().any(|r| r == name)
-    };
+/// The user's attributes as id-token claims, limited to what the client may read and, for an
+/// OAuth sign-in, to what its scopes release; booleans and numbers typed as Cognito types them.
+fn readable_attributes(
+    pool: &Pool,
+    client: &AppClient,
+    user: &User,
+    scopes: Option<&[String]>,
+) -> Vec<(String, Value)> {
     user.attributes
         .iter()
-        .filter(|(name, _)| readable(name))
+        .filter(|(name, _)| client_may_read(client, name))
+        .filter(|(name, _)| scopes.is_none_or(|scopes| crate::oauth::scopes::releases(scopes, name)))
         .map(|(name, value)| {
             let data_type = pool.schema.iter().find(|a| a.name == *name).map(|a| a.data_type);
             let typed = match data_type {
@@ -210,4 +284,9 @@ fn readable_attributes(pool: &Pool, client: &AppClient, user: &User) -> Vec<(Str
             (name.clone(), typed)
         })
         .collect()
+}
+
+/// Whether the client's read attributes include `name` (an empty list means every attribute).
+pub(crate) fn client_may_read(client: &AppClient, name: &str) -> bool {
+    client.settings.read_attributes.is_empty() || client.settings.read_attributes.iter().any(|r| r == name)
 }

@@ -1,6 +1,6 @@
 //! Cognate's HTTP surface: the Cognito JSON API at `POST /` (one dispatch table, SigV4 on admin
-//! actions), the JWKS and OpenID discovery documents and the revocation feed per pool, `/health`,
-//! the landing page at `GET /`; and the connection loop that serves it all ([`serve`]).
+//! actions), the OAuth 2.0 endpoints and hosted pages, the JWKS and OpenID discovery documents
+//! and the revocation feed per pool, `/health`, the landing page at `GET /`; and the connection loop that serves it all ([`serve`]).
 
 mod api;
 pub mod body;
@@ -8,6 +8,7 @@ pub mod convert;
 mod dispatch;
 mod error;
 mod feed;
+mod hosted;
 mod landing;
 pub mod oauth2;
 pub mod server;
@@ -71,7 +72,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(landing::page).post(dispatch::api))
         .route("/readme", get(landing::readme::page))
+        .route("/oauth2/authorize", get(hosted::authorize::authorize))
+        .route("/login", get(hosted::login::page).post(hosted::login::submit))
+        .route("/logout", get(hosted::logout::logout))
+        .route("/error", get(hosted::error_page::page))
         .route("/oauth2/token", post(oauth2::token::token))
+        .route("/oauth2/userInfo", get(oauth2::userinfo::user_info).post(oauth2::userinfo::user_info))
         .route("/oauth2/revoke", post(oauth2::revoke::revoke))
         .route("/health", get(wellknown::health))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))

@@ -45,8 +45,13 @@ pub async fn openid_configuration(State(state): State<AppState>, Path(pool_id): 
                     "cognito:username", "cognito:groups", "email", "email_verified", "phone_number",
                     "phone_number_verified", "name", "preferred_username"],
             });
-            // The OAuth endpoints exist once the pool has a domain; only built ones are named.
+            // The OAuth endpoints exist once the pool has a domain.
             if let Some(base) = hosted {
+                body["authorization_endpoint"] = format!("{base}/oauth2/authorize").into();
+                body["userinfo_endpoint"] = format!("{base}/oauth2/userInfo").into();
+                body["end_session_endpoint"] = format!("{base}/logout").into();
+                // Cognito does not publish it; standard clients read it to decide on PKCE.
+                body["code_challenge_methods_supported"] = serde_json::json!(["S256"]);
                 body["token_endpoint"] = format!("{base}/oauth2/token").into();
                 body["revocation_endpoint"] = format!("{base}/oauth2/revoke").into();
                 body["token_endpoint_auth_methods_supported"] =

@@ -178,10 +178,11 @@ async fn conformance(store: Arc<dyn Store>) {
         auth_time: 5,
         expires: 1000,
         revoked: false,
+        scopes: Some("openid email".into()),
     };
     store.start_session(&record, None).await.unwrap();
     let (found, token_user) = store.find_refresh_token("rt1").await.unwrap().unwrap();
-    assert_eq!(found.origin_jti, "o1");
+    assert_eq!((found.origin_jti.as_str(), found.scopes.as_deref()), ("o1", Some("openid email")));
     assert_eq!(token_user.expect("the token's user comes with it").username, "alice");
     let session = AuthSession {
         digest: "sess".into(),
@@ -280,6 +281,7 @@ async fn conformance(store: Arc<dyn Store>) {
         auth_time: 60,
         expires: 1_000_000,
         revoked: false,
+        scopes: None,
     };
     let sign_in = AuthEvent {
         event_id: "e-session".into(),
@@ -331,6 +333,27 @@ async fn conformance(store: Arc<dyn Store>) {
     assert_eq!(page.iter().map(|(_, e)| e.event_id.as_str()).collect::<Vec<_>>(), ["e2", "e1"]);
     let rest = store.list_auth_events("r_p1", "s1", Some((50, page[1].0)), 2).await.unwrap();
     assert_eq!(rest.iter().map(|(_, e)| e.event_id.as_str()).collect::<Vec<_>>(), ["e0"]);
+
+    // A hosted sign-in: its single-sign-on session is read many times, its code taken once.
+    let sso = AuthSession { digest: "sso".into(), challenge: "HOSTED_SESSION".into(), ..session.clone() };
+    let grant = AuthSession { digest: "code".into(), challenge: "AUTHORIZATION_CODE".into(), ..session.clone() };
+    let event = AuthEvent {
+        event_id: "hosted-e1".into(),
+        event_type: "SignIn".into(),
+        created: 100,
+        response: "Pass".into(),
+        challenges: vec![("Password".into(), "Success".into())],
+    };
+    store.start_hosted_session(&sso, Some(&grant), Some(&event)).await.unwrap();
+    assert_eq!(store.find_session("sso").await.unwrap().unwrap().challenge, "HOSTED_SESSION");
+    assert_eq!(store.find_session("sso").await.unwrap().unwrap().sub, "s1", "finding does not take it");
+    assert_eq!(store.take_session("code").await.unwrap().unwrap().0.challenge, "AUTHORIZATION_CODE");
+    assert!(store.take_session("code").await.unwrap().is_none(), "a code is taken once");
+    let events = store.list_auth_events("r_p1", "s1", None, 10).await.unwrap();
+    assert!(events.iter().any(|(_, e)| e.event_id == "hosted-e1"), "the sign-in's event is stored with it");
+    store.delete_session("sso").await.unwrap();
+    assert!(store.find_session("sso").await.unwrap().is_none());
+    store.delete_session("sso").await.unwrap();
 
     // Deleting a user removes what hangs off it; deleting a pool removes the rest.
     let before = store.revocations_after("r_p1", 0, 0, 100).await.unwrap().len();
@@ -494,6 +517,7 @@ async fn sqlite_keeps_data_and_revocations_across_reopen() {
         auth_time: 1,
         expires: i64::MAX,
         revoked: false,
+        scopes: None,
     };
     store.start_session(&record, None).await.unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;

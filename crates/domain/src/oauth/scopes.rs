@@ -23,6 +23,43 @@ pub fn custom_scope_exists(scope: &str, servers: &[ResourceServer]) -> bool {
     servers.iter().any(|s| s.identifier == identifier && s.scopes.iter().any(|x| x.name == name))
 }
 
+/// The attributes the `profile` scope releases (OpenID Connect's standard claims; custom
+/// attributes too, as Cognito does).
+const PROFILE_ATTRIBUTES: [&str; 16] = [
+    "name",
+    "family_name",
+    "given_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "updated_at",
+    "address",
+    "identities",
+];
+
+/// Whether OAuth `scopes` release the attribute `name` into the id token and userInfo: with
+/// `openid` alone every attribute the client may read; with `profile`, `email` or `phone`, just
+/// the attributes of those.
+pub fn releases(scopes: &[String], name: &str) -> bool {
+    let has = |wanted: &str| scopes.iter().any(|s| s == wanted);
+    let (profile, email, phone) = (has("profile"), has("email"), has("phone"));
+    if !(profile || email || phone) {
+        return true;
+    }
+    match name {
+        "email" | "email_verified" => email,
+        "phone_number" | "phone_number_verified" => phone,
+        _ => profile && (name.starts_with("custom:") || PROFILE_ATTRIBUTES.contains(&name)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +80,17 @@ mod tests {
         assert!(custom_scope_exists("https://api.example.com/read", &servers));
         assert!(!custom_scope_exists("https://api.example.com/write", &servers));
         assert!(!custom_scope_exists("https://api.example.org/read", &servers));
+    }
+
+    #[test]
+    fn scopes_release_their_attributes() {
+        let scopes = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(releases(&scopes(&["openid"]), "email"));
+        assert!(releases(&scopes(&["openid"]), "custom:team"));
+        assert!(releases(&scopes(&["openid", "email"]), "email_verified"));
+        assert!(!releases(&scopes(&["openid", "email"]), "name"));
+        assert!(!releases(&scopes(&["openid", "profile"]), "phone_number"));
+        assert!(releases(&scopes(&["openid", "profile"]), "custom:team"));
+        assert!(releases(&scopes(&["openid", "phone", "profile"]), "phone_number_verified"));
     }
 }

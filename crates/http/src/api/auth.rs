@@ -13,7 +13,7 @@ fn tokens_out(t: IssuedTokens) -> AuthenticationResultType {
         expires_in: Some(t.expires_in),
         token_type: Some("Bearer".into()),
         refresh_token: t.refresh_token,
-        id_token: Some(t.id_token),
+        id_token: t.id_token,
     }
 }
 

@@ -1,4 +1,4 @@
-//! `POST /oauth2/token`: the `client_credentials` and `refresh_token` grants, for clients of
+//! `POST /oauth2/token`: the `authorization_code`, `client_credentials` and `refresh_token` grants, for clients of
 //! pools with a domain, authenticated by `client_secret_basic` or `client_secret_post`.
 
 use axum::body::Body;
@@ -62,16 +62,25 @@ async fn grant(state: &AppState, parts: &Parts, body: Body) -> Result<TokenRespo
             let tokens = cognate.refresh_token_grant(&auth, refresh_token).await?;
             Ok(TokenResponse {
                 access_token: tokens.access_token,
-                id_token: Some(tokens.id_token),
+                id_token: tokens.id_token,
                 refresh_token: tokens.refresh_token,
                 token_type: "Bearer",
                 expires_in: tokens.expires_in,
             })
         }
-        "authorization_code" => Err(OAuthError::UnsupportedGrantType(
-            "authorization_code is not supported by Cognate yet: /oauth2/authorize and the hosted pages are still to come."
-                .into(),
-        )),
+        "authorization_code" => {
+            let code = form.get("code").ok_or_else(|| OAuthError::InvalidRequest("code is required.".into()))?;
+            let field = |name: &str| form.get(name).map(String::as_str);
+            let tokens =
+                cognate.authorization_code_grant(&auth, code, field("redirect_uri"), field("code_verifier")).await?;
+            Ok(TokenResponse {
+                access_token: tokens.access_token,
+                id_token: tokens.id_token,
+                refresh_token: tokens.refresh_token,
+                token_type: "Bearer",
+                expires_in: tokens.expires_in,
+            })
+        }
         other => Err(OAuthError::UnsupportedGrantType(format!("{other} is not a grant type of this endpoint."))),
     }
 }

@@ -52,8 +52,8 @@ impl TokenStore for PostgresStore {
         // statement's own transaction, and the groups come back as its result.
         let body = event.map(serde_json::to_string).transpose().map_err(|e| StoreError::Backend(e.to_string()))?;
         let sql = format!(
-            "WITH token AS (INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked) \
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)), \
+            "WITH token AS (INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $12)), \
                   event AS (INSERT INTO auth_events (pool_id, sub, event_id, created, body) \
                             SELECT $2, $4, $9, $10, $11 WHERE $11::text IS NOT NULL) \
              SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
@@ -71,6 +71,7 @@ impl TokenStore for PostgresStore {
             .bind(event.map(|e| e.event_id.as_str()))
             .bind(event.map(|e| e.created))
             .bind(body)
+            .bind(&r.scopes)
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
@@ -80,7 +81,7 @@ impl TokenStore for PostgresStore {
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>> {
         let sql = format!(
             "SELECT t.digest AS t_digest, t.pool_id AS t_pool_id, t.client_id AS t_client_id, t.sub AS t_sub, \
-               t.origin_jti, t.auth_time, t.expires AS t_expires, t.revoked, u.sub IS NOT NULL AS user_found, \
+               t.origin_jti, t.auth_time, t.expires AS t_expires, t.revoked, t.scopes AS t_scopes, u.sub IS NOT NULL AS user_found, \
                {USER_COLUMNS} \
              FROM refresh_tokens t LEFT JOIN users u ON u.pool_id = t.pool_id AND u.sub = t.sub WHERE t.digest = $1"
         );
@@ -95,6 +96,7 @@ impl TokenStore for PostgresStore {
             auth_time: row.try_get("auth_time").map_err(backend)?,
             expires: row.try_get("t_expires").map_err(backend)?,
             revoked: row.try_get("revoked").map_err(backend)?,
+            scopes: row.try_get("t_scopes").map_err(backend)?,
         };
         let user = joined_user_from_row(&row)?;
         Ok(Some((record, user)))

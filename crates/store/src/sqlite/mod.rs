@@ -4,6 +4,7 @@
 mod activity;
 mod cache;
 mod groups;
+mod hosted;
 mod oauth;
 mod pools;
 mod tokens;

@@ -53,8 +53,8 @@ impl TokenStore for SqliteStore {
         // Embedded: statements cost no network round trip; one transaction keeps the writes together.
         let mut tx = self.writer.begin().await.map_err(backend)?;
         sqlx::query(
-            "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&r.digest)
         .bind(&r.pool_id)
@@ -64,6 +64,7 @@ impl TokenStore for SqliteStore {
         .bind(r.auth_time)
         .bind(r.expires)
         .bind(r.revoked)
+        .bind(&r.scopes)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -77,7 +78,7 @@ impl TokenStore for SqliteStore {
 
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>> {
         let row = sqlx::query(
-            "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked FROM refresh_tokens WHERE digest = ?",
+            "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes FROM refresh_tokens WHERE digest = ?",
         )
         .bind(digest)
         .fetch_optional(&self.reader)
@@ -93,6 +94,7 @@ impl TokenStore for SqliteStore {
             auth_time: row.try_get("auth_time").map_err(backend)?,
             expires: row.try_get("expires").map_err(backend)?,
             revoked: row.try_get("revoked").map_err(backend)?,
+            scopes: row.try_get("scopes").map_err(backend)?,
         };
         let user = self.get_user(&record.pool_id, &record.sub).await?;
         Ok(Some((record, user)))
@@ -100,46 +102,18 @@ impl TokenStore for SqliteStore {
 
     async fn insert_session(&self, s: &AuthSession) -> Result<()> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        // Abandoned challenges are swept as new ones arrive; the index keeps this cheap.
-        sqlx::query("DELETE FROM sessions WHERE expires < ?")
-            .bind(s.expires - 3600)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        sqlx::query(
-            "INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&s.digest)
-        .bind(&s.pool_id)
-        .bind(&s.client_id)
-        .bind(&s.sub)
-        .bind(&s.challenge)
-        .bind(s.expires)
-        .bind(&s.data)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
+        insert_session_row(&mut tx, s).await?;
         tx.commit().await.map_err(backend)
     }
 
     async fn take_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>> {
-        let row = sqlx::query(
-            "DELETE FROM sessions WHERE digest = ? RETURNING digest, pool_id, client_id, sub, challenge, expires, data",
-        )
-        .bind(digest)
-        .fetch_optional(&self.writer)
-        .await
-        .map_err(backend)?;
+        let row = sqlx::query(&format!("DELETE FROM sessions WHERE digest = ? RETURNING {SESSION_COLUMNS}"))
+            .bind(digest)
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        let session = AuthSession {
-            digest: row.try_get("digest").map_err(backend)?,
-            pool_id: row.try_get("pool_id").map_err(backend)?,
-            client_id: row.try_get("client_id").map_err(backend)?,
-            sub: row.try_get("sub").map_err(backend)?,
-            challenge: row.try_get("challenge").map_err(backend)?,
-            expires: row.try_get("expires").map_err(backend)?,
-            data: row.try_get("data").map_err(backend)?,
-        };
+        let session = session_from_row(&row)?;
         // In process, the second read is cheap (and usually served by the user cache).
         let user = self.get_user(&session.pool_id, &session.sub).await?;
         Ok(Some((session, user)))
@@ -221,6 +195,45 @@ impl TokenStore for SqliteStore {
     async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool> {
         Ok(self.revoked.contains(origin_jti))
     }
+}
+
+/// The columns [`session_from_row`] reads.
+pub(super) const SESSION_COLUMNS: &str = "digest, pool_id, client_id, sub, challenge, expires, data";
+
+pub(super) fn session_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuthSession> {
+    Ok(AuthSession {
+        digest: row.try_get("digest").map_err(backend)?,
+        pool_id: row.try_get("pool_id").map_err(backend)?,
+        client_id: row.try_get("client_id").map_err(backend)?,
+        sub: row.try_get("sub").map_err(backend)?,
+        challenge: row.try_get("challenge").map_err(backend)?,
+        expires: row.try_get("expires").map_err(backend)?,
+        data: row.try_get("data").map_err(backend)?,
+    })
+}
+
+/// Inserts a session inside `tx`, sweeping the sessions that expired an hour before it will:
+/// abandoned challenges go as new ones arrive, and the expiry index keeps this cheap.
+pub(super) async fn insert_session_row(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, s: &AuthSession) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE expires < ?")
+        .bind(s.expires - 3600)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    sqlx::query(
+        "INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&s.digest)
+    .bind(&s.pool_id)
+    .bind(&s.client_id)
+    .bind(&s.sub)
+    .bind(&s.challenge)
+    .bind(s.expires)
+    .bind(&s.data)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
 }
 
 /// Appends a feed event inside the revoking transaction, so that the feed never misses a revocation.

@@ -1,0 +1,36 @@
+//! `GET /oauth2/authorize`: checks the request, answers at once from a live single-sign-on
+//! session (unless `prompt=login`), and otherwise sends the browser to `/login` with the same
+//! parameters — or, with `prompt=none`, tells the client `login_required`.
+
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use cognate_domain::oauth::Prompt;
+
+use super::{authorize_failure, cookies, params_of, query_of, redirect};
+use crate::AppState;
+
+/// The handler of `GET /oauth2/authorize`.
+pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    let params = match params_of(query.as_deref()) {
+        Ok(params) => params,
+        Err(err) => return authorize_failure(err),
+    };
+    let authorization = match state.cognate.check_authorize(&params).await {
+        Ok(authorization) => authorization,
+        Err(err) => return authorize_failure(err),
+    };
+    if authorization.prompt != Prompt::Login {
+        if let Some(cookie) = cookies::get(&headers, &cookies::session_name(&authorization.pool.id)) {
+            match state.cognate.resume_hosted_session(&authorization, cookie).await {
+                Ok(Some(location)) => return redirect(&location, &[]),
+                Ok(None) => {}
+                Err(err) => return authorize_failure(err),
+            }
+        }
+    }
+    if authorization.prompt == Prompt::None {
+        return authorize_failure(authorization.error("login_required", "The user is not signed in."));
+    }
+    redirect(&format!("/login?{}", query_of(&params)), &[])
+}

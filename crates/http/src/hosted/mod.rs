@@ -1,0 +1,60 @@
+//! The hosted pages and the browser's side of OAuth: `/oauth2/authorize`, `/login` (with the
+//! new-password step), `/logout` and `/error`. Server-rendered, usable without JavaScript; every
+//! form carries a CSRF token; nothing redirects to a URL the client did not register.
+
+pub mod authorize;
+mod cookies;
+mod csrf;
+pub mod error_page;
+pub mod login;
+pub mod logout;
+mod pages;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cognate_domain::oauth::{AuthorizeError, AuthorizeParams};
+
+/// The authorize parameters of a page's query string.
+fn params_of(query: Option<&str>) -> Result<AuthorizeParams, AuthorizeError> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    AuthorizeParams::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+}
+
+/// The query string that carries `params` to the next page.
+fn query_of(params: &AuthorizeParams) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in params.pairs() {
+        query.append_pair(name, value);
+    }
+    query.finish()
+}
+
+/// A 302 to `location`, setting `cookies`; never cached (it may carry a code or tokens).
+fn redirect(location: &str, cookies: &[HeaderValue]) -> Response {
+    let Ok(location) = HeaderValue::from_str(location) else {
+        return pages::error(StatusCode::BAD_REQUEST, "invalid_request", "The redirect location is not valid.");
+    };
+    let mut response = StatusCode::FOUND.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::LOCATION, location);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    for cookie in cookies {
+        headers.append(header::SET_COOKIE, cookie.clone());
+    }
+    response
+}
+
+/// How an authorize request that cannot go on is answered: at the client's redirect URI when
+/// it is trusted, on the error page when not.
+fn authorize_failure(err: AuthorizeError) -> Response {
+    match err {
+        AuthorizeError::Redirect(location) => redirect(&location, &[]),
+        AuthorizeError::Page(message) => pages::error(StatusCode::BAD_REQUEST, "invalid_request", &message),
+        AuthorizeError::Server(cause) => {
+            tracing::error!(%cause, "hosted pages: internal error");
+            pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "An internal error occurred.")
+        }
+    }
+}

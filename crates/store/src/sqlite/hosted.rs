@@ -1,0 +1,51 @@
+//! The hosted pages' single-sign-on sessions in SQLite (rows of `sessions`, beside challenges
+//! and authorization codes).
+
+use async_trait::async_trait;
+
+use cognate_domain::model::{AuthEvent, AuthSession};
+use cognate_domain::store::HostedStore;
+use cognate_domain::StoreError;
+
+use super::tokens::{insert_session_row, session_from_row, SESSION_COLUMNS};
+use super::{backend, SqliteStore};
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+#[async_trait]
+impl HostedStore for SqliteStore {
+    async fn start_hosted_session(
+        &self,
+        session: &AuthSession,
+        code: Option<&AuthSession>,
+        event: Option<&AuthEvent>,
+    ) -> Result<()> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        insert_session_row(&mut tx, session).await?;
+        if let Some(code) = code {
+            insert_session_row(&mut tx, code).await?;
+        }
+        if let Some(event) = event {
+            super::activity::insert_event(&mut tx, &session.pool_id, &session.sub, event).await?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn find_session(&self, digest: &str) -> Result<Option<AuthSession>> {
+        let row = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE digest = ?"))
+            .bind(digest)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(session_from_row).transpose()
+    }
+
+    async fn delete_session(&self, digest: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE digest = ?")
+            .bind(digest)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
