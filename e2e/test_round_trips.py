@@ -170,3 +170,63 @@ def test_sign_in_refresh_and_get_user_take_at_most_two_round_trips(counted):
     get_user, counts = median_round_trips(proxy, lambda: idp.get_user(AccessToken=tokens["AccessToken"]))
     print(f"GetUser: {counts}")
     assert get_user <= 2, counts
+
+
+def test_the_code_flow_takes_two_round_trips_per_step(counted):
+    """The hosted sign-in as a browser makes it (authorize, the page, the form) and the code's
+    exchange: the sign-in and the exchange two round trips each, the redirects none."""
+    import base64
+    import hashlib
+    import re
+
+    import requests
+
+    proxy, server = counted
+    idp = idp_for(server)
+    email = f"rt-code-{uuid.uuid4().hex[:8]}@example.com"
+    password_user(idp, email)
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    callback = "http://localhost:3000/"
+    query = {"response_type": "code", "client_id": DEMO_CLIENT, "redirect_uri": callback, "scope": "openid email",
+             "state": "rt", "code_challenge": challenge, "code_challenge_method": "S256"}
+    counts = {"authorize": [], "page": [], "sign_in": [], "exchange": [], "single_sign_on": []}
+
+    def flow():
+        browser = requests.Session()
+        proxy.reset()
+        authorize = browser.get(f"{server.url}/oauth2/authorize", params=query, allow_redirects=False, timeout=5)
+        counts["authorize"].append(proxy.count())
+        login = server.url + authorize.headers["location"]
+        proxy.reset()
+        page = browser.get(login, timeout=5)
+        counts["page"].append(proxy.count())
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+        proxy.reset()
+        signed_in = browser.post(login, data={"_csrf": csrf, "username": email, "password": PASSWORD},
+                                 allow_redirects=False, timeout=5)
+        counts["sign_in"].append(proxy.count())
+        code = re.search(r"code=([^&]+)", signed_in.headers["location"]).group(1)
+        proxy.reset()
+        tokens = requests.post(f"{server.url}/oauth2/token", timeout=5, data={
+            "grant_type": "authorization_code", "client_id": DEMO_CLIENT, "code": code,
+            "redirect_uri": callback, "code_verifier": verifier})
+        counts["exchange"].append(proxy.count())
+        assert tokens.status_code == 200, tokens.text
+        proxy.reset()
+        again = browser.get(f"{server.url}/oauth2/authorize", params=query, allow_redirects=False, timeout=5)
+        counts["single_sign_on"].append(proxy.count())
+        assert again.headers["location"].startswith(callback + "?code=")
+
+    for _ in range(12):  # warm: pooled connections open and their statements prepared
+        flow()
+    for values in counts.values():
+        values.clear()
+    for _ in range(9):
+        flow()
+    medians = {step: statistics.median(values) for step, values in counts.items()}
+    print(f"code flow round trips: {counts}")
+    assert medians["authorize"] == 0 and medians["page"] == 0, counts
+    assert medians["sign_in"] <= 2, counts
+    assert medians["exchange"] <= 2, counts
+    assert medians["single_sign_on"] <= 2, counts

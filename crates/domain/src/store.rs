@@ -204,8 +204,10 @@ pub trait HostedStore: Send + Sync {
         code: Option<&AuthSession>,
         event: Option<&AuthEvent>,
     ) -> Result<()>;
-    /// A session without taking it (the single-sign-on cookie is shown many times).
-    async fn find_session(&self, digest: &str) -> Result<Option<AuthSession>>;
+    /// A session without taking it (the single-sign-on cookie is shown many times), with the
+    /// user it was started for (`None` if that user is gone); one round trip where the backend
+    /// allows.
+    async fn find_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>>;
     /// Ends a session (sign-out from the hosted pages); nothing happens if it is gone.
     async fn delete_session(&self, digest: &str) -> Result<()>;
 }

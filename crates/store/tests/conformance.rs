@@ -345,8 +345,9 @@ async fn conformance(store: Arc<dyn Store>) {
         challenges: vec![("Password".into(), "Success".into())],
     };
     store.start_hosted_session(&sso, Some(&grant), Some(&event)).await.unwrap();
-    assert_eq!(store.find_session("sso").await.unwrap().unwrap().challenge, "HOSTED_SESSION");
-    assert_eq!(store.find_session("sso").await.unwrap().unwrap().sub, "s1", "finding does not take it");
+    let (found, found_user) = store.find_session("sso").await.unwrap().unwrap();
+    assert_eq!((found.challenge.as_str(), found_user.unwrap().username.as_str()), ("HOSTED_SESSION", "alice"));
+    assert_eq!(store.find_session("sso").await.unwrap().unwrap().0.sub, "s1", "finding does not take it");
     assert_eq!(store.take_session("code").await.unwrap().unwrap().0.challenge, "AUTHORIZATION_CODE");
     assert!(store.take_session("code").await.unwrap().is_none(), "a code is taken once");
     let events = store.list_auth_events("r_p1", "s1", None, 10).await.unwrap();

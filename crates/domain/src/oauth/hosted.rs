@@ -156,9 +156,11 @@ impl Cognate {
         authorization: &Authorization,
         cookie: &str,
     ) -> Result<Option<String>, AuthorizeError> {
-        let Some(session) = self.live_hosted_session(&authorization.pool.id, cookie).await? else { return Ok(None) };
+        let Some((session, user)) = self.live_hosted_session(&authorization.pool.id, cookie).await? else {
+            return Ok(None);
+        };
         let data: SessionData = serde_json::from_str(&session.data).map_err(DomainError::internal)?;
-        let Some(user) = self.store.get_user(&session.pool_id, &session.sub).await? else { return Ok(None) };
+        let Some(user) = user else { return Ok(None) };
         if !user.enabled || user.status != UserStatus::Confirmed {
             return Ok(None);
         }
@@ -181,12 +183,18 @@ impl Cognate {
         Ok(())
     }
 
-    async fn live_hosted_session(&self, pool_id: &str, cookie: &str) -> Result<Option<AuthSession>, DomainError> {
+    /// The pool's live single-sign-on session that the cookie names, with its user.
+    async fn live_hosted_session(
+        &self,
+        pool_id: &str,
+        cookie: &str,
+    ) -> Result<Option<(AuthSession, Option<User>)>, DomainError> {
         if cookie.is_empty() || cookie.len() > 256 {
             return Ok(None);
         }
-        let session = self.store.find_session(&mac::token_digest(cookie)).await?;
-        Ok(session.filter(|s| s.challenge == HOSTED_SESSION && s.pool_id == pool_id && s.expires > self.clock.now()))
+        let found = self.store.find_session(&mac::token_digest(cookie)).await?;
+        let now = self.clock.now();
+        Ok(found.filter(|(s, _)| s.challenge == HOSTED_SESSION && s.pool_id == pool_id && s.expires > now))
     }
 
     fn new_code(

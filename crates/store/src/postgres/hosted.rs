@@ -2,12 +2,13 @@
 //! challenges and authorization codes).
 
 use async_trait::async_trait;
-use sqlx::Row;
 
-use cognate_domain::model::{AuthEvent, AuthSession};
+use cognate_domain::model::{AuthEvent, AuthSession, User};
 use cognate_domain::store::HostedStore;
 use cognate_domain::StoreError;
 
+use super::tokens::{session_with_user_from_row, SESSION_JOINED_COLUMNS};
+use super::users::USER_COLUMNS;
 use super::{backend, PostgresStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -55,24 +56,14 @@ impl HostedStore for PostgresStore {
         Ok(())
     }
 
-    async fn find_session(&self, digest: &str) -> Result<Option<AuthSession>> {
-        let row = sqlx::query(
-            "SELECT digest, pool_id, client_id, sub, challenge, expires, data FROM sessions WHERE digest = $1",
-        )
-        .bind(digest)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(AuthSession {
-            digest: row.try_get("digest").map_err(backend)?,
-            pool_id: row.try_get("pool_id").map_err(backend)?,
-            client_id: row.try_get("client_id").map_err(backend)?,
-            sub: row.try_get("sub").map_err(backend)?,
-            challenge: row.try_get("challenge").map_err(backend)?,
-            expires: row.try_get("expires").map_err(backend)?,
-            data: row.try_get("data").map_err(backend)?,
-        }))
+    async fn find_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>> {
+        // One round trip: the session with its user.
+        let sql = format!(
+            "SELECT {SESSION_JOINED_COLUMNS}, {USER_COLUMNS} \
+             FROM sessions t LEFT JOIN users u ON u.pool_id = t.pool_id AND u.sub = t.sub WHERE t.digest = $1"
+        );
+        let row = sqlx::query(&sql).bind(digest).fetch_optional(&self.pool).await.map_err(backend)?;
+        row.as_ref().map(session_with_user_from_row).transpose()
     }
 
     async fn delete_session(&self, digest: &str) -> Result<()> {

@@ -14,6 +14,25 @@ use super::{backend, corrupt, PostgresStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
+/// A session `t` joined to its user `u`: with [`USER_COLUMNS`], what
+/// [`session_with_user_from_row`] reads.
+pub(super) const SESSION_JOINED_COLUMNS: &str = "t.digest AS s_digest, t.pool_id AS s_pool_id, \
+    t.client_id AS s_client_id, t.sub AS s_sub, t.challenge AS s_challenge, t.expires AS s_expires, \
+    t.data AS s_data, u.sub IS NOT NULL AS user_found";
+
+pub(super) fn session_with_user_from_row(row: &sqlx::postgres::PgRow) -> Result<(AuthSession, Option<User>)> {
+    let session = AuthSession {
+        digest: row.try_get("s_digest").map_err(backend)?,
+        pool_id: row.try_get("s_pool_id").map_err(backend)?,
+        client_id: row.try_get("s_client_id").map_err(backend)?,
+        sub: row.try_get("s_sub").map_err(backend)?,
+        challenge: row.try_get("s_challenge").map_err(backend)?,
+        expires: row.try_get("s_expires").map_err(backend)?,
+        data: row.try_get("s_data").map_err(backend)?,
+    };
+    Ok((session, joined_user_from_row(row)?))
+}
+
 /// The advisory lock that orders feed appends: held to commit, so `seq` order is commit order
 /// and a reader at a cursor never misses an event that commits later with a smaller `seq`.
 const FEED_LOCK: i64 = 0x636f_676e_6174_6501;
@@ -130,24 +149,10 @@ impl TokenStore for PostgresStore {
         let sql = format!(
             "WITH taken AS (DELETE FROM sessions WHERE digest = $1 \
                RETURNING digest, pool_id, client_id, sub, challenge, expires, data) \
-             SELECT t.digest AS s_digest, t.pool_id AS s_pool_id, t.client_id AS s_client_id, \
-               t.sub AS s_sub, t.challenge AS s_challenge, t.expires AS s_expires, t.data AS s_data, \
-               u.sub IS NOT NULL AS user_found, {USER_COLUMNS} \
-             FROM taken t LEFT JOIN users u ON u.pool_id = t.pool_id AND u.sub = t.sub"
+             SELECT {SESSION_JOINED_COLUMNS}, {USER_COLUMNS} FROM taken t LEFT JOIN users u ON u.pool_id = t.pool_id AND u.sub = t.sub"
         );
         let row = sqlx::query(&sql).bind(digest).fetch_optional(&self.pool).await.map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        let session = AuthSession {
-            digest: row.try_get("s_digest").map_err(backend)?,
-            pool_id: row.try_get("s_pool_id").map_err(backend)?,
-            client_id: row.try_get("s_client_id").map_err(backend)?,
-            sub: row.try_get("s_sub").map_err(backend)?,
-            challenge: row.try_get("s_challenge").map_err(backend)?,
-            expires: row.try_get("s_expires").map_err(backend)?,
-            data: row.try_get("s_data").map_err(backend)?,
-        };
-        let user = joined_user_from_row(&row)?;
-        Ok(Some((session, user)))
+        row.as_ref().map(session_with_user_from_row).transpose()
     }
 
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {

@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 
-use cognate_domain::model::{AuthEvent, AuthSession};
-use cognate_domain::store::HostedStore;
+use cognate_domain::model::{AuthEvent, AuthSession, User};
+use cognate_domain::store::{HostedStore, UserStore};
 use cognate_domain::StoreError;
 
 use super::tokens::{insert_session_row, session_from_row, SESSION_COLUMNS};
@@ -31,13 +31,17 @@ impl HostedStore for SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn find_session(&self, digest: &str) -> Result<Option<AuthSession>> {
+    async fn find_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>> {
         let row = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE digest = ?"))
             .bind(digest)
             .fetch_optional(&self.reader)
             .await
             .map_err(backend)?;
-        row.as_ref().map(session_from_row).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let session = session_from_row(&row)?;
+        // In process, the second read is cheap (and usually served by the user cache).
+        let user = self.get_user(&session.pool_id, &session.sub).await?;
+        Ok(Some((session, user)))
     }
 
     async fn delete_session(&self, digest: &str) -> Result<()> {
