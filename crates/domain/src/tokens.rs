@@ -64,6 +64,22 @@ impl Grant {
         }
     }
 
+    /// A sign-in on the hosted pages, authenticated at `auth_time`: the tokens of a code
+    /// exchange (with a refresh token) or of the implicit flow (without).
+    pub(crate) fn oauth(
+        auth_time: UnixTime,
+        scopes: Vec<String>,
+        nonce: Option<String>,
+        mint_refresh_token: bool,
+    ) -> Self {
+        Self {
+            origin: Origin { origin_jti: random::uuid(), auth_time },
+            mint_refresh_token,
+            scopes: Some(scopes),
+            nonce,
+        }
+    }
+
     /// New id and access tokens for a refresh token, with the scopes it was granted.
     pub(crate) fn refresh(record: &RefreshTokenRecord) -> Self {
         Self {

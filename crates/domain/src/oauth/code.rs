@@ -2,12 +2,12 @@
 //! once within five minutes, by the client it was issued to, with the same redirect URI and,
 //! when the authorize request had a PKCE challenge, the verifier that hashes to it.
 
-use cognate_crypto::{constant_time_eq, mac, random};
+use cognate_crypto::{constant_time_eq, mac};
 
 use super::client_credentials::ClientAuthentication;
 use super::error::OAuthError;
 use super::hosted::{CodeData, AUTHORIZATION_CODE};
-use crate::tokens::{Grant, IssuedTokens, Origin};
+use crate::tokens::{Grant, IssuedTokens};
 use crate::{Cognate, DomainError};
 
 impl Cognate {
@@ -48,12 +48,7 @@ impl Cognate {
             }
         }
         let user = user.filter(|u| u.enabled).ok_or_else(|| OAuthError::InvalidGrant("User is disabled.".into()))?;
-        let grant = Grant {
-            origin: Origin { origin_jti: random::uuid(), auth_time: data.auth_time },
-            mint_refresh_token: true,
-            scopes: Some(data.scopes),
-            nonce: data.nonce,
-        };
+        let grant = Grant::oauth(data.auth_time, data.scopes, data.nonce, true);
         Ok(self.issue_tokens(&pool, &client, &user, grant, None).await?)
     }
 }

@@ -14,7 +14,7 @@ use crate::account::EventKind;
 use crate::auth::{AuthOutcome, ChallengeRequest};
 use crate::error::DomainError;
 use crate::model::{AuthSession, User, UserStatus};
-use crate::tokens::{Grant, Origin};
+use crate::tokens::Grant;
 use crate::{Cognate, UnixTime};
 
 /// How long a hosted sign-in lasts: one hour, not renewed, as Cognito's managed login session.
@@ -231,12 +231,7 @@ impl Cognate {
         user: &User,
         auth_time: UnixTime,
     ) -> Result<String, DomainError> {
-        let grant = Grant {
-            origin: Origin { origin_jti: random::uuid(), auth_time },
-            mint_refresh_token: false,
-            scopes: Some(authorization.scopes.clone()),
-            nonce: authorization.params.nonce.clone(),
-        };
+        let grant = Grant::oauth(auth_time, authorization.scopes.clone(), authorization.params.nonce.clone(), false);
         let tokens = self.issue_tokens(&authorization.pool, &authorization.client, user, grant, None).await?;
         let expires_in = tokens.expires_in.to_string();
         let mut pairs = vec![("access_token", tokens.access_token.as_str())];

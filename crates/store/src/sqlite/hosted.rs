@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 
 use cognate_domain::model::{AuthEvent, AuthSession, User};
-use cognate_domain::store::{HostedStore, UserStore};
+use cognate_domain::store::HostedStore;
 use cognate_domain::StoreError;
 
-use super::tokens::{insert_session_row, session_from_row, SESSION_COLUMNS};
+use super::tokens::{insert_session_row, SESSION_COLUMNS};
 use super::{backend, SqliteStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -37,11 +37,7 @@ impl HostedStore for SqliteStore {
             .fetch_optional(&self.reader)
             .await
             .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        let session = session_from_row(&row)?;
-        // In process, the second read is cheap (and usually served by the user cache).
-        let user = self.get_user(&session.pool_id, &session.sub).await?;
-        Ok(Some((session, user)))
+        self.with_user(row.as_ref()).await
     }
 
     async fn delete_session(&self, digest: &str) -> Result<()> {

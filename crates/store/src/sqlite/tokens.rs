@@ -112,11 +112,7 @@ impl TokenStore for SqliteStore {
             .fetch_optional(&self.writer)
             .await
             .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        let session = session_from_row(&row)?;
-        // In process, the second read is cheap (and usually served by the user cache).
-        let user = self.get_user(&session.pool_id, &session.sub).await?;
-        Ok(Some((session, user)))
+        self.with_user(row.as_ref()).await
     }
 
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {
@@ -194,6 +190,20 @@ impl TokenStore for SqliteStore {
 
     async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool> {
         Ok(self.revoked.contains(origin_jti))
+    }
+}
+
+impl SqliteStore {
+    /// A session row with the user it was started for. In process, the second read is cheap
+    /// (and usually served by the user cache).
+    pub(super) async fn with_user(
+        &self,
+        row: Option<&sqlx::sqlite::SqliteRow>,
+    ) -> Result<Option<(AuthSession, Option<User>)>> {
+        let Some(row) = row else { return Ok(None) };
+        let session = session_from_row(row)?;
+        let user = self.get_user(&session.pool_id, &session.sub).await?;
+        Ok(Some((session, user)))
     }
 }
 
