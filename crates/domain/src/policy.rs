@@ -32,6 +32,19 @@ pub fn check_password(policy: &PasswordPolicy, password: &str) -> Result<()> {
     Ok(())
 }
 
+/// The policy in words, one rule per line, for the hosted sign-up and new-password pages.
+pub fn password_rules(policy: &PasswordPolicy) -> Vec<String> {
+    let mut rules = vec![format!("at least {} characters", policy.minimum_length)];
+    let flags = [
+        (policy.require_uppercase, "an uppercase letter"),
+        (policy.require_lowercase, "a lowercase letter"),
+        (policy.require_numbers, "a number"),
+        (policy.require_symbols, "a special character"),
+    ];
+    rules.extend(flags.into_iter().filter(|(on, _)| *on).map(|(_, rule)| rule.to_owned()));
+    rules
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use crate::clients::check_secret_hash;
 use crate::codes::Destination;
 use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
-use crate::model::{CodePurpose, Pool, User, UserStatus};
+use crate::model::{AppClient, CodePurpose, Pool, User, UserStatus};
 use crate::policy::check_password;
 use crate::users::CodeDelivery;
 use crate::Cognate;
@@ -57,9 +57,19 @@ impl Cognate {
     ) -> Result<CodeDelivery> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
-        let Some(user) = self.find_user(&pool, username).await? else {
+        self.forgot_password_with(&pool, &client, username).await
+    }
+
+    /// ForgotPassword once the client is known and has proven itself.
+    pub(crate) async fn forgot_password_with(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        username: &str,
+    ) -> Result<CodeDelivery> {
+        let Some(user) = self.find_user(pool, username).await? else {
             if client.settings.prevent_user_existence_errors {
-                self.decoy_code_write(&pool).await;
+                self.decoy_code_write(pool).await;
                 // Look like a real delivery: same shape, masked the same way.
                 let fake =
                     if looks_like_email(username) { username.to_owned() } else { format!("{username}@example.com") };
@@ -74,8 +84,8 @@ impl Cognate {
         if !user.enabled {
             return Err(DomainError::not_authorized("User is disabled."));
         }
-        let to = recovery_destination(&pool, &user).ok_or_else(no_recovery_destination)?;
-        let delivery = self.send_code(&pool, &user, CodePurpose::ForgotPassword, to, None).await?;
+        let to = recovery_destination(pool, &user).ok_or_else(no_recovery_destination)?;
+        let delivery = self.send_code(pool, &user, CodePurpose::ForgotPassword, to, None).await?;
         self.record_event(&user, EventKind::ForgotPassword, true, None).await;
         Ok(delivery)
     }
@@ -92,12 +102,24 @@ impl Cognate {
     ) -> Result<()> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
+        self.confirm_forgot_password_with(&pool, &client, username, code, new_password).await
+    }
+
+    /// ConfirmForgotPassword once the client is known and has proven itself.
+    pub(crate) async fn confirm_forgot_password_with(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        username: &str,
+        code: &str,
+        new_password: &str,
+    ) -> Result<()> {
         check_password(&pool.settings.password_policy, new_password)?;
-        let Some(mut user) = self.find_user(&pool, username).await? else {
+        let Some(mut user) = self.find_user(pool, username).await? else {
             return Err(if client.settings.prevent_user_existence_errors {
                 // A real user's answer costs a password hash and a write; so does this one.
                 self.verify_password(new_password, None).await?;
-                self.decoy_code_write(&pool).await;
+                self.decoy_code_write(pool).await;
                 DomainError::CodeMismatch("Invalid verification code provided, please try again.".into())
             } else {
                 DomainError::UserNotFound("Username/client id combination not found.".into())
@@ -111,7 +133,7 @@ impl Cognate {
         user.failed_sign_ins = 0;
         user.locked_until = None;
         user.modified = self.clock.now();
-        self.redeem(&pool, &user, CodePurpose::ForgotPassword, None, code).await?;
+        self.redeem(pool, &user, CodePurpose::ForgotPassword, None, code).await?;
         self.record_event(&user, EventKind::PasswordChange, true, None).await;
         Ok(())
     }

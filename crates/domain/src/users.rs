@@ -9,7 +9,7 @@ use crate::attributes::{
 use crate::clients::check_secret_hash;
 use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
-use crate::model::{CodePurpose, Pool, User, UserStatus};
+use crate::model::{AppClient, CodePurpose, Pool, User, UserStatus};
 use crate::policy::check_password;
 use crate::{Cognate, StoreError};
 
@@ -124,19 +124,30 @@ impl Cognate {
     pub async fn sign_up(&self, input: SignUpInput) -> Result<SignUpOutcome> {
         let (pool, client) = self.client(&input.client_id).await?;
         check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
+        Ok(self.sign_up_with(&pool, &client, input).await?.0)
+    }
+
+    /// SignUp once the client is known and has proven itself (by secret hash, or by being the
+    /// hosted page); also gives the new user.
+    pub(crate) async fn sign_up_with(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        input: SignUpInput,
+    ) -> Result<(SignUpOutcome, User)> {
         if pool.settings.allow_admin_create_user_only {
             return Err(DomainError::not_authorized("SignUp is not permitted for this user pool"));
         }
         let password = input.password.as_deref().ok_or_else(|| DomainError::invalid("Password is required."))?;
         let sub = random::time_ordered_uuid();
-        let (username, from_name) = self.username_for(&pool, &input.username, &sub)?;
+        let (username, from_name) = self.username_for(pool, &input.username, &sub)?;
         let mut given = input.attributes;
         if let Some((name, value)) = &from_name {
             given.retain(|(n, _)| n != name);
             given.push((name.clone(), value.clone()));
         }
         let attrs = attributes::validate(
-            &pool,
+            pool,
             &given,
             Writer::Client { write_attributes: &client.settings.write_attributes },
             true,
@@ -160,16 +171,16 @@ impl Cognate {
             srp: None,
         };
         self.set_password(&mut user, password).await?;
-        self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {
-            StoreError::Conflict(_) => Self::exists_error(&pool, false),
+        self.store.insert_user(&user, &login_names(pool, &user), None).await.map_err(|e| match e {
+            StoreError::Conflict(_) => Self::exists_error(pool, false),
             other => other.into(),
         })?;
-        let delivery = match Self::verification_destination(&pool, &user) {
-            Some(to) => Some(self.send_code(&pool, &user, CodePurpose::SignUp, to, None).await?),
+        let delivery = match Self::verification_destination(pool, &user) {
+            Some(to) => Some(self.send_code(pool, &user, CodePurpose::SignUp, to, None).await?),
             None => None,
         };
         self.record_event(&user, EventKind::SignUp, true, None).await;
-        Ok(SignUpOutcome { confirmed: false, delivery, sub })
+        Ok((SignUpOutcome { confirmed: false, delivery, sub }, user))
     }
 
     /// ConfirmSignUp: the right code, in time, confirms the user and verifies the attribute it
@@ -183,17 +194,29 @@ impl Cognate {
     ) -> Result<()> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
-        let Some(mut user) = self.find_user(&pool, username).await? else {
+        self.confirm_sign_up_with(&pool, &client, username, code).await.map(drop)
+    }
+
+    /// ConfirmSignUp once the client is known and has proven itself; gives the confirmed user.
+    pub(crate) async fn confirm_sign_up_with(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        username: &str,
+        code: &str,
+    ) -> Result<User> {
+        let Some(mut user) = self.find_user(pool, username).await? else {
             return Err(if client.settings.prevent_user_existence_errors {
-                self.decoy_code_write(&pool).await;
+                self.decoy_code_write(pool).await;
                 DomainError::CodeMismatch("Invalid verification code provided, please try again.".into())
             } else {
                 DomainError::UserNotFound("Username/client id combination not found.".into())
             });
         };
         self.confirm(&mut user)?;
-        mark_delivery_attribute_verified(&pool, &mut user);
-        self.redeem(&pool, &user, CodePurpose::SignUp, None, code).await
+        mark_delivery_attribute_verified(pool, &mut user);
+        self.redeem(pool, &user, CodePurpose::SignUp, None, code).await?;
+        Ok(user)
     }
 
     /// ResendConfirmationCode: a new code for an unconfirmed user; the old one stops working.
@@ -205,20 +228,30 @@ impl Cognate {
     ) -> Result<Option<CodeDelivery>> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
-        let Some(user) = self.find_user(&pool, username).await? else {
+        self.resend_confirmation_code_with(&pool, &client, username).await
+    }
+
+    /// ResendConfirmationCode once the client is known and has proven itself.
+    pub(crate) async fn resend_confirmation_code_with(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        username: &str,
+    ) -> Result<Option<CodeDelivery>> {
+        let Some(user) = self.find_user(pool, username).await? else {
             if client.settings.prevent_user_existence_errors {
-                self.decoy_code_write(&pool).await;
-                return Ok(simulated_delivery(&pool, username));
+                self.decoy_code_write(pool).await;
+                return Ok(simulated_delivery(pool, username));
             }
             return Err(DomainError::UserNotFound("Username/client id combination not found.".into()));
         };
         if user.status != UserStatus::Unconfirmed {
             return Err(DomainError::invalid("User is already confirmed."));
         }
-        let Some(to) = Self::verification_destination(&pool, &user) else {
+        let Some(to) = Self::verification_destination(pool, &user) else {
             return Err(DomainError::invalid("Cannot resend codes. Auto verification not turned on."));
         };
-        let delivery = self.send_code(&pool, &user, CodePurpose::SignUp, to, None).await?;
+        let delivery = self.send_code(pool, &user, CodePurpose::SignUp, to, None).await?;
         self.record_event(&user, EventKind::ResendCode, true, None).await;
         Ok(Some(delivery))
     }

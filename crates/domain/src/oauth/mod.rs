@@ -21,7 +21,7 @@ pub use client_credentials::{ClientAuthentication, GrantedToken};
 pub(crate) use client_settings::{check_oauth_settings, OAuthFields};
 pub use domains::DomainInput;
 pub use error::OAuthError;
-pub use hosted::{HostedSignIn, CODE_SECONDS, HOSTED_SESSION_SECONDS};
+pub use hosted::{sign_up_fields, HostedSignIn, HostedSignUp, CODE_SECONDS, HOSTED_SESSION_SECONDS};
 pub use logout::LogoutTarget;
 pub use resource_servers::ResourceServerInput;
 pub use userinfo::UserInfoError;

@@ -1,18 +1,26 @@
 //! The hosted pages and the browser's side of OAuth: `/oauth2/authorize`, `/login` (with the
-//! new-password step), `/logout` and `/error`. Server-rendered, usable without JavaScript; every
-//! form carries a CSRF token; nothing redirects to a URL the client did not register.
+//! new-password step), `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`,
+//! `/confirmforgotPassword`, `/logout` and `/error`. Server-rendered, usable without
+//! JavaScript; every form carries a CSRF token; nothing redirects to a URL the client did not
+//! register.
 
 pub mod authorize;
+pub mod confirm;
 mod cookies;
 mod csrf;
 pub mod error_page;
+mod form;
 pub mod login;
 pub mod logout;
 mod pages;
+pub mod recovery;
+pub mod signup;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cognate_domain::delivery::Channel;
 use cognate_domain::oauth::{AuthorizeError, AuthorizeParams};
+use cognate_domain::CodeDelivery;
 
 /// The authorize parameters of a page's query string.
 fn params_of(query: Option<&str>) -> Result<AuthorizeParams, AuthorizeError> {
@@ -57,4 +65,13 @@ fn authorize_failure(err: AuthorizeError) -> Response {
             pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "An internal error occurred.")
         }
     }
+}
+
+/// Where a code went, as the pages say it: "by email to a***@e***".
+fn sent_to(delivery: &CodeDelivery) -> String {
+    let by = match delivery.channel {
+        Channel::Email => "by email",
+        Channel::Sms => "by text message",
+    };
+    format!("{by} to {}", delivery.destination)
 }

@@ -7,32 +7,77 @@ use axum::response::Response;
 
 use crate::landing::html_response;
 
+/// What every form page shows and carries: whose page it is, the CSRF token, the authorize
+/// parameters (as a query string, for the links and form actions), and a message.
+pub(super) struct Frame<'a> {
+    pub pool_name: &'a str,
+    pub client_name: &'a str,
+    pub csrf: &'a str,
+    /// The authorize parameters, URL-encoded, carried from page to page.
+    pub query: &'a str,
+    /// Whether the pool lets users sign themselves up (the sign-up link is shown).
+    pub self_sign_up: bool,
+    pub error: Option<&'a str>,
+    pub notice: Option<&'a str>,
+}
+
 /// `/login`: the sign-in form.
 #[derive(Template)]
 #[template(path = "hosted/login.html")]
 pub(super) struct LoginPage<'a> {
-    pub pool_name: &'a str,
-    pub client_name: &'a str,
-    /// Where the form posts: `/login` with the authorize parameters.
-    pub action: &'a str,
-    pub csrf: &'a str,
+    pub frame: Frame<'a>,
     pub username: &'a str,
-    pub error: Option<&'a str>,
 }
 
 /// The step after a sign-in with a temporary password.
 #[derive(Template)]
 #[template(path = "hosted/new_password.html")]
 pub(super) struct NewPasswordPage<'a> {
-    pub pool_name: &'a str,
-    pub client_name: &'a str,
-    pub action: &'a str,
-    pub csrf: &'a str,
+    pub frame: Frame<'a>,
     pub username: &'a str,
     /// The challenge session, carried in the form.
     pub session: &'a str,
     pub required_attributes: &'a [String],
-    pub error: Option<&'a str>,
+}
+
+/// `/signup`: a new account with the pool's required attributes.
+#[derive(Template)]
+#[template(path = "hosted/signup.html")]
+pub(super) struct SignUpPage<'a> {
+    pub frame: Frame<'a>,
+    pub username_label: &'a str,
+    pub username: &'a str,
+    /// `(attribute, value typed so far)`.
+    pub attributes: &'a [(String, String)],
+    pub password_rules: &'a [String],
+}
+
+/// `/confirm`: the code that confirms a new account, and the button that sends another.
+#[derive(Template)]
+#[template(path = "hosted/confirm.html")]
+pub(super) struct ConfirmPage<'a> {
+    pub frame: Frame<'a>,
+    pub username: &'a str,
+    /// "by email to a***@e***", when a code was just sent.
+    pub sent_to: Option<&'a str>,
+}
+
+/// `/forgotPassword`: who wants to recover a password.
+#[derive(Template)]
+#[template(path = "hosted/forgot_password.html")]
+pub(super) struct ForgotPasswordPage<'a> {
+    pub frame: Frame<'a>,
+    pub username: &'a str,
+}
+
+/// `/confirmforgotPassword`: the recovery code and the new password.
+#[derive(Template)]
+#[template(path = "hosted/confirm_forgot_password.html")]
+pub(super) struct ConfirmForgotPasswordPage<'a> {
+    pub frame: Frame<'a>,
+    pub username: &'a str,
+    pub sent_to: Option<&'a str>,
+    pub password_rules: &'a [String],
 }
 
 /// `/error`, and every refusal that must not redirect.

@@ -3,42 +3,38 @@
 //! tokens, refresh keeping the scopes, `/oauth2/userInfo` and `/logout` — and the attacks on
 //! them (a replayed code, a wrong verifier, a redirect URI prefix trick, an open redirect, a
 //! forged form, a brute-forced password).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, OAuthFlowType};
 use aws_sdk_cognitoidentityprovider::Client;
-use common::*;
 
-const CALLBACK: &str = "https://app.example.com/callback";
+pub(crate) const CALLBACK: &str = "https://app.example.com/callback";
 const SIGNED_OUT: &str = "https://app.example.com/bye";
 /// RFC 7636's example verifier and its S256 challenge.
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub(crate) const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 /// A browser without JavaScript: follows nothing by itself, keeps cookies.
-struct Browser {
+pub(crate) struct Browser {
     http: reqwest::Client,
     base: String,
-    cookies: HashMap<String, String>,
+    pub cookies: HashMap<String, String>,
 }
 
-struct Page {
-    status: u16,
-    location: Option<String>,
-    body: String,
+pub(crate) struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
 }
 
 impl Browser {
-    fn new(server: &TestServer) -> Self {
+    pub(crate) fn new(server: &TestServer) -> Self {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Self { http, base: server.url.clone(), cookies: HashMap::new() }
     }
 
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+    pub(crate) async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
         let cookie: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
         let response = request.header("cookie", cookie.join("; ")).send().await.unwrap();
         for set in response.headers().get_all("set-cookie") {
@@ -61,34 +57,34 @@ impl Browser {
         Page { status, location, body: response.text().await.unwrap() }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let url = if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.base) };
         let request = self.http.get(url);
         self.send(request).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let request = self.http.post(format!("{}{path}", self.base)).form(form);
         self.send(request).await
     }
 }
 
 /// The value of a hidden field (or the form's action) on a page.
-fn field(body: &str, name: &str) -> String {
+pub(crate) fn field(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = body.find(&marker).unwrap_or_else(|| panic!("no {name} on the page:\n{body}")) + marker.len();
     let end = body[start..].find('"').unwrap() + start;
     unescape(&body[start..end])
 }
 
-fn form_action(body: &str) -> String {
+pub(crate) fn form_action(body: &str) -> String {
     let start = body.find("action=\"").unwrap() + "action=\"".len();
     let end = body[start..].find('"').unwrap() + start;
     unescape(&body[start..end])
 }
 
 /// HTML attribute text back to the characters (the templates write `&#38;` and the like).
-fn unescape(text: &str) -> String {
+pub(crate) fn unescape(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("&#") {
@@ -102,7 +98,7 @@ fn unescape(text: &str) -> String {
     out.replace("&amp;", "&")
 }
 
-fn query_param(location: &str, name: &str) -> Option<String> {
+pub(crate) fn query_param(location: &str, name: &str) -> Option<String> {
     let url = url::Url::parse(location).unwrap();
     let from_query = url.query_pairs().find(|(n, _)| n == name).map(|(_, v)| v.into_owned());
     from_query.or_else(|| {
@@ -112,7 +108,7 @@ fn query_param(location: &str, name: &str) -> Option<String> {
 
 /// A pool with a domain, a user `alice` with an email, and a public client allowed the code
 /// and implicit flows for openid, email and the self-service scope.
-async fn hosted_pool(server: &TestServer, sdk: &Client) -> (String, String) {
+pub(crate) async fn hosted_pool(server: &TestServer, sdk: &Client) -> (String, String) {
     let (pool_id, _) = username_pool(sdk).await;
     let prefix = format!("login-{}", pool_id.split('_').nth(1).unwrap().to_lowercase());
     sdk.create_user_pool_domain().user_pool_id(&pool_id).domain(prefix).send().await.unwrap();
@@ -155,14 +151,14 @@ async fn hosted_pool(server: &TestServer, sdk: &Client) -> (String, String) {
     (pool_id, client_id)
 }
 
-fn authorize_path(client_id: &str, extra: &str) -> String {
+pub(crate) fn authorize_path(client_id: &str, extra: &str) -> String {
     format!(
         "/oauth2/authorize?response_type=code&client_id={client_id}&redirect_uri={}&state=st-1&nonce=n-1&code_challenge={CHALLENGE}&code_challenge_method=S256{extra}",
         urlencode(CALLBACK)
     )
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
@@ -179,7 +175,12 @@ async fn sign_in_on_page(browser: &mut Browser, client_id: &str, scope: &str, pa
     browser.post(&action, &[("_csrf", &csrf), ("username", "alice"), ("password", password)]).await
 }
 
-async fn exchange(server: &TestServer, client_id: &str, code: &str, verifier: &str) -> (u16, serde_json::Value) {
+pub(crate) async fn exchange(
+    server: &TestServer,
+    client_id: &str,
+    code: &str,
+    verifier: &str,
+) -> (u16, serde_json::Value) {
     let form = [
         ("grant_type", "authorization_code"),
         ("client_id", client_id),

@@ -1,14 +1,12 @@
 //! Attributes, groups and ListUsers through the AWS SDK for Rust.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::collections::{BTreeSet, HashMap};
 
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeDataType, SchemaAttributeType, UserAttributeUpdateSettingsType, VerifiedAttributeType,
 };
-use common::*;
 
 fn attrs(list: &[aws_sdk_cognitoidentityprovider::types::AttributeType]) -> HashMap<String, String> {
     list.iter().map(|a| (a.name().to_owned(), a.value().unwrap_or("").to_owned())).collect()

@@ -2,9 +2,7 @@
 //! actions, oversized bodies, CORS, health. Raw HTTP where the SDK would refuse to send.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 async fn post(server: &TestServer, target: &str, body: &str) -> (u16, Option<String>, serde_json::Value) {
     let response = reqwest::Client::new()

@@ -2,13 +2,11 @@
 //! client half doing what Amplify and amazon-cognito-identity-js do.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use cognate_crypto::srp::{claim_signature, timestamp, ClientSession};
-use common::*;
 
 struct Proof {
     username: String,

@@ -1,7 +1,10 @@
 //! Signing in on the hosted pages and answering the authorize request: the password proven as
 //! the API proves it (lockout, existence errors, auth events), a single-sign-on session of one
 //! hour (not renewed) for the pool, and then a code for the client — or, for the implicit
-//! flow, its tokens.
+//! flow, its tokens. Signing up and recovering a password are beside it.
+
+mod recovery;
+mod sign_up;
 
 use std::collections::BTreeMap;
 
@@ -15,7 +18,10 @@ use crate::auth::{AuthOutcome, ChallengeRequest};
 use crate::error::DomainError;
 use crate::model::{AuthSession, User, UserStatus};
 use crate::tokens::Grant;
+use crate::users::CodeDelivery;
 use crate::{Cognate, UnixTime};
+
+pub use sign_up::{sign_up_fields, HostedSignUp};
 
 /// How long a hosted sign-in lasts: one hour, not renewed, as Cognito's managed login session.
 pub const HOSTED_SESSION_SECONDS: i64 = 3600;
@@ -51,6 +57,12 @@ pub enum HostedSignIn {
     /// The user has a temporary password: show the new-password step with this challenge
     /// session and the attributes the pool requires that the user lacks.
     NewPasswordRequired { session: String, required_attributes: Vec<String> },
+    /// The user has not confirmed the account: a new code went out; show the code form and set
+    /// the pending-confirmation cookie to `pending`, so that the code signs the user in.
+    ConfirmationRequired { delivery: CodeDelivery, pending: String },
+    /// An administrator reset the password: a recovery code went out; show the form that sets a
+    /// new password with it.
+    ResetRequired { delivery: CodeDelivery },
 }
 
 impl Cognate {
@@ -63,6 +75,12 @@ impl Cognate {
     ) -> Result<HostedSignIn, DomainError> {
         let (pool, client) = (&authorization.pool, &authorization.client);
         let user = self.prove_password(pool, client, username, password).await?;
+        if user.enabled && user.status == UserStatus::Unconfirmed {
+            return self.confirmation_required(authorization, username, &user).await;
+        }
+        if user.enabled && user.status == UserStatus::ResetRequired {
+            return self.reset_required(authorization, username).await;
+        }
         if user.status == UserStatus::ForceChangePassword {
             return match self.complete_sign_in(pool, client, user).await? {
                 AuthOutcome::Challenge { session: Some(session), parameters, .. } => {

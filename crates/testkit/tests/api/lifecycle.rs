@@ -2,10 +2,8 @@
 //! disabling, lockout, code caps and auth events.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes};
-use common::*;
 
 /// A pool with a confirmed user whose email is verified; returns (pool, client, email).
 async fn setup(server: &TestServer) -> (aws_sdk_cognitoidentityprovider::Client, String, String, String) {

@@ -1,13 +1,11 @@
 //! Pool and app-client management through the AWS SDK for Rust.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::{
     DeletionProtectionType, ExplicitAuthFlowsType, PasswordPolicyType, SchemaAttributeType, TimeUnitsType,
     TokenValidityUnitsType, UserPoolMfaType, UserPoolPolicyType,
 };
-use common::*;
 
 #[tokio::test]
 async fn pools_are_created_described_listed_updated_and_deleted() {

@@ -3,15 +3,13 @@
 //! the axum layer in front of a handler.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType;
 use cognate_verify::axum::{Claims, RequireBearerLayer};
 use cognate_verify::{poll_revocations, FeedSource, HttpFetcher, RevocationList, TokenUse, Verifier, VerifyError};
-use common::*;
 
 struct Session {
     pool_id: String,

@@ -1,10 +1,8 @@
 //! Sign-up and confirmation through the AWS SDK for Rust: the tutorial's journey and its errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, DeliveryMediumType};
-use common::*;
 
 #[tokio::test]
 async fn sign_up_confirm_and_sign_in_with_email_as_username() {

@@ -2,12 +2,10 @@
 //! fields of app clients — `/oauth2/token`'s client_credentials and refresh_token grants, and `/oauth2/revoke`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::{CustomDomainConfigType, OAuthFlowType, ResourceServerScopeType};
 use aws_sdk_cognitoidentityprovider::Client;
 use base64::Engine;
-use common::*;
 
 fn scope(name: &str) -> ResourceServerScopeType {
     ResourceServerScopeType::builder().scope_name(name).scope_description(format!("{name} things")).build().unwrap()

@@ -1,12 +1,10 @@
 //! Sign-in, tokens and refresh through the AWS SDK for Rust.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
 };
-use common::*;
 
 #[tokio::test]
 async fn tokens_carry_cognitos_claims_and_verify_against_the_jwks() {

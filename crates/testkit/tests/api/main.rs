@@ -1,0 +1,18 @@
+//! The API tests: the AWS SDK for Rust (and cognate-verify, reqwest for the hosted pages) against
+//! the real router. One test binary, one module per area: each binary links the whole SDK, and nine
+//! of them took most of CI's build.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod auth;
+mod directory;
+mod hosted;
+mod hosted_account;
+mod lifecycle;
+mod oauth;
+mod pools;
+mod protocol;
+mod signup;
+mod srp;
+mod verify;
