@@ -11,7 +11,7 @@ use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, AuthSession, Pool, User, UserStatus};
 use crate::policy::check_password;
-use crate::tokens::{Grant, IssuedTokens};
+use crate::tokens::{Grant, IssuedTokens, Rotation};
 use crate::Cognate;
 
 /// InitiateAuth or AdminInitiateAuth.
@@ -88,6 +88,12 @@ impl Cognate {
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
                 if !allows_refresh(&client) {
                     return Err(DomainError::invalid("Refresh Token flow not enabled for this client"));
+                }
+                if client.settings.refresh_token_rotation.enabled {
+                    // Cognito: rotation "must be completed with GetTokensFromRefreshToken".
+                    return Err(DomainError::invalid(
+                        "Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken.",
+                    ));
                 }
                 let token = required(params, "REFRESH_TOKEN")?;
                 let tokens = self.refresh(&pool, &client, token, RefreshSecret::Hash(params)).await?;
@@ -336,8 +342,14 @@ impl Cognate {
         if record.revoked {
             return Err(DomainError::not_authorized("Refresh Token has been revoked"));
         }
-        if record.expires <= self.clock.now() {
+        let now = self.clock.now();
+        if record.expires <= now {
             return Err(DomainError::not_authorized("Refresh Token has expired"));
+        }
+        if record.rotated_until.is_some_and(|until| until <= now) {
+            // Replaced by rotation and past its grace period. The message is ours: Cognito
+            // documents the exception, not its text.
+            return Err(DomainError::RefreshTokenReuse("Refresh Token has already been rotated.".into()));
         }
         let user = user.ok_or_else(invalid)?;
         match secret {
@@ -368,7 +380,13 @@ impl Cognate {
         if !user.enabled {
             return Err(DomainError::not_authorized("User is disabled."));
         }
-        self.issue_tokens(pool, client, &user, Grant::refresh(&record), None).await
+        let rotation = client.settings.refresh_token_rotation;
+        let rotates = rotation.enabled.then(|| Rotation {
+            replaced: record.digest.clone(),
+            rotated_until: now + rotation.retry_grace_period_seconds,
+            expires: record.expires,
+        });
+        self.issue_tokens(pool, client, &user, Grant::refresh(&record, rotates), None).await
     }
 }
 

@@ -3,7 +3,7 @@
 use cognate_crypto::{mac, random};
 
 use crate::error::{DomainError, Result};
-use crate::model::{AppClient, ClientSettings, Pool, ResourceServer, TimeUnit, Validity};
+use crate::model::{AppClient, ClientSettings, Pool, RefreshTokenRotation, ResourceServer, TimeUnit, Validity};
 use crate::oauth;
 use crate::Cognate;
 
@@ -30,6 +30,8 @@ pub struct ClientInput {
     pub prevent_user_existence_errors: Option<String>,
     pub enable_token_revocation: Option<bool>,
     pub auth_session_validity: Option<i64>,
+    /// `RefreshTokenRotation`: its `Feature` and `RetryGracePeriodSeconds`.
+    pub refresh_token_rotation: Option<(String, Option<i64>)>,
 }
 
 const AUTH_FLOWS: &[&str] = &[
@@ -308,6 +310,27 @@ fn client_settings(
     if !(3..=15).contains(&session) {
         return Err(DomainError::invalid("AuthSessionValidity must be between 3 and 15 minutes."));
     }
+    let refresh_token_rotation = match input.refresh_token_rotation {
+        None => RefreshTokenRotation::default(),
+        Some((feature, grace)) => {
+            let enabled = match feature.as_str() {
+                "ENABLED" => true,
+                "DISABLED" => false,
+                other => {
+                    return Err(DomainError::invalid(format!(
+                        "1 validation error detected: Value '{other}' at 'refreshTokenRotation.feature' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]"
+                    )))
+                }
+            };
+            let grace = grace.unwrap_or(0);
+            if !(0..=60).contains(&grace) {
+                return Err(DomainError::invalid(format!(
+                    "1 validation error detected: Value '{grace}' at 'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy constraint: Member must have value between 0 and 60"
+                )));
+            }
+            RefreshTokenRotation { enabled, retry_grace_period_seconds: grace }
+        }
+    };
     Ok(ClientSettings {
         name,
         access_token_validity: access,
@@ -326,6 +349,7 @@ fn client_settings(
         prevent_user_existence_errors: prevent,
         enable_token_revocation: input.enable_token_revocation.unwrap_or(true),
         auth_session_validity_minutes: session,
+        refresh_token_rotation,
     })
 }
 

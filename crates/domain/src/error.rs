@@ -26,6 +26,8 @@ pub enum DomainError {
     #[error("{0}")]
     PasswordResetRequired(String),
     #[error("{0}")]
+    RefreshTokenReuse(String),
+    #[error("{0}")]
     ResourceNotFound(String),
     #[error("{0}")]
     ScopeDoesNotExist(String),

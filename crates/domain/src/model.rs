@@ -228,6 +228,18 @@ pub struct ClientSettings {
     pub enable_token_revocation: bool,
     /// Minutes a challenge session stays valid (3 to 15).
     pub auth_session_validity_minutes: i64,
+    #[serde(default)]
+    pub refresh_token_rotation: RefreshTokenRotation,
+}
+
+/// An app client's refresh-token rotation: when enabled, every refresh through
+/// GetTokensFromRefreshToken or `/oauth2/token` gives a new refresh token, and the one it
+/// replaces works for `retry_grace_period_seconds` more (for a client's retries), then is refused
+/// with RefreshTokenReuseException.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshTokenRotation {
+    pub enabled: bool,
+    pub retry_grace_period_seconds: i64,
 }
 
 impl AppClient {
@@ -431,6 +443,9 @@ pub struct RefreshTokenRecord {
     /// The OAuth scopes granted at the hosted sign-in, space-separated; `None` for a sign-in
     /// through the API, whose tokens carry `aws.cognito.signin.user.admin`. A refresh keeps them.
     pub scopes: Option<String>,
+    /// When a rotating client's refresh replaced this token: it works until then (the grace
+    /// period), and is refused as reused after. `None` while it is the current one.
+    pub rotated_until: Option<UnixTime>,
 }
 
 /// A pending multi-step sign-in (e.g. NEW_PASSWORD_REQUIRED), keyed by the session's digest.

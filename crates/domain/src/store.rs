@@ -137,13 +137,23 @@ pub trait TokenStore: Send + Sync {
     async fn start_session(&self, record: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>>;
     /// A refresh token with its user (`None` if the user is gone); one round trip where the
     /// backend allows, so that a refresh makes two with the groups' read.
+    /// A rotating client's refresh: stores the new refresh token, marks the one it replaces as
+    /// working until `rotated_until` (unless a retry marked it already), and reads the user's
+    /// groups, as [`TokenStore::start_session`] does; one round trip where the backend allows.
+    async fn rotate_refresh_token(
+        &self,
+        record: &RefreshTokenRecord,
+        replaced: &str,
+        rotated_until: UnixTime,
+    ) -> Result<Vec<Group>>;
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>>;
     async fn insert_session(&self, session: &AuthSession) -> Result<()>;
     /// Removes and returns a session with the user it was started for (`None` if that user is
     /// gone since): a session answers one challenge only. One round trip where the backend
     /// allows, so that answering a challenge and issuing tokens make two.
     async fn take_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>>;
-    /// Revokes one refresh token; returns its `origin_jti` if it existed. A first revocation is
+    /// Revokes a refresh token with every token rotated from the same sign-in (they share its
+    /// `origin_jti`); returns that `origin_jti` if the token existed. A first revocation is
     /// appended to the revocation feed (`RevokeToken`) in the same transaction.
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>>;
     /// Revokes every refresh token of a user (global sign-out, disable, delete); returns their

@@ -21,7 +21,7 @@ pub struct IssuedTokens {
     pub access_token: String,
     /// Absent when an OAuth sign-in did not ask for `openid`.
     pub id_token: Option<String>,
-    /// Present on sign-in; a refresh does not mint a new refresh token.
+    /// Present on sign-in, and on a rotating client's refresh.
     pub refresh_token: Option<String>,
     /// Seconds until the access token expires.
     pub expires_in: i64,
@@ -37,6 +37,14 @@ pub struct AccessContext {
     pub origin_jti: String,
 }
 
+/// A refresh token rotated out: its digest, until when it still works, and the expiry its
+/// replacement inherits (rotation does not stretch the sign-in's refresh-token validity).
+pub(crate) struct Rotation {
+    pub replaced: String,
+    pub rotated_until: UnixTime,
+    pub expires: UnixTime,
+}
+
 /// Which authentication the tokens stem from: its `origin_jti` and when it happened.
 pub(crate) struct Origin {
     pub origin_jti: String,
@@ -48,6 +56,8 @@ pub(crate) struct Origin {
 pub(crate) struct Grant {
     pub origin: Origin,
     pub mint_refresh_token: bool,
+    /// A rotating client's refresh: the new refresh token replaces this one.
+    pub rotates: Option<Rotation>,
     /// `None` for a sign-in through the API.
     pub scopes: Option<Vec<String>>,
     pub nonce: Option<String>,
@@ -59,6 +69,7 @@ impl Grant {
         Self {
             origin: Origin { origin_jti: random::uuid(), auth_time: now },
             mint_refresh_token: true,
+            rotates: None,
             scopes: None,
             nonce: None,
         }
@@ -75,16 +86,19 @@ impl Grant {
         Self {
             origin: Origin { origin_jti: random::uuid(), auth_time },
             mint_refresh_token,
+            rotates: None,
             scopes: Some(scopes),
             nonce,
         }
     }
 
-    /// New id and access tokens for a refresh token, with the scopes it was granted.
-    pub(crate) fn refresh(record: &RefreshTokenRecord) -> Self {
+    /// New id and access tokens for a refresh token, with the scopes it was granted; with
+    /// `rotates`, a new refresh token too.
+    pub(crate) fn refresh(record: &RefreshTokenRecord, rotates: Option<Rotation>) -> Self {
         Self {
             origin: Origin { origin_jti: record.origin_jti.clone(), auth_time: record.auth_time },
-            mint_refresh_token: false,
+            mint_refresh_token: rotates.is_some(),
+            rotates,
             scopes: record.scopes.as_deref().map(|s| s.split(' ').map(str::to_owned).collect()),
             nonce: None,
         }
@@ -133,7 +147,7 @@ impl Cognate {
         event: Option<AuthEvent>,
     ) -> Result<IssuedTokens> {
         let now = self.clock.now();
-        let Grant { origin, mint_refresh_token, scopes, nonce } = grant;
+        let Grant { origin, mint_refresh_token, rotates, scopes, nonce } = grant;
         let keys = self.keys.for_pool(self.store.as_ref(), &pool.id, now).await?;
         let issuer = self.issuer(&pool.id);
         let event_id = random::uuid();
@@ -193,11 +207,19 @@ impl Cognate {
                     sub: user.sub.clone(),
                     origin_jti: origin.origin_jti.clone(),
                     auth_time: origin.auth_time,
-                    expires: now + client.settings.refresh_token_validity.seconds(),
+                    expires: rotates
+                        .as_ref()
+                        .map_or(now + client.settings.refresh_token_validity.seconds(), |r| r.expires),
                     revoked: false,
                     scopes: scopes.as_ref().map(|s| s.join(" ")),
+                    rotated_until: None,
                 };
-                self.store.start_session(&record, event.as_ref()).await?
+                match &rotates {
+                    Some(rotation) => {
+                        self.store.rotate_refresh_token(&record, &rotation.replaced, rotation.rotated_until).await?
+                    }
+                    None => self.store.start_session(&record, event.as_ref()).await?,
+                }
             }
             None => {
                 if let Some(event) = &event {

@@ -5,7 +5,8 @@ use cognate_domain::model::{
 };
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
 use cognate_proto::pools::{
-    ClientSettingsFields, CreateUserPoolRequest, PoolSettingsFields, UserPoolClientType, UserPoolType,
+    ClientSettingsFields, CreateUserPoolRequest, PoolSettingsFields, RefreshTokenRotationType, UserPoolClientType,
+    UserPoolType,
 };
 use cognate_proto::types::*;
 use cognate_proto::users::UserType;
@@ -258,6 +259,7 @@ pub fn client_input(f: ClientSettingsFields) -> ClientInput {
         prevent_user_existence_errors: f.prevent_user_existence_errors,
         enable_token_revocation: f.enable_token_revocation,
         auth_session_validity: f.auth_session_validity,
+        refresh_token_rotation: f.refresh_token_rotation.map(|r| (r.feature, r.retry_grace_period_seconds)),
     }
 }
 
@@ -296,6 +298,10 @@ pub fn client_out(c: &AppClient) -> UserPoolClientType {
             ),
             enable_token_revocation: Some(s.enable_token_revocation),
             auth_session_validity: Some(s.auth_session_validity_minutes),
+            refresh_token_rotation: Some(RefreshTokenRotationType {
+                feature: if s.refresh_token_rotation.enabled { "ENABLED" } else { "DISABLED" }.into(),
+                retry_grace_period_seconds: Some(s.refresh_token_rotation.retry_grace_period_seconds),
+            }),
         },
     }
 }

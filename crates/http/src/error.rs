@@ -57,6 +57,7 @@ impl From<DomainError> for ApiError {
             DomainError::LimitExceeded(_) => ErrorType::LimitExceededException,
             DomainError::NotAuthorized(_) => ErrorType::NotAuthorizedException,
             DomainError::PasswordResetRequired(_) => ErrorType::PasswordResetRequiredException,
+            DomainError::RefreshTokenReuse(_) => ErrorType::RefreshTokenReuseException,
             DomainError::ResourceNotFound(_) => ErrorType::ResourceNotFoundException,
             DomainError::ScopeDoesNotExist(_) => ErrorType::ScopeDoesNotExistException,
             DomainError::TooManyRequests(_) => ErrorType::TooManyRequestsException,

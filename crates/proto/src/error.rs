@@ -36,6 +36,7 @@ error_types! {
     MissingAuthenticationTokenException => 400,
     NotAuthorizedException => 400,
     PasswordResetRequiredException => 400,
+    RefreshTokenReuseException => 400,
     RequestEntityTooLargeException => 413,
     RequestTimeoutException => 408,
     ResourceNotFoundException => 400,

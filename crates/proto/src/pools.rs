@@ -137,6 +137,17 @@ pub struct ClientSettingsFields {
     pub prevent_user_existence_errors: Option<String>,
     pub enable_token_revocation: Option<bool>,
     pub auth_session_validity: Option<i64>,
+    pub refresh_token_rotation: Option<RefreshTokenRotationType>,
+}
+
+/// An app client's refresh-token rotation: `Feature` ENABLED or DISABLED, and how long a
+/// rotated-out token still works (0 to 60 seconds).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RefreshTokenRotationType {
+    pub feature: String,
+    pub retry_grace_period_seconds: Option<i64>,
 }
 
 #[skip_serializing_none]

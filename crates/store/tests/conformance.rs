@@ -49,6 +49,7 @@ fn client(id: &str, pool_id: &str) -> AppClient {
             allowed_oauth_flows_user_pool_client: false,
             prevent_user_existence_errors: false,
             enable_token_revocation: true,
+            refresh_token_rotation: Default::default(),
             auth_session_validity_minutes: 3,
         },
     }
@@ -179,11 +180,20 @@ async fn conformance(store: Arc<dyn Store>) {
         expires: 1000,
         revoked: false,
         scopes: Some("openid email".into()),
+        rotated_until: None,
     };
     store.start_session(&record, None).await.unwrap();
     let (found, token_user) = store.find_refresh_token("rt1").await.unwrap().unwrap();
     assert_eq!((found.origin_jti.as_str(), found.scopes.as_deref()), ("o1", Some("openid email")));
     assert_eq!(token_user.expect("the token's user comes with it").username, "alice");
+    // Rotation: the replacement is stored, the replaced token gets its deadline once.
+    let rotated = RefreshTokenRecord { digest: "rt1b".into(), ..record.clone() };
+    store.rotate_refresh_token(&rotated, "rt1", 50).await.unwrap();
+    let again = RefreshTokenRecord { digest: "rt1c".into(), ..record.clone() };
+    store.rotate_refresh_token(&again, "rt1", 60).await.unwrap();
+    assert_eq!(store.find_refresh_token("rt1").await.unwrap().unwrap().0.rotated_until, Some(50));
+    let (replacement, _) = store.find_refresh_token("rt1b").await.unwrap().unwrap();
+    assert_eq!((replacement.rotated_until, replacement.origin_jti.as_str()), (None, "o1"));
     let session = AuthSession {
         digest: "sess".into(),
         pool_id: "r_p1".into(),
@@ -212,6 +222,7 @@ async fn conformance(store: Arc<dyn Store>) {
     assert_eq!(store.revoke_refresh_token("rt1", 20).await.unwrap().as_deref(), Some("o1"));
     assert!(store.is_origin_revoked("o1").await.unwrap());
     assert!(store.find_refresh_token("rt1").await.unwrap().unwrap().0.revoked);
+    assert!(store.find_refresh_token("rt1b").await.unwrap().unwrap().0.revoked, "the rotated family goes with it");
     let second = RefreshTokenRecord { digest: "rt2".into(), origin_jti: "o2".into(), ..record.clone() };
     store.start_session(&second, None).await.unwrap();
     assert_eq!(store.revoke_user_tokens("r_p1", "s1", "GlobalSignOut", 30).await.unwrap(), vec!["o2".to_owned()]);
@@ -282,6 +293,7 @@ async fn conformance(store: Arc<dyn Store>) {
         expires: 1_000_000,
         revoked: false,
         scopes: None,
+        rotated_until: None,
     };
     let sign_in = AuthEvent {
         event_id: "e-session".into(),
@@ -519,6 +531,7 @@ async fn sqlite_keeps_data_and_revocations_across_reopen() {
         expires: i64::MAX,
         revoked: false,
         scopes: None,
+        rotated_until: None,
     };
     store.start_session(&record, None).await.unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;

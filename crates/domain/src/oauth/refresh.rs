@@ -22,7 +22,9 @@ impl Cognate {
         // The secret was checked with the client; the refresh checks it again, harmlessly.
         let secret = RefreshSecret::Plain(auth.client_secret.as_deref());
         self.refresh(&pool, &client, refresh_token, secret).await.map_err(|e| match e {
-            DomainError::NotAuthorized(message) => OAuthError::InvalidGrant(message),
+            DomainError::NotAuthorized(message) | DomainError::RefreshTokenReuse(message) => {
+                OAuthError::InvalidGrant(message)
+            }
             other => OAuthError::Server(other),
         })
     }

@@ -97,10 +97,44 @@ impl TokenStore for PostgresStore {
         rows.iter().map(group_from_row).collect()
     }
 
+    async fn rotate_refresh_token(
+        &self,
+        r: &RefreshTokenRecord,
+        replaced: &str,
+        rotated_until: UnixTime,
+    ) -> Result<Vec<Group>> {
+        // One statement, one round trip, as a new sign-in: the new token, the old one's deadline
+        // (a retry within the grace period keeps the first), and the groups.
+        let sql = format!(
+            "WITH token AS (INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)), \
+                  replaced AS (UPDATE refresh_tokens SET rotated_until = COALESCE(rotated_until, $10) WHERE digest = $11) \
+             SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
+             WHERE m.pool_id = $2 AND m.sub = $4 ORDER BY g.precedence IS NULL, g.precedence, g.name"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(&r.digest)
+            .bind(&r.pool_id)
+            .bind(&r.client_id)
+            .bind(&r.sub)
+            .bind(&r.origin_jti)
+            .bind(r.auth_time)
+            .bind(r.expires)
+            .bind(r.revoked)
+            .bind(&r.scopes)
+            .bind(rotated_until)
+            .bind(replaced)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(group_from_row).collect()
+    }
+
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>> {
         let sql = format!(
             "SELECT t.digest AS t_digest, t.pool_id AS t_pool_id, t.client_id AS t_client_id, t.sub AS t_sub, \
-               t.origin_jti, t.auth_time, t.expires AS t_expires, t.revoked, t.scopes AS t_scopes, u.sub IS NOT NULL AS user_found, \
+               t.origin_jti, t.auth_time, t.expires AS t_expires, t.revoked, t.scopes AS t_scopes, t.rotated_until, \
+               u.sub IS NOT NULL AS user_found, \
                {USER_COLUMNS} \
              FROM refresh_tokens t LEFT JOIN users u ON u.pool_id = t.pool_id AND u.sub = t.sub WHERE t.digest = $1"
         );
@@ -116,6 +150,7 @@ impl TokenStore for PostgresStore {
             expires: row.try_get("t_expires").map_err(backend)?,
             revoked: row.try_get("revoked").map_err(backend)?,
             scopes: row.try_get("t_scopes").map_err(backend)?,
+            rotated_until: row.try_get("rotated_until").map_err(backend)?,
         };
         let user = joined_user_from_row(&row)?;
         Ok(Some((record, user)))
@@ -157,15 +192,18 @@ impl TokenStore for PostgresStore {
 
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let first: Option<(String, String, String)> = sqlx::query_as(
-            "UPDATE refresh_tokens SET revoked = TRUE, revoked_at = $1 WHERE digest = $2 AND NOT revoked \
+        // The whole family: a rotating client's tokens share the sign-in's origin_jti.
+        let revoked: Vec<(String, String, String)> = sqlx::query_as(
+            "UPDATE refresh_tokens SET revoked = TRUE, revoked_at = $1 \
+             WHERE origin_jti = (SELECT origin_jti FROM refresh_tokens WHERE digest = $2) AND NOT revoked \
              RETURNING origin_jti, pool_id, sub",
         )
         .bind(now)
         .bind(digest)
-        .fetch_optional(&mut *tx)
+        .fetch_all(&mut *tx)
         .await
         .map_err(backend)?;
+        let first = revoked.into_iter().next();
         let origin = match first {
             Some((origin, pool_id, sub)) => {
                 append_event(&mut tx, &pool_id, &sub, "RevokeToken", std::slice::from_ref(&origin), false, now).await?;

@@ -52,22 +52,7 @@ impl TokenStore for SqliteStore {
     async fn start_session(&self, r: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>> {
         // Embedded: statements cost no network round trip; one transaction keeps the writes together.
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        sqlx::query(
-            "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&r.digest)
-        .bind(&r.pool_id)
-        .bind(&r.client_id)
-        .bind(&r.sub)
-        .bind(&r.origin_jti)
-        .bind(r.auth_time)
-        .bind(r.expires)
-        .bind(r.revoked)
-        .bind(&r.scopes)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
+        insert_refresh_token(&mut tx, r).await?;
         if let Some(event) = event {
             super::activity::insert_event(&mut tx, &r.pool_id, &r.sub, event).await?;
         }
@@ -76,9 +61,30 @@ impl TokenStore for SqliteStore {
         Ok(groups)
     }
 
+    async fn rotate_refresh_token(
+        &self,
+        r: &RefreshTokenRecord,
+        replaced: &str,
+        rotated_until: UnixTime,
+    ) -> Result<Vec<Group>> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        // A retry within the grace period rotates again but keeps the first deadline.
+        sqlx::query("UPDATE refresh_tokens SET rotated_until = COALESCE(rotated_until, ?) WHERE digest = ?")
+            .bind(rotated_until)
+            .bind(replaced)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        insert_refresh_token(&mut tx, r).await?;
+        let groups = super::groups::user_groups(&mut tx, &r.pool_id, &r.sub).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(groups)
+    }
+
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>> {
         let row = sqlx::query(
-            "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes FROM refresh_tokens WHERE digest = ?",
+            "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes, rotated_until \
+             FROM refresh_tokens WHERE digest = ?",
         )
         .bind(digest)
         .fetch_optional(&self.reader)
@@ -95,6 +101,7 @@ impl TokenStore for SqliteStore {
             expires: row.try_get("expires").map_err(backend)?,
             revoked: row.try_get("revoked").map_err(backend)?,
             scopes: row.try_get("scopes").map_err(backend)?,
+            rotated_until: row.try_get("rotated_until").map_err(backend)?,
         };
         let user = self.get_user(&record.pool_id, &record.sub).await?;
         Ok(Some((record, user)))
@@ -117,15 +124,18 @@ impl TokenStore for SqliteStore {
 
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let first: Option<(String, String, String)> = sqlx::query_as(
-            "UPDATE refresh_tokens SET revoked = 1, revoked_at = ? WHERE digest = ? AND revoked = 0 \
+        // The whole family: a rotating client's tokens share the sign-in's origin_jti.
+        let revoked: Vec<(String, String, String)> = sqlx::query_as(
+            "UPDATE refresh_tokens SET revoked = 1, revoked_at = ? \
+             WHERE origin_jti = (SELECT origin_jti FROM refresh_tokens WHERE digest = ?) AND revoked = 0 \
              RETURNING origin_jti, pool_id, sub",
         )
         .bind(now)
         .bind(digest)
-        .fetch_optional(&mut *tx)
+        .fetch_all(&mut *tx)
         .await
         .map_err(backend)?;
+        let first = revoked.into_iter().next();
         let origin = match first {
             Some((origin, pool_id, sub)) => {
                 let origins = std::slice::from_ref(&origin);
@@ -266,6 +276,27 @@ pub(super) async fn append_event(
     .bind(origins)
     .bind(whole_user)
     .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Inserts a new refresh token inside a transaction.
+async fn insert_refresh_token(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, r: &RefreshTokenRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&r.digest)
+    .bind(&r.pool_id)
+    .bind(&r.client_id)
+    .bind(&r.sub)
+    .bind(&r.origin_jti)
+    .bind(r.auth_time)
+    .bind(r.expires)
+    .bind(r.revoked)
+    .bind(&r.scopes)
     .execute(&mut **tx)
     .await
     .map_err(backend)?;

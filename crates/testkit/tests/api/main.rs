@@ -13,6 +13,7 @@ mod lifecycle;
 mod oauth;
 mod pools;
 mod protocol;
+mod rotation;
 mod signup;
 mod srp;
 mod verify;
