@@ -170,3 +170,69 @@ test('an unregistered redirect is never followed, and a wrong password stays on 
   assert.equal(callbacks.length, 0);
   await context.close();
 });
+
+test('signing up on the hosted page: the code confirms, signs in and the tokens verify', async () => {
+  const { page, context, callbacks } = await appPage();
+  const request = authorizationRequest();
+  await page.goto((await request.url()).href);
+  await page.getByRole('link', { name: 'Sign up' }).click();
+  assert.equal(new URL(page.url()).pathname, '/signup');
+  const grace = `grace-${Date.now()}@example.com`;
+  await page.locator('input[name=username]').fill(grace);
+  await page.locator('input[name="requiredAttributes[name]"]').fill('Grace Hopper');
+  await page.locator('input[name=password]').fill('weak');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  assert.match(await page.locator('#error').innerText(), /Password did not conform with policy/);
+  await page.locator('input[name=password]').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  assert.match(await page.locator('#sentTo').innerText(), /by email to g\*\*\*@e\*\*\*/);
+
+  await page.locator('input[name=code]').fill('000000');
+  await page.getByRole('button', { name: 'Confirm account' }).click();
+  assert.equal(await page.locator('#error').innerText(), 'Invalid verification code provided, please try again.');
+  await page.locator('input[name=code]').fill(server.lastCode(grace));
+  await page.getByRole('button', { name: 'Confirm account' }).click();
+  await page.locator('#app').waitFor();
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(callbacks.at(-1)), {
+    pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce,
+  });
+  assert.equal(tokens.claims().email, grace);
+  assert.equal(tokens.claims().email_verified, true);
+  assert.equal(tokens.claims().name, 'Grace Hopper');
+  await context.close();
+});
+
+test('a forgotten password is reset on the hosted pages, and only the new one signs in', async () => {
+  const katherine = `katherine-${Date.now()}@example.com`;
+  await server.call('SignUp', {
+    ClientId: DEMO_CLIENT, Username: katherine, Password: PASSWORD,
+    UserAttributes: [{ Name: 'email', Value: katherine }, { Name: 'name', Value: 'Katherine Johnson' }],
+  });
+  await server.call('ConfirmSignUp', { ClientId: DEMO_CLIENT, Username: katherine, ConfirmationCode: server.lastCode(katherine) });
+  const { page, context, callbacks } = await appPage();
+  const request = authorizationRequest();
+  await page.goto((await request.url()).href);
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await page.locator('input[name=username]').fill(katherine);
+  await page.getByRole('button', { name: 'Reset my password' }).click();
+  assert.match(await page.locator('#sentTo').innerText(), /password reset code by email to k\*\*\*@e\*\*\*/);
+  const renewed = 'Renewed-Pass-2!';
+  await page.locator('input[name=code]').fill(server.lastCode(katherine));
+  await page.locator('input[name=password]').fill(renewed);
+  await page.locator('input[name=confirm_password]').fill(renewed);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  assert.match(await page.locator('#notice').innerText(), /Your password has been reset/);
+
+  await page.locator('input[name=username]').fill(katherine);
+  await page.locator('input[name=password]').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  assert.equal(await page.locator('#error').innerText(), 'Incorrect username or password.');
+  await page.locator('input[name=password]').fill(renewed);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#app').waitFor();
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(callbacks.at(-1)), {
+    pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce,
+  });
+  assert.equal(tokens.claims().email, katherine);
+  await context.close();
+});
