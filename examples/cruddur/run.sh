@@ -6,6 +6,7 @@
 #   FRONTEND_PORT (3000)  the page, and in gateway mode nginx
 #   BACKEND_PORT  (4567)  the API
 #   COGNATE_PORT  (9229)  Cognate
+#   COGNATE_TLS_PORT (9443) Cognate over HTTPS (the hosted sign-in page, for Amplify's signInWithRedirect)
 #   GATE_PORT     (9230)  cognate-gate (gateway mode)
 #   COGNATE_OUTBOX        where confirmation and recovery codes are written (default .run/outbox.jsonl)
 #   COGNATE_DATA_DIR      Cognate's data (default .run/cognate)
@@ -24,6 +25,7 @@ esac
 FRONTEND_PORT=${FRONTEND_PORT:-3000}
 BACKEND_PORT=${BACKEND_PORT:-4567}
 COGNATE_PORT=${COGNATE_PORT:-9229}
+COGNATE_TLS_PORT=${COGNATE_TLS_PORT:-9443}
 GATE_PORT=${GATE_PORT:-9230}
 RUN_DIR=${CRUDDUR_RUN_DIR:-$HERE/.run}
 COGNATE_DATA_DIR=${COGNATE_DATA_DIR:-$RUN_DIR/cognate}
@@ -56,7 +58,8 @@ else
   BACKEND_URL="http://127.0.0.1:$BACKEND_PORT"
 fi
 CRUDDUR_OUT_DIR=$OUT_DIR REACT_APP_AWS_USER_POOLS_ID=$POOL_ID REACT_APP_CLIENT_ID=$WEB_CLIENT_ID \
-  REACT_APP_COGNITO_ENDPOINT=$COGNATE_URL REACT_APP_BACKEND_URL=$BACKEND_URL \
+  REACT_APP_COGNITO_ENDPOINT=$COGNATE_URL REACT_APP_COGNITO_DOMAIN="localhost:$COGNATE_TLS_PORT" \
+  REACT_APP_BACKEND_URL=$BACKEND_URL \
   node node_modules/vite/bin/vite.js build --logLevel warn
 
 PIDS=()
@@ -83,6 +86,7 @@ wait_for_port() {  # name port
 
 "$BIN_DIR/cognate" serve --config "$ROOT/cognate.toml" --listen "127.0.0.1:$COGNATE_PORT" \
   --public-url "$COGNATE_URL" --data-dir "$COGNATE_DATA_DIR" --outbox "$COGNATE_OUTBOX" \
+  --tls-listen "127.0.0.1:$COGNATE_TLS_PORT" \
   >"$RUN_DIR/cognate.log" 2>&1 &
 PIDS+=($!)
 wait_for_port Cognate "$COGNATE_PORT"
@@ -118,6 +122,8 @@ wait_for_port "the front end" "$FRONTEND_PORT"
 
 echo "Cruddur is ready at http://127.0.0.1:$FRONTEND_PORT ($MODE mode)"
 echo "  Cognate $COGNATE_URL, pool $POOL_ID; codes are written to $COGNATE_OUTBOX"
+echo "  hosted sign-in page https://localhost:$COGNATE_TLS_PORT (open the app at http://localhost:$FRONTEND_PORT for it;"
+echo "  its certificate is from Cognate's local CA, $COGNATE_DATA_DIR/tls/ca.pem: trust it or accept the warning once)"
 echo "  logs in $RUN_DIR; Ctrl-C stops everything"
 # Returns when any of them exits (or on Ctrl-C); the EXIT trap stops the rest.
 wait -n "${PIDS[@]}"

@@ -41,6 +41,10 @@ pub struct ServeArgs {
     /// PEM private key of the certificate.
     #[arg(long, env = "COGNATE_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// A second address served over HTTPS, with --tls-cert's certificate or else one from a
+    /// local CA made in the data directory; `off` for none [default: 127.0.0.1:9443].
+    #[arg(long, env = "COGNATE_TLS_LISTEN", value_name = "ADDR|off")]
+    pub tls_listen: Option<String>,
     /// Issue tokens with Amazon Cognito's issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`),
     /// for verifiers hard-wired to AWS.
     #[arg(long, env = "COGNATE_AWS_ISSUER")]
@@ -68,6 +72,7 @@ pub struct FileConfig {
     pub password_hash: Option<HashSetting>,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    pub tls_listen: Option<String>,
     pub aws_issuer: Option<bool>,
     pub header_timeout: Option<u64>,
     pub body_timeout: Option<u64>,
@@ -135,12 +140,42 @@ pub struct Config {
     pub hash_cost: HashCost,
     /// Certificate chain and key files, when serving HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// The second, HTTPS, address.
+    pub tls_listen: TlsListen,
     pub aws_issuer: bool,
     /// How long clients may take to send a request.
     pub timeouts: Timeouts,
     pub access_keys: Vec<AccessKeyConfig>,
     pub pools: Vec<PoolConfig>,
     pub config_file: Option<PathBuf>,
+}
+
+/// Where the second, HTTPS, listener goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsListen {
+    /// Nowhere.
+    Off,
+    /// The default address: if it is taken (another instance has it), the server goes on
+    /// without it.
+    Default(SocketAddr),
+    /// An address the operator chose: failing to listen there stops the start.
+    Chosen(SocketAddr),
+}
+
+impl TlsListen {
+    /// The default second address: Amplify's hosted-UI calls need HTTPS.
+    pub const DEFAULT: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 9443);
+
+    fn parse(value: Option<String>) -> Result<Self, String> {
+        match value.as_deref().map(str::trim) {
+            None => Ok(Self::Default(Self::DEFAULT)),
+            Some("off" | "none" | "") => Ok(Self::Off),
+            Some(addr) => addr
+                .parse()
+                .map(Self::Chosen)
+                .map_err(|_| format!("tls_listen must be an address such as 127.0.0.1:9443, or off: {addr}")),
+        }
+    }
 }
 
 /// Reads an environment variable, or the file its `*_FILE` twin names (for secrets).
@@ -240,6 +275,7 @@ impl Config {
             region: file.region.unwrap_or_else(|| "us-east-1".into()),
             hash_cost: hash_cost(setting)?,
             tls,
+            tls_listen: TlsListen::parse(args.tls_listen.or(file.tls_listen))?,
             aws_issuer: args.aws_issuer || file.aws_issuer.unwrap_or(false),
             timeouts: timeouts(args.header_timeout.or(file.header_timeout), args.body_timeout.or(file.body_timeout))?,
             access_keys,
@@ -261,5 +297,14 @@ mod tests {
         assert_eq!((set.header, set.body), (Some(Duration::from_secs(2)), Duration::from_secs(3)));
         assert_eq!(timeouts(Some(0), None).map(|t| t.header), Ok(None));
         assert!(timeouts(None, Some(0)).is_err());
+    }
+
+    #[test]
+    fn the_https_address_defaults_to_9443_and_can_be_chosen_or_turned_off() {
+        assert_eq!(TlsListen::parse(None), Ok(TlsListen::Default(TlsListen::DEFAULT)));
+        assert_eq!(TlsListen::parse(Some("off".into())), Ok(TlsListen::Off));
+        let chosen = TlsListen::parse(Some("127.0.0.1:0".into()));
+        assert_eq!(chosen, Ok(TlsListen::Chosen(SocketAddr::from(([127, 0, 0, 1], 0)))));
+        assert!(TlsListen::parse(Some("localhost".into())).is_err());
     }
 }

@@ -3,6 +3,7 @@
 
 mod bootstrap;
 mod config;
+mod local_tls;
 mod serve;
 
 use clap::{Parser, Subcommand};

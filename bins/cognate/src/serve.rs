@@ -9,7 +9,8 @@ use cognate_http::{router, serve, AccessKeys, AppState};
 use tracing_subscriber::EnvFilter;
 
 use crate::bootstrap;
-use crate::config::{Config, ServeArgs};
+use crate::config::{Config, ServeArgs, TlsListen};
+use crate::local_tls::{self, LocalTls};
 
 fn init_logging() {
     let filter = EnvFilter::try_from_env("COGNATE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
@@ -73,10 +74,60 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    print_banner(&config, &cognate, generated.as_ref());
-    serve(listener, app, tls, config.timeouts, shutdown()).await;
+    let second = https_listener(&config).await?;
+    print_banner(&config, &cognate, generated.as_ref(), second.as_ref());
+    // One stop for both listeners.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown().await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    let main = serve(listener, app.clone(), tls, config.timeouts, until_stopped(stopped.clone()));
+    match second {
+        Some(https) => {
+            let second = serve(https.listener, app, Some(https.acceptor), config.timeouts, until_stopped(stopped));
+            tokio::join!(main, second);
+        }
+        None => main.await,
+    }
     println!("Cognate stopped.");
     Ok(())
+}
+
+/// The second, HTTPS, listener, and where its certificate came from.
+struct HttpsListener {
+    listener: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    /// The local CA, when the certificate is one of ours.
+    local: Option<LocalTls>,
+}
+
+async fn https_listener(config: &Config) -> Result<Option<HttpsListener>, String> {
+    let addr = match config.tls_listen {
+        TlsListen::Off => return Ok(None),
+        // The main address serves HTTPS already with the operator's certificate.
+        TlsListen::Default(_) if config.tls.is_some() => return Ok(None),
+        TlsListen::Default(addr) | TlsListen::Chosen(addr) => addr,
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(e) if matches!(config.tls_listen, TlsListen::Default(_)) => {
+            tracing::warn!("not serving HTTPS on {addr} ({e}); choose another address with --tls-listen");
+            return Ok(None);
+        }
+        Err(e) => return Err(format!("cannot listen on {addr}: {e}")),
+    };
+    let (acceptor, local) = match &config.tls {
+        Some((cert, key)) => (tls_acceptor(cert, key)?, None),
+        None => {
+            let local = local_tls::ensure(&config.data_dir)?;
+            (tls_acceptor(&local.cert, &local.key)?, Some(local))
+        }
+    };
+    Ok(Some(HttpsListener { listener, acceptor, local }))
 }
 
 async fn build(config: &Config, store: Arc<dyn cognate_domain::Store>) -> Result<Cognate, String> {
@@ -135,10 +186,27 @@ pub async fn rotate_keys(args: ServeArgs, pool_id: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn print_banner(config: &Config, cognate: &Cognate, generated: Option<&crate::config::AccessKeyConfig>) {
+fn print_banner(
+    config: &Config,
+    cognate: &Cognate,
+    generated: Option<&crate::config::AccessKeyConfig>,
+    https: Option<&HttpsListener>,
+) {
     let url = &config.public_url;
     let scheme = if config.tls.is_some() { "https" } else { "http" };
     println!("Cognate is listening on {scheme}://{} (public URL {url})", config.listen);
+    if let Some(https) = https {
+        let port = https.listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        println!("  HTTPS:         https://localhost:{port} (the hosted pages for Amplify: oauth domain \"localhost:{port}\")");
+        if let Some(local) = &https.local {
+            let ca = std::path::absolute(&local.ca).unwrap_or_else(|_| local.ca.clone());
+            let ca = ca.display();
+            println!("    certificate from a local CA made for this machine: {ca}");
+            println!(
+                "    trust it: NODE_EXTRA_CA_CERTS={ca} (Node), curl --cacert {ca}, or import it into the browser"
+            );
+        }
+    }
     if let Some(file) = &config.config_file {
         println!("  configuration: {}", file.display());
     }

@@ -76,7 +76,8 @@ pub async fn serve(
             () = &mut stop => break,
         };
         let _ = stream.set_nodelay(true);
-        let connection = Connection { app: app.clone(), builder: builder.clone(), watcher: graceful.watcher() };
+        let https = tls.is_some();
+        let connection = Connection { app: app.clone(), builder: builder.clone(), watcher: graceful.watcher(), https };
         let tls = tls.clone();
         tokio::spawn(async move {
             match tls {
@@ -100,6 +101,9 @@ struct Connection {
     app: Router,
     builder: Arc<hyper::server::conn::http1::Builder>,
     watcher: Watcher,
+    /// Served over TLS: requests say so in `X-Forwarded-Proto` (whatever the client sent), so
+    /// that the hosted pages' cookies are `Secure`.
+    https: bool,
 }
 
 impl Connection {
@@ -107,9 +111,12 @@ impl Connection {
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
-        let app = self.app;
+        let (app, https) = (self.app, self.https);
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
+            if https {
+                request.headers_mut().insert("x-forwarded-proto", http::HeaderValue::from_static("https"));
+            }
             let app = app.clone();
             async move { Ok::<_, Infallible>(app.oneshot(request.map(Body::new)).await.unwrap_or_else(|e| match e {})) }
         });

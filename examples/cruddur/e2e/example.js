@@ -28,10 +28,12 @@ export function listening(port) {
   });
 }
 
-export async function startExample({ gateway = false } = {}) {
+/** `frontendPort`: the hosted page's journey needs a registered callback (port 3000). */
+export async function startExample({ gateway = false, frontendPort } = {}) {
   const runDir = mkdtempSync(join(tmpdir(), 'cruddur-'));
   const ports = {
-    FRONTEND_PORT: await freePort(),
+    FRONTEND_PORT: frontendPort ?? await freePort(),
+    COGNATE_TLS_PORT: await freePort(),
     BACKEND_PORT: await freePort(),
     COGNATE_PORT: await freePort(),
     GATE_PORT: await freePort(),

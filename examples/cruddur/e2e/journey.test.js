@@ -194,5 +194,75 @@ async function journey(mode) {
   }
 }
 
+// Amplify's signInWithRedirect against Cognate's HTTPS port (its local CA's certificate, which
+// this browser context is told to accept): the hosted sign-in page, the code exchanged by
+// Amplify, the user's attributes read with the OAuth tokens, the API's answer, then sign-out
+// through /logout, which ends the hosted page's session too.
+async function hostedJourney() {
+  const example = await startExample({ frontendPort: 3000 });
+  const app = 'http://localhost:3000';
+  const hosted = `https://localhost:${example.ports.COGNATE_TLS_PORT}`;
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  const shot = shooter(page, 'hosted');
+  const email = `grace.${Date.now()}@example.com`;
+  try {
+    const cognito = (action, body) => fetch(`http://127.0.0.1:${example.ports.COGNATE_PORT}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${action}` },
+      body: JSON.stringify(body),
+    });
+    const clientId = 'cruddurwebclient0000000001';
+    const signUp = await cognito('SignUp', {
+      ClientId: clientId, Username: email, Password: PASSWORD,
+      UserAttributes: [{ Name: 'email', Value: email }, { Name: 'name', Value: 'Grace Hopper' }, { Name: 'preferred_username', Value: 'grace' }],
+    });
+    assert.equal(signUp.status, 200, await signUp.text());
+    const confirmed = await cognito('ConfirmSignUp', { ClientId: clientId, Username: email, ConfirmationCode: example.lastCode(email) });
+    assert.equal(confirmed.status, 200);
+
+    await page.goto(`${app}/signin`);
+    await page.getByRole('button', { name: 'Continue with the hosted page' }).click();
+    await page.waitForURL(`${hosted}/login?**`);
+    assert.equal(await page.title(), 'Sign in · cruddur-user-pool');
+    await page.locator('input[name=username]').fill(email);
+    await page.locator('input[name=password]').fill('Wrong-Password-1!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.equal(await page.locator('#error').innerText(), 'Incorrect username or password.');
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await shot('hosted-login');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // Back in the app: Amplify exchanged the code; the attributes come through GetUser.
+    const profile = page.getByRole('region', { name: 'Your profile' });
+    await profile.getByText('Grace Hopper').waitFor();
+    await profile.getByText('@grace').waitFor();
+    await page.getByTestId('verified').filter({ hasText: 'verified your access token with cognate-verify' }).waitFor();
+    await shot('hosted-home');
+    const accessToken = await storedAccessToken(page);
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url'));
+    assert.deepEqual(claims.scope.split(' ').sort(), ['aws.cognito.signin.user.admin', 'email', 'openid', 'profile']);
+    assert.equal(claims.version, 2, 'a token from the OAuth endpoints');
+
+    // Sign out: through /logout and back; the hosted page asks for the password again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).waitFor();
+    assert.equal(await storedAccessToken(page), null);
+    assert.equal((await context.cookies(hosted)).filter((c) => c.name.startsWith('cognito-')).length, 0,
+      'the hosted session cookie is gone');
+    await page.goto(`${app}/signin`);
+    await page.getByRole('button', { name: 'Continue with the hosted page' }).click();
+    await page.waitForURL(`${hosted}/login?**`);
+  } catch (error) {
+    await shot('failure').catch(() => {});
+    error.message += `\n--- run.sh output ---\n${example.output()}`;
+    throw error;
+  } finally {
+    await context.close();
+    await example.stop();
+  }
+}
+
 test('the tutorial journey, the API verifying tokens with cognate-verify', () => journey('direct'));
 test('the tutorial journey through nginx + cognate-gate', () => journey('gateway'));
+test('signing in on the hosted page with Amplify\'s signInWithRedirect, over HTTPS', () => hostedJourney());

@@ -7,6 +7,9 @@ export const config = {
   clientId: env.REACT_APP_CLIENT_ID || 'cruddurwebclient0000000001',
   // Cognate's endpoint, handed to Amplify as `userPoolEndpoint` (Cognito needs none).
   cognitoEndpoint: env.REACT_APP_COGNITO_ENDPOINT || 'http://127.0.0.1:9229',
+  // Cognate's HTTPS address (its second port), as Amplify's `oauth.domain`: Amplify sends the
+  // browser to https://<domain>/oauth2/authorize and exchanges the code there.
+  hostedDomain: env.REACT_APP_COGNITO_DOMAIN || 'localhost:9443',
   // The API's origin; empty means this page's own origin (the API behind the same nginx).
   backendUrl: env.REACT_APP_BACKEND_URL ?? 'http://127.0.0.1:4567',
 };

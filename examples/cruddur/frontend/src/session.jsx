@@ -1,6 +1,7 @@
 // Who is signed in, read from Amplify's stored session: the display name and handle come from
 // the user's attributes (the tutorial's `name` and `preferred_username`).
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { Hub } from 'aws-amplify/utils';
 import { fetchUserAttributes, getCurrentUser, signOut } from 'aws-amplify/auth';
 
 const SessionContext = createContext(null);
@@ -30,12 +31,18 @@ export function SessionProvider({ children }) {
 
   const signOutEverywhere = useCallback(async () => {
     // Global: Cognate revokes every refresh token of the user and the access tokens minted from them.
+    // After a hosted sign-in Amplify then sends the browser through /logout, which ends the
+    // hosted page's session too, and back here.
     await signOut({ global: true });
     setState({ loading: false, user: null });
   }, []);
 
   useEffect(() => {
     refresh();
+    // Back from the hosted page: Amplify has exchanged the code for tokens.
+    return Hub.listen('auth', ({ payload }) => {
+      if (payload.event === 'signInWithRedirect') refresh();
+    });
   }, [refresh]);
 
   return (

@@ -1,8 +1,9 @@
 // Sign in with email and password (Amplify's default SRP flow: the password never leaves the
-// browser). Errors are shown as Cognito words them; an unconfirmed account goes to Confirm.
+// browser), or on Cognate's hosted page (OAuth code flow with PKCE through signInWithRedirect).
+// Errors are shown as Cognito words them; an unconfirmed account goes to Confirm.
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { signIn } from 'aws-amplify/auth';
+import { signIn, signInWithRedirect } from 'aws-amplify/auth';
 
 import { useSession } from '../session.jsx';
 import { Errors, Field, FormCard, Notice, useFormAction } from '../components/Form.jsx';
@@ -39,6 +40,15 @@ export default function SigninPage() {
     navigate('/');
   });
 
+  const onHostedPage = async () => {
+    try {
+      await signInWithRedirect();
+    } catch (error) {
+      if (error.name === 'UserAlreadyAuthenticatedException') navigate('/');
+      else setErrors(error.message);
+    }
+  };
+
   return (
     <FormCard
       title="Sign into your Cruddur account"
@@ -60,6 +70,9 @@ export default function SigninPage() {
       <Errors message={errors} />
       <button type="submit" className="button wide" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+      <button type="button" className="button wide outline" onClick={onHostedPage}>
+        Continue with the hosted page
       </button>
     </FormCard>
   );
