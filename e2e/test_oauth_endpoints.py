@@ -115,3 +115,30 @@ def test_authlib_refreshes_then_revokes_a_users_refresh_token(server, machine):
     assert refused.value.error == "invalid_grant"
     with pytest.raises(idp.exceptions.NotAuthorizedException):
         idp.get_user(AccessToken=refreshed["access_token"])
+
+
+def test_the_cli_brands_the_hosted_page_with_css_and_a_logo_file(server, tmp_path):
+    """set-ui-customization with `--image-file fileb://` (the CLI base64-encodes the blob), then
+    get-ui-customization, the page showing both, and the logo served at the returned URL."""
+    import base64
+    logo = tmp_path / "logo.png"
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    logo.write_bytes(png)
+    css = ".submitButton-customizable { background-color: #6b21a8; }"
+    refused = server.cli("set-ui-customization", "--user-pool-id", DEMO_POOL, "--client-id", DEMO_CLIENT,
+                         "--css", "body { color: red }", check=False)
+    assert "InvalidParameterException" in refused.stderr
+    set_ = server.cli("set-ui-customization", "--user-pool-id", DEMO_POOL, "--client-id", DEMO_CLIENT,
+                      "--css", css, "--image-file", f"fileb://{logo}")["UICustomization"]
+    try:
+        got = server.cli("get-ui-customization", "--user-pool-id", DEMO_POOL, "--client-id", DEMO_CLIENT)["UICustomization"]
+        assert (got["ClientId"], got["CSS"], got["ImageUrl"]) == (DEMO_CLIENT, css, set_["ImageUrl"])
+        served = requests.get(got["ImageUrl"], timeout=5)
+        assert (served.status_code, served.headers["content-type"], served.content) == (200, "image/png", png)
+        params = {"response_type": "code", "client_id": DEMO_CLIENT, "redirect_uri": "http://localhost:3000/",
+                  "scope": "openid", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                  "code_challenge_method": "S256"}
+        page = requests.get(f"{server.url}/login", params=params, timeout=5)
+        assert css in page.text and got["ImageUrl"].removeprefix(server.url) in page.text
+    finally:
+        server.cli("set-ui-customization", "--user-pool-id", DEMO_POOL, "--client-id", DEMO_CLIENT)

@@ -145,6 +145,7 @@ impl Cognate {
             created: now,
             modified: now,
             settings,
+            ui_customization: None,
         };
         self.store.insert_client(&client).await.map_err(|e| match e {
             crate::StoreError::Conflict(_) => DomainError::invalid(format!("Client {} already exists.", client.id)),

@@ -26,6 +26,22 @@ pub struct Pool {
     /// The pool's custom domain (a fully qualified host name), if any.
     #[serde(default)]
     pub custom_domain: Option<String>,
+    /// The hosted pages' branding for every client without its own (SetUICustomization `ALL`).
+    #[serde(default)]
+    pub ui_customization: Option<UiCustomization>,
+}
+
+/// The classic hosted UI's branding (SetUICustomization): CSS from Cognito's fixed classes, and
+/// a logo. Kept with the pool or client it brands, so pages read it with them at no cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiCustomization {
+    pub css: Option<String>,
+    /// The logo as given: base64 (shared, not copied, by every clone of its pool or client).
+    pub image: Option<std::sync::Arc<str>>,
+    /// `image/png` or `image/jpeg`.
+    pub image_type: Option<String>,
+    pub created: UnixTime,
+    pub modified: UnixTime,
 }
 
 /// A user pool domain: a prefix, or a custom host name with its certificate. The pool's hosted
@@ -148,6 +164,9 @@ pub struct AppClient {
     pub created: UnixTime,
     pub modified: UnixTime,
     pub settings: ClientSettings,
+    /// The client's own hosted-page branding (SetUICustomization with its id).
+    #[serde(default)]
+    pub ui_customization: Option<UiCustomization>,
 }
 
 /// A validity period as configured: a number and its unit.

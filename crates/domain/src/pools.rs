@@ -86,6 +86,7 @@ impl Cognate {
             settings: new.settings,
             domain: None,
             custom_domain: None,
+            ui_customization: None,
         };
         let stored = generate_keys(&pool.id, now).await?;
         self.store.insert_pool(&pool, &stored).await.map_err(|e| match e {

@@ -145,6 +145,8 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::DescribeUserPoolDomain => call(body, |r| oauth::describe_user_pool_domain(c, r)).await,
         Action::UpdateUserPoolDomain => call(body, |r| oauth::update_user_pool_domain(c, r)).await,
         Action::DeleteUserPoolDomain => call(body, |r| oauth::delete_user_pool_domain(c, r)).await,
+        Action::SetUICustomization => call(body, |r| oauth::set_ui_customization(c, r)).await,
+        Action::GetUICustomization => call(body, |r| oauth::get_ui_customization(c, r)).await,
         Action::CreateResourceServer => call(body, |r| oauth::create_resource_server(c, r)).await,
         Action::DescribeResourceServer => call(body, |r| oauth::describe_resource_server(c, r)).await,
         Action::ListResourceServers => call(body, |r| oauth::list_resource_servers(c, r)).await,
@@ -191,7 +193,6 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::GetIdentityProviderByIdentifier
         | Action::GetLogDeliveryConfiguration
         | Action::GetSigningCertificate
-        | Action::GetUICustomization
         | Action::GetUserPoolMfaConfig
         | Action::ListIdentityProviders
         | Action::ListTagsForResource
@@ -199,7 +200,6 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::ListUserImportJobs
         | Action::SetLogDeliveryConfiguration
         | Action::SetRiskConfiguration
-        | Action::SetUICustomization
         | Action::SetUserPoolMfaConfig
         | Action::StartUserImportJob
         | Action::StopUserImportJob

@@ -125,3 +125,48 @@ pub struct ListResourceServersResponse {
     pub resource_servers: Vec<ResourceServerType>,
     pub next_token: Option<String>,
 }
+
+/// SetUICustomization: the classic hosted UI's CSS and logo for a pool (`ClientId` absent or
+/// `ALL`) or one client.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SetUICustomizationRequest {
+    pub user_pool_id: String,
+    pub client_id: Option<String>,
+    #[serde(rename = "CSS")]
+    pub css: Option<String>,
+    /// The logo, base64-encoded (a blob in the service model).
+    pub image_file: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetUICustomizationRequest {
+    pub user_pool_id: String,
+    pub client_id: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UICustomizationType {
+    pub user_pool_id: Option<String>,
+    pub client_id: Option<String>,
+    pub image_url: Option<String>,
+    #[serde(rename = "CSS")]
+    pub css: Option<String>,
+    #[serde(rename = "CSSVersion")]
+    pub css_version: Option<String>,
+    pub last_modified_date: Option<i64>,
+    pub creation_date: Option<i64>,
+}
+
+/// The answer of both SetUICustomization and GetUICustomization.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UICustomizationResponse {
+    #[serde(rename = "UICustomization")]
+    pub ui_customization: UICustomizationType,
+}

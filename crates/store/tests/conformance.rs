@@ -21,6 +21,7 @@ fn pool(id: &str) -> Pool {
         settings: PoolSettings::default(),
         domain: None,
         custom_domain: None,
+        ui_customization: None,
     }
 }
 
@@ -32,6 +33,7 @@ fn client(id: &str, pool_id: &str) -> AppClient {
         secret: None,
         created: 1,
         modified: 1,
+        ui_customization: None,
         settings: ClientSettings {
             name: "c".into(),
             access_token_validity: minutes,

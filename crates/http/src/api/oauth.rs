@@ -1,7 +1,8 @@
-//! Handlers of the OAuth side of a pool: user pool domains and resource servers.
+//! Handlers of the OAuth side of a pool: user pool domains, resource servers and the hosted UI's
+//! branding.
 
 use cognate_domain::model::{PoolDomain, ResourceServer};
-use cognate_domain::oauth::{DomainInput, ResourceServerInput};
+use cognate_domain::oauth::{DomainInput, ResourceServerInput, UiCustomizationView, UiTarget};
 use cognate_domain::{Cognate, DomainError};
 use cognate_proto::oauth::*;
 use cognate_proto::pools::Empty;
@@ -123,4 +124,30 @@ pub async fn list_resource_servers(c: &Cognate, r: ListResourceServersRequest) -
 pub async fn delete_resource_server(c: &Cognate, r: ResourceServerIdRequest) -> Result<Empty> {
     c.delete_resource_server(&r.user_pool_id, &r.identifier).await?;
     Ok(Empty {})
+}
+
+fn ui_answer(c: &Cognate, view: &UiCustomizationView) -> UICustomizationResponse {
+    let found = view.customization.as_ref();
+    UICustomizationResponse {
+        ui_customization: UICustomizationType {
+            user_pool_id: Some(view.pool_id.clone()),
+            client_id: Some(view.target.client_id().to_owned()),
+            image_url: view.image_url(&c.config().public_url),
+            css: found.and_then(|f| f.css.clone()),
+            css_version: found.map(|f| f.modified.to_string()),
+            last_modified_date: found.map(|f| f.modified),
+            creation_date: found.map(|f| f.created),
+        },
+    }
+}
+
+pub async fn set_ui_customization(c: &Cognate, r: SetUICustomizationRequest) -> Result<UICustomizationResponse> {
+    let target = UiTarget::from_client_id(r.client_id.as_deref());
+    let view = c.set_ui_customization(&r.user_pool_id, target, r.css, r.image_file).await?;
+    Ok(ui_answer(c, &view))
+}
+
+pub async fn get_ui_customization(c: &Cognate, r: GetUICustomizationRequest) -> Result<UICustomizationResponse> {
+    let view = c.get_ui_customization(&r.user_pool_id, UiTarget::from_client_id(r.client_id.as_deref())).await?;
+    Ok(ui_answer(c, &view))
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
-use cognate_domain::oauth::{Authorization, HOSTED_SESSION_SECONDS};
+use cognate_domain::oauth::{branding_of, logo_path, Authorization, HOSTED_SESSION_SECONDS};
 use cognate_domain::DomainError;
 
 use super::pages::{self, Frame};
@@ -41,8 +41,15 @@ impl PageRequest {
 
     /// The frame of a page served with the CSRF token `csrf`.
     pub fn frame<'a>(&'a self, csrf: &'a str, error: Option<&'a str>, notice: Option<&'a str>) -> Frame<'a> {
-        let pool = &self.authorization.pool;
+        let (pool, client) = (&self.authorization.pool, &self.authorization.client);
+        let branding = branding_of(pool, client);
+        let css = branding.as_ref().and_then(|(_, b)| b.css.as_deref());
+        // Relative, so that the logo comes from whichever address served the page.
+        let logo =
+            branding.filter(|(_, b)| b.image.is_some()).map(|(target, b)| logo_path("", &pool.id, &target, b.modified));
         Frame {
+            css,
+            logo,
             pool_name: &pool.name,
             client_name: &self.authorization.client.settings.name,
             csrf,

@@ -1,10 +1,11 @@
 //! The hosted pages and the browser's side of OAuth: `/oauth2/authorize`, `/login` (with the
 //! new-password step), `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`,
-//! `/confirmforgotPassword`, `/logout` and `/error`. Server-rendered, usable without
+//! `/confirmforgotPassword`, `/logout`, `/error`, and the branding's logo. Server-rendered, usable without
 //! JavaScript; every form carries a CSRF token; nothing redirects to a URL the client did not
 //! register.
 
 pub mod authorize;
+pub mod branding;
 pub mod confirm;
 mod cookies;
 mod csrf;

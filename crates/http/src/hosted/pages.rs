@@ -19,6 +19,9 @@ pub(super) struct Frame<'a> {
     pub self_sign_up: bool,
     pub error: Option<&'a str>,
     pub notice: Option<&'a str>,
+    /// The branding's CSS (checked when it was set) and logo URL.
+    pub css: Option<&'a str>,
+    pub logo: Option<String>,
 }
 
 /// `/login`: the sign-in form.

@@ -6,6 +6,7 @@
 mod common;
 
 mod auth;
+mod branding;
 mod directory;
 mod hosted;
 mod hosted_account;
