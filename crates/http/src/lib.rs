@@ -11,6 +11,7 @@ mod feed;
 mod hosted;
 mod landing;
 pub mod oauth2;
+mod served;
 pub mod server;
 mod sigv4;
 mod wellknown;
@@ -69,9 +70,8 @@ pub fn router(state: AppState) -> Router {
         .allow_headers(Any)
         .expose_headers(Any)
         .max_age(std::time::Duration::from_secs(3600));
-    Router::new()
-        .route("/", get(landing::page).post(dispatch::api))
-        .route("/readme", get(landing::readme::page))
+    // The hosted pages and OAuth endpoints: a request's host may be a pool's domain.
+    let hosted = Router::new()
         .route("/oauth2/authorize", get(hosted::authorize::authorize))
         .route("/login", get(hosted::login::page).post(hosted::login::submit))
         .route("/signup", get(hosted::signup::page).post(hosted::signup::submit))
@@ -85,6 +85,11 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth2/token", post(oauth2::token::token))
         .route("/oauth2/userInfo", get(oauth2::userinfo::user_info).post(oauth2::userinfo::user_info))
         .route("/oauth2/revoke", post(oauth2::revoke::revoke))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), served::resolve));
+    Router::new()
+        .route("/", get(landing::page).post(dispatch::api))
+        .route("/readme", get(landing::readme::page))
+        .merge(hosted)
         .route("/health", get(wellknown::health))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route("/{pool_id}/.well-known/openid-configuration", get(wellknown::openid_configuration))

@@ -25,6 +25,9 @@ pub struct AuthorizeParams {
     pub idp_identifier: Option<String>,
     pub login_hint: Option<String>,
     pub prompt: Option<String>,
+    /// The pool whose domain the request came to (not a query parameter): another pool's
+    /// client is unknown there.
+    pub served_pool: Option<String>,
 }
 
 impl AuthorizeParams {
@@ -169,6 +172,9 @@ impl Cognate {
             DomainError::ResourceNotFound(_) => AuthorizeError::Page("The client_id is not known.".into()),
             other => AuthorizeError::Server(other),
         })?;
+        if params.served_pool.as_ref().is_some_and(|served| *served != pool.id) {
+            return Err(AuthorizeError::Page("The client_id is not known.".into()));
+        }
         if pool.domain.is_none() && pool.custom_domain.is_none() {
             return Err(AuthorizeError::Page(format!(
                 "User pool {} has no domain, so its hosted pages are off: create one with CreateUserPoolDomain.",

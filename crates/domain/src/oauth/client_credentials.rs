@@ -15,6 +15,8 @@ use crate::Cognate;
 pub struct ClientAuthentication {
     pub client_id: String,
     pub client_secret: Option<String>,
+    /// The pool whose domain the request came to: another pool's client is unknown there.
+    pub served_pool: Option<String>,
 }
 
 /// An access token from the token endpoint.
@@ -36,6 +38,9 @@ impl Cognate {
             crate::DomainError::ResourceNotFound(_) => refused(),
             other => OAuthError::Server(other),
         })?;
+        if auth.served_pool.as_ref().is_some_and(|served| *served != pool.id) {
+            return Err(refused());
+        }
         match (&client.secret, &auth.client_secret) {
             (Some(secret), Some(presented)) if constant_time_eq(secret.as_bytes(), presented.as_bytes()) => {}
             (None, None) => {}

@@ -128,6 +128,18 @@ impl Cognate {
         Ok(self.store.get_domain(domain).await?)
     }
 
+    /// The pool whose domain `host` is (a request's host, without port): a custom domain, or a
+    /// prefix domain spelt as Cognito's host, `<prefix>.auth.<region>.amazoncognito.com`.
+    pub async fn pool_for_host(&self, host: &str) -> Result<Option<String>> {
+        let host = host.to_ascii_lowercase();
+        let suffix = format!(".auth.{}.amazoncognito.com", self.config.region);
+        let found = match host.strip_suffix(&suffix) {
+            Some(prefix) => self.describe_user_pool_domain(prefix).await?.filter(|d| d.certificate_arn.is_none()),
+            None => self.describe_user_pool_domain(&host).await?.filter(|d| d.certificate_arn.is_some()),
+        };
+        Ok(found.map(|d| d.pool_id))
+    }
+
     /// UpdateUserPoolDomain: the managed-login version, and a custom domain's certificate.
     pub async fn update_user_pool_domain(&self, input: DomainInput) -> Result<PoolDomain> {
         self.pool(&input.pool_id).await?;

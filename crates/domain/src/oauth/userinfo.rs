@@ -22,7 +22,8 @@ pub enum UserInfoError {
 
 impl Cognate {
     /// The claims userInfo answers for `token`: `sub`, the released attributes and `username`.
-    pub async fn user_info(&self, token: &str) -> Result<Map<String, Value>, UserInfoError> {
+    /// `served_pool`: the pool whose domain the request came to, which must be the token's.
+    pub async fn user_info(&self, token: &str, served_pool: Option<&str>) -> Result<Map<String, Value>, UserInfoError> {
         let expired = || {
             UserInfoError::InvalidToken(
                 "Access token is expired, disabled, or deleted, or the user has globally signed out.".into(),
@@ -32,6 +33,9 @@ impl Cognate {
             DomainError::NotAuthorized(_) => expired(),
             other => UserInfoError::Server(other),
         })?;
+        if served_pool.is_some_and(|served| served != context.pool_id) {
+            return Err(UserInfoError::InvalidToken("Access token is not for this domain's user pool".into()));
+        }
         let granted: Vec<String> = scope.split(' ').map(str::to_owned).collect();
         if !granted.iter().any(|s| s == "openid") {
             return Err(UserInfoError::InvalidToken("Access token does not contain openid scope".into()));

@@ -5,11 +5,13 @@
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::Extension;
 use cognate_domain::oauth::HOSTED_SESSION_SECONDS;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::ConfirmPage;
 use super::{cookies, csrf, login, sent_to};
+use crate::served::ServedPool;
 use crate::AppState;
 
 /// The pending-confirmation cookie of a pool.
@@ -26,8 +28,13 @@ pub(super) fn set_pending(state: &AppState, page: &PageRequest, response: &mut R
 
 /// The handler of `GET /confirm` (and of `GET /resendcode`, which shows the same form: a code is
 /// sent only by the form's button, which carries the CSRF token).
-pub async fn page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers).await {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(served): Extension<ServedPool>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
         Ok(page) => page,
         Err(response) => return response,
     };

@@ -13,6 +13,7 @@ use cognate_domain::DomainError;
 
 use super::pages::{self, Frame};
 use super::{authorize_failure, cookies, csrf, params_of, query_of};
+use crate::served::ServedPool;
 use crate::AppState;
 
 /// A request for a hosted page: its authorization (client, redirect URI, scopes), checked.
@@ -27,8 +28,13 @@ pub(super) struct PageRequest {
 
 impl PageRequest {
     /// Checks the authorize parameters of the page's query; a failure is the whole answer.
-    pub async fn check(state: &AppState, query: Option<&str>, headers: HeaderMap) -> Result<Self, Response> {
-        let params = params_of(query).map_err(authorize_failure)?;
+    pub async fn check(
+        state: &AppState,
+        query: Option<&str>,
+        headers: HeaderMap,
+        served: &ServedPool,
+    ) -> Result<Self, Response> {
+        let params = params_of(query, served).map_err(authorize_failure)?;
         let authorization = state.cognate.check_authorize(&params).await.map_err(authorize_failure)?;
         let query_string = query_of(&authorization.params);
         Ok(Self { authorization, headers, raw_query: query.unwrap_or_default().to_owned(), query: query_string })
@@ -87,7 +93,7 @@ impl Posted {
     /// Checks the authorize parameters and reads the form (with the server's body limits).
     pub async fn read(state: &AppState, query: Option<&str>, request: Request) -> Result<Self, Response> {
         let (parts, body) = request.into_parts();
-        let page = PageRequest::check(state, query, parts.headers.clone()).await?;
+        let page = PageRequest::check(state, query, parts.headers.clone(), crate::served::of(&parts)).await?;
         let fields = crate::oauth2::form::read(state, &parts, body)
             .await
             .map_err(|err| pages::error(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string()))?;

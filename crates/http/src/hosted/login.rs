@@ -9,17 +9,24 @@ use std::collections::BTreeMap;
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::Extension;
 use cognate_domain::oauth::{HostedSignIn, HOSTED_SESSION_SECONDS};
 use cognate_domain::DomainError;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::{LoginPage, NewPasswordPage};
 use super::{confirm, cookies, recovery, redirect, sent_to};
+use crate::served::ServedPool;
 use crate::AppState;
 
 /// The handler of `GET /login`.
-pub async fn page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers).await {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(served): Extension<ServedPool>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
         Ok(page) => page,
         Err(response) => return response,
     };

@@ -4,14 +4,21 @@
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use axum::Extension;
 use cognate_domain::oauth::LogoutTarget;
 
 use super::{authorize_failure, cookies, params_of, query_of, redirect};
+use crate::served::ServedPool;
 use crate::AppState;
 
 /// The handler of `GET /logout`.
-pub async fn logout(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    let params = match params_of(query.as_deref()) {
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(served): Extension<ServedPool>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = match params_of(query.as_deref(), &served) {
         Ok(params) => params,
         Err(err) => return authorize_failure(err),
     };

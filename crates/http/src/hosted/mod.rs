@@ -23,11 +23,14 @@ use cognate_domain::delivery::Channel;
 use cognate_domain::oauth::{AuthorizeError, AuthorizeParams};
 use cognate_domain::CodeDelivery;
 
-/// The authorize parameters of a page's query string.
-fn params_of(query: Option<&str>) -> Result<AuthorizeParams, AuthorizeError> {
+use crate::served::ServedPool;
+
+/// The authorize parameters of a page's query string, for the pool the request's host serves.
+fn params_of(query: Option<&str>, served: &ServedPool) -> Result<AuthorizeParams, AuthorizeError> {
     let pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
-    AuthorizeParams::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+    let params = AuthorizeParams::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))?;
+    Ok(AuthorizeParams { served_pool: served.0.clone(), ..params })
 }
 
 /// The query string that carries `params` to the next page.

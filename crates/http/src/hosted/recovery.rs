@@ -4,16 +4,23 @@
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::Extension;
 use cognate_domain::policy::password_rules;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::{ConfirmForgotPasswordPage, ForgotPasswordPage};
 use super::{csrf, login, sent_to};
+use crate::served::ServedPool;
 use crate::AppState;
 
 /// The handler of `GET /forgotPassword`.
-pub async fn page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers).await {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(served): Extension<ServedPool>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
         Ok(page) => page,
         Err(response) => return response,
     };
@@ -40,8 +47,13 @@ pub async fn submit(State(state): State<AppState>, RawQuery(query): RawQuery, re
 }
 
 /// The handler of `GET /confirmforgotPassword`.
-pub async fn confirm_page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers).await {
+pub async fn confirm_page(
+    State(state): State<AppState>,
+    Extension(served): Extension<ServedPool>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
         Ok(page) => page,
         Err(response) => return response,
     };

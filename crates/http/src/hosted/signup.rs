@@ -5,20 +5,27 @@
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::Extension;
 use cognate_domain::oauth::sign_up_fields;
 use cognate_domain::policy::password_rules;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::SignUpPage;
 use super::{confirm, csrf, login, sent_to};
+use crate::served::ServedPool;
 use crate::AppState;
 
 /// Cognito's refusal when only administrators create users.
 const ADMIN_ONLY: &str = "SignUp is not permitted for this user pool";
 
 /// The handler of `GET /signup`.
-pub async fn page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers).await {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(served): Extension<ServedPool>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
         Ok(page) => page,
         Err(response) => return response,
     };

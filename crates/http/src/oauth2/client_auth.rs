@@ -8,11 +8,15 @@ use axum::http::{header, HeaderMap};
 use base64::Engine;
 use cognate_domain::oauth::{ClientAuthentication, OAuthError};
 
+use crate::served::ServedPool;
+
 /// The client's claimed identity and secret (checked by the domain).
 pub(crate) fn from_request(
     headers: &HeaderMap,
     form: &HashMap<String, String>,
+    served: &ServedPool,
 ) -> Result<ClientAuthentication, OAuthError> {
+    let served_pool = served.0.clone();
     let malformed = || OAuthError::InvalidClient("Client authentication failed.".into());
     let basic = headers
         .get(header::AUTHORIZATION)
@@ -35,11 +39,19 @@ pub(crate) fn from_request(
             if form_id.is_some_and(|f| *f != id) {
                 return Err(OAuthError::InvalidClient("client_id does not match the Authorization header.".into()));
             }
-            Ok(ClientAuthentication { client_id: id, client_secret: Some(secret).filter(|s| !s.is_empty()) })
+            Ok(ClientAuthentication {
+                client_id: id,
+                client_secret: Some(secret).filter(|s| !s.is_empty()),
+                served_pool,
+            })
         }
         None => {
             let id = form_id.ok_or_else(|| OAuthError::InvalidRequest("client_id is required.".into()))?;
-            Ok(ClientAuthentication { client_id: id.clone(), client_secret: form.get("client_secret").cloned() })
+            Ok(ClientAuthentication {
+                client_id: id.clone(),
+                client_secret: form.get("client_secret").cloned(),
+                served_pool,
+            })
         }
     }
 }
@@ -57,17 +69,26 @@ mod tests {
     #[test]
     fn basic_and_post_are_read_and_never_mixed() {
         let encoded = base64::engine::general_purpose::STANDARD.encode("client1:s%2Bcret");
-        let auth =
-            from_request(&basic(&format!("Basic {encoded}")), &HashMap::new()).unwrap_or_else(|_| unreachable!());
+        let auth = from_request(&basic(&format!("Basic {encoded}")), &HashMap::new(), &ServedPool::default())
+            .unwrap_or_else(|_| unreachable!());
         assert_eq!((auth.client_id.as_str(), auth.client_secret.as_deref()), ("client1", Some("s+cret")));
         let form = HashMap::from([
             ("client_id".to_owned(), "client1".to_owned()),
             ("client_secret".to_owned(), "x".to_owned()),
         ]);
-        assert!(matches!(from_request(&basic(&format!("Basic {encoded}")), &form), Err(OAuthError::InvalidRequest(_))));
-        let auth = from_request(&HeaderMap::new(), &form).unwrap_or_else(|_| unreachable!());
+        assert!(matches!(
+            from_request(&basic(&format!("Basic {encoded}")), &form, &ServedPool::default()),
+            Err(OAuthError::InvalidRequest(_))
+        ));
+        let auth = from_request(&HeaderMap::new(), &form, &ServedPool::default()).unwrap_or_else(|_| unreachable!());
         assert_eq!(auth.client_secret.as_deref(), Some("x"));
-        assert!(matches!(from_request(&basic("Basic !!!"), &HashMap::new()), Err(OAuthError::InvalidClient(_))));
-        assert!(matches!(from_request(&HeaderMap::new(), &HashMap::new()), Err(OAuthError::InvalidRequest(_))));
+        assert!(matches!(
+            from_request(&basic("Basic !!!"), &HashMap::new(), &ServedPool::default()),
+            Err(OAuthError::InvalidClient(_))
+        ));
+        assert!(matches!(
+            from_request(&HeaderMap::new(), &HashMap::new(), &ServedPool::default()),
+            Err(OAuthError::InvalidRequest(_))
+        ));
     }
 }

@@ -16,7 +16,7 @@ pub async fn revoke(State(state): State<AppState>, request: Request) -> Response
     let outcome = async {
         let form = form::read(&state, &parts, body).await?;
         let token = form.get("token").ok_or_else(|| OAuthError::InvalidRequest("token is required.".into()))?;
-        let auth = client_auth::from_request(&parts.headers, &form)?;
+        let auth = client_auth::from_request(&parts.headers, &form, crate::served::of(&parts))?;
         state.cognate.revoke_grant(&auth, token).await
     }
     .await;

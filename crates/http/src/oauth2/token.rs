@@ -42,7 +42,7 @@ async fn grant(state: &AppState, parts: &Parts, body: Body) -> Result<TokenRespo
     let form = form::read(state, parts, body).await?;
     let grant_type =
         form.get("grant_type").ok_or_else(|| OAuthError::InvalidRequest("grant_type is required.".into()))?;
-    let auth = client_auth::from_request(&parts.headers, &form)?;
+    let auth = client_auth::from_request(&parts.headers, &form, crate::served::of(parts))?;
     let cognate = &state.cognate;
     match grant_type.as_str() {
         "client_credentials" => {

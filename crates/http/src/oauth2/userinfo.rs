@@ -4,12 +4,18 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use cognate_domain::oauth::UserInfoError;
 
+use crate::served::ServedPool;
 use crate::AppState;
 
 /// The handler of `/oauth2/userInfo`.
-pub async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn user_info(
+    State(state): State<AppState>,
+    Extension(served): Extension<ServedPool>,
+    headers: HeaderMap,
+) -> Response {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -17,7 +23,7 @@ pub async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Res
         .filter(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.is_empty())
         .map(|(_, token)| token.trim().to_owned());
     let outcome = match bearer {
-        Some(token) => state.cognate.user_info(&token).await,
+        Some(token) => state.cognate.user_info(&token, served.0.as_deref()).await,
         None => Err(UserInfoError::InvalidRequest),
     };
     let (status, error, description) = match outcome {

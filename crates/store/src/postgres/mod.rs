@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
-use cognate_domain::model::{AppClient, Pool, ResourceServer};
+use cognate_domain::model::{AppClient, Pool, PoolDomain, ResourceServer};
 use cognate_domain::{Store, StoreError};
 
 /// Cognate's data in a PostgreSQL database.
@@ -29,6 +29,8 @@ pub struct PostgresStore {
     clients: cache::TtlCache<AppClient>,
     /// Each pool's resource servers, by pool id.
     resource_servers: cache::TtlCache<std::sync::Arc<Vec<ResourceServer>>>,
+    /// Domains by name, `None` for a name nobody has (the hosted pages look a request's host up).
+    domains: cache::TtlCache<Option<PoolDomain>>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -74,6 +76,7 @@ impl PostgresStore {
             pools: cache::TtlCache::new(),
             clients: cache::TtlCache::new(),
             resource_servers: cache::TtlCache::new(),
+            domains: cache::TtlCache::new(),
         })
     }
 }

@@ -41,16 +41,22 @@ impl OAuthStore for PostgresStore {
         save_pool(&mut tx, pool).await?;
         tx.commit().await.map_err(backend)?;
         self.pools.invalidate(&pool.id);
+        self.domains.invalidate(&domain.domain);
         Ok(())
     }
 
     async fn get_domain(&self, domain: &str) -> Result<Option<PoolDomain>> {
+        if let Some(known) = self.domains.get(domain) {
+            return Ok(known);
+        }
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM domains WHERE domain = $1")
             .bind(domain)
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        body.map(|b| from_json(&b)).transpose()
+        let found: Option<PoolDomain> = body.map(|b| from_json(&b)).transpose()?;
+        self.domains.put(domain, &found);
+        Ok(found)
     }
 
     async fn update_domain(&self, domain: &PoolDomain) -> Result<bool> {
@@ -60,6 +66,7 @@ impl OAuthStore for PostgresStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
+        self.domains.invalidate(&domain.domain);
         Ok(done.rows_affected() == 1)
     }
 
@@ -77,6 +84,7 @@ impl OAuthStore for PostgresStore {
         save_pool(&mut tx, pool).await?;
         tx.commit().await.map_err(backend)?;
         self.pools.invalidate(&pool.id);
+        self.domains.invalidate(domain);
         Ok(true)
     }
 

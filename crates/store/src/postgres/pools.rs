@@ -105,6 +105,7 @@ impl PoolStore for PostgresStore {
         self.pools.invalidate(id);
         self.clients.clear();
         self.resource_servers.clear();
+        self.domains.clear();
         Ok(done.rows_affected() == 1)
     }
 

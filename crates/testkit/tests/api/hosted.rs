@@ -464,3 +464,53 @@ async fn an_invited_user_sets_a_password_on_the_page_and_the_implicit_flow_answe
     let user = sdk.admin_get_user().user_pool_id(&pool_id).username("bob").send().await.unwrap();
     assert_eq!(user.user_status().unwrap().as_str(), "CONFIRMED");
 }
+
+#[tokio::test]
+async fn a_pools_domain_as_host_serves_that_pool_only() {
+    let server = TestServer::start().await;
+    let sdk = server.sdk();
+    let (pool_id, client_id) = hosted_pool(&server, &sdk).await;
+    let (_, other_client) = hosted_pool(&server, &sdk).await;
+    let certificate = aws_sdk_cognitoidentityprovider::types::CustomDomainConfigType::builder()
+        .certificate_arn("arn:aws:acm:us-east-1:123456789012:certificate/abc")
+        .build()
+        .unwrap();
+    sdk.create_user_pool_domain()
+        .user_pool_id(&pool_id)
+        .domain("auth.cruddur.example")
+        .custom_domain_config(certificate)
+        .send()
+        .await
+        .unwrap();
+    let prefix = format!("login-{}", pool_id.split('_').nth(1).unwrap().to_lowercase());
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let authorize = |host: String, client: String| {
+        let request = http.get(format!("{}{}", server.url, authorize_path(&client, ""))).header("host", host);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let cognito_host = format!("{prefix}.auth.us-east-1.amazoncognito.com");
+    for host in ["auth.cruddur.example".to_owned(), format!("{cognito_host}:443")] {
+        assert_eq!(authorize(host.clone(), client_id.clone()).await, 302, "{host}: the pool's own client");
+        assert_eq!(
+            authorize(host.clone(), other_client.clone()).await,
+            400,
+            "{host}: another pool's client is unknown"
+        );
+    }
+    // The server's own address, and hosts that are no domain, serve every pool.
+    let own = server.url.trim_start_matches("http://").to_owned();
+    assert_eq!(authorize(own, other_client.clone()).await, 302);
+    assert_eq!(authorize("cognate.internal.example".into(), other_client.clone()).await, 302);
+
+    // The token endpoint too: another pool's client is an unknown client there.
+    let form = [("grant_type", "refresh_token"), ("client_id", other_client.as_str()), ("refresh_token", "x")];
+    let refused = http
+        .post(format!("{}/oauth2/token", server.url))
+        .header("host", "auth.cruddur.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_client");
+}
