@@ -105,6 +105,16 @@ impl Cognate {
     }
 
     /// A client that must belong to `pool_id` (admin actions name both).
+    /// The client, for a request that came to the domain of `served_pool` (if any): another
+    /// pool's client is not found there, as on Cognito, where each domain serves one pool.
+    pub(crate) async fn client_served(&self, client_id: &str, served_pool: Option<&str>) -> Result<(Pool, AppClient)> {
+        let (pool, client) = self.client(client_id).await?;
+        if served_pool.is_some_and(|served| served != pool.id) {
+            return Err(DomainError::ResourceNotFound(format!("Client {client_id} does not exist.")));
+        }
+        Ok((pool, client))
+    }
+
     pub(crate) async fn client_in_pool(&self, pool_id: &str, client_id: &str) -> Result<(Pool, AppClient)> {
         let (pool, client) = self.client(client_id).await?;
         if pool.id != pool_id {

@@ -135,8 +135,6 @@ pub trait TokenStore: Send + Sync {
     /// event, and returns the user's groups, ordered as [`GroupStore::groups_for_user`] orders
     /// them. One round trip where the backend allows: with the user's lookup, a sign-in makes two.
     async fn start_session(&self, record: &RefreshTokenRecord, event: Option<&AuthEvent>) -> Result<Vec<Group>>;
-    /// A refresh token with its user (`None` if the user is gone); one round trip where the
-    /// backend allows, so that a refresh makes two with the groups' read.
     /// A rotating client's refresh: stores the new refresh token, marks the one it replaces as
     /// working until `rotated_until` (unless a retry marked it already), and reads the user's
     /// groups, as [`TokenStore::start_session`] does; one round trip where the backend allows.
@@ -146,6 +144,8 @@ pub trait TokenStore: Send + Sync {
         replaced: &str,
         rotated_until: UnixTime,
     ) -> Result<Vec<Group>>;
+    /// A refresh token with its user (`None` if the user is gone); one round trip where the
+    /// backend allows, so that a refresh makes two with the groups' read.
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>>;
     async fn insert_session(&self, session: &AuthSession) -> Result<()>;
     /// Removes and returns a session with the user it was started for (`None` if that user is

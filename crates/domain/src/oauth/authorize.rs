@@ -168,13 +168,11 @@ impl Cognate {
     pub async fn check_authorize(&self, params: &AuthorizeParams) -> Result<Authorization, AuthorizeError> {
         let client_id =
             params.client_id.as_deref().ok_or_else(|| AuthorizeError::Page("client_id is required.".into()))?;
-        let (pool, client) = self.client(client_id).await.map_err(|e| match e {
-            DomainError::ResourceNotFound(_) => AuthorizeError::Page("The client_id is not known.".into()),
-            other => AuthorizeError::Server(other),
-        })?;
-        if params.served_pool.as_ref().is_some_and(|served| *served != pool.id) {
-            return Err(AuthorizeError::Page("The client_id is not known.".into()));
-        }
+        let (pool, client) =
+            self.client_served(client_id, params.served_pool.as_deref()).await.map_err(|e| match e {
+                DomainError::ResourceNotFound(_) => AuthorizeError::Page("The client_id is not known.".into()),
+                other => AuthorizeError::Server(other),
+            })?;
         if pool.domain.is_none() && pool.custom_domain.is_none() {
             return Err(AuthorizeError::Page(format!(
                 "User pool {} has no domain, so its hosted pages are off: create one with CreateUserPoolDomain.",

@@ -34,13 +34,11 @@ impl Cognate {
     /// (compared in constant time), and a public client must send none.
     pub(crate) async fn authenticate_oauth_client(&self, auth: &ClientAuthentication) -> Result<(Pool, AppClient)> {
         let refused = || OAuthError::InvalidClient("Client authentication failed.".into());
-        let (pool, client) = self.client(&auth.client_id).await.map_err(|e| match e {
-            crate::DomainError::ResourceNotFound(_) => refused(),
-            other => OAuthError::Server(other),
-        })?;
-        if auth.served_pool.as_ref().is_some_and(|served| *served != pool.id) {
-            return Err(refused());
-        }
+        let (pool, client) =
+            self.client_served(&auth.client_id, auth.served_pool.as_deref()).await.map_err(|e| match e {
+                crate::DomainError::ResourceNotFound(_) => refused(),
+                other => OAuthError::Server(other),
+            })?;
         match (&client.secret, &auth.client_secret) {
             (Some(secret), Some(presented)) if constant_time_eq(secret.as_bytes(), presented.as_bytes()) => {}
             (None, None) => {}

@@ -25,11 +25,10 @@ impl Cognate {
     ) -> Result<(String, LogoutTarget), AuthorizeError> {
         let client_id =
             params.client_id.as_deref().ok_or_else(|| AuthorizeError::Page("client_id is required.".into()))?;
-        let unknown = || AuthorizeError::Page("The client_id is not known.".into());
-        let (pool, client) = self.client(client_id).await.map_err(|_| unknown())?;
-        if params.served_pool.as_ref().is_some_and(|served| *served != pool.id) {
-            return Err(unknown());
-        }
+        let (pool, client) = self
+            .client_served(client_id, params.served_pool.as_deref())
+            .await
+            .map_err(|_| AuthorizeError::Page("The client_id is not known.".into()))?;
         let target = match logout_uri {
             Some(uri) => {
                 if !client.settings.logout_urls.iter().any(|u| u == uri) {

@@ -81,9 +81,10 @@ impl Cognate {
     ) -> Result<Option<HostedSignIn>, DomainError> {
         let user = self.confirm_sign_up_with(&authorization.pool, &authorization.client, username, code).await?;
         let Some(pending) = pending.filter(|p| !p.is_empty() && p.len() <= 256) else { return Ok(None) };
-        let digest = mac::token_digest(pending);
+        // Taken in one round trip, so it signs in once: the cookie is this browser's own, and
+        // one that names another user or has expired is spent all the same.
         let now = self.clock.now();
-        let ours = self.store.find_session(&digest).await?.is_some_and(|(session, _)| {
+        let ours = self.store.take_session(&mac::token_digest(pending)).await?.is_some_and(|(session, _)| {
             session.challenge == PENDING_CONFIRMATION
                 && session.pool_id == user.pool_id
                 && session.sub == user.sub
@@ -92,7 +93,6 @@ impl Cognate {
         if !ours {
             return Ok(None);
         }
-        self.store.delete_session(&digest).await?;
         self.start_hosted_session(authorization, user).await.map(Some)
     }
 
