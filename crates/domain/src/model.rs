@@ -467,6 +467,12 @@ pub struct RefreshTokenRecord {
     pub rotated_until: Option<UnixTime>,
 }
 
+/// `AuthSession.challenge` of an authorization code not yet exchanged.
+pub const AUTHORIZATION_CODE: &str = "AUTHORIZATION_CODE";
+/// `AuthSession.challenge` of an authorization code once exchanged: the row stays until the code
+/// would have expired, so that a replay is recognized (and revokes what the code minted).
+pub const SPENT_AUTHORIZATION_CODE: &str = "SPENT_AUTHORIZATION_CODE";
+
 /// A pending multi-step sign-in (e.g. NEW_PASSWORD_REQUIRED), keyed by the session's digest.
 #[derive(Debug, Clone)]
 pub struct AuthSession {

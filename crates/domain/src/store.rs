@@ -156,6 +156,9 @@ pub trait TokenStore: Send + Sync {
     /// `origin_jti`); returns that `origin_jti` if the token existed. A first revocation is
     /// appended to the revocation feed (`RevokeToken`) in the same transaction.
     async fn revoke_refresh_token(&self, digest: &str, now: UnixTime) -> Result<Option<String>>;
+    /// Revokes every refresh token of one sign-in by its `origin_jti` (a replayed authorization
+    /// code's); true if any was revoked now, which is appended to the feed as a `RevokeToken`.
+    async fn revoke_origin(&self, origin_jti: &str, now: UnixTime) -> Result<bool>;
     /// Revokes every refresh token of a user (global sign-out, disable, delete); returns their
     /// `origin_jti`s. Appends one user-wide event with `reason` to the feed, in the same transaction.
     async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<Vec<String>>;
@@ -220,6 +223,16 @@ pub trait HostedStore: Send + Sync {
     async fn find_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>>;
     /// Ends a session (sign-out from the hosted pages); nothing happens if it is gone.
     async fn delete_session(&self, digest: &str) -> Result<()>;
+    /// A code exchange's writes at once: marks the authorization code `code_digest`
+    /// [`SPENT_AUTHORIZATION_CODE`](crate::model::SPENT_AUTHORIZATION_CODE) (its row stays until
+    /// it expires) and stores the refresh token, reading the user's groups as
+    /// [`TokenStore::start_session`] does; one round trip where the backend allows. `None`, and
+    /// nothing stored, when the code is no longer unspent: another exchange spent it first.
+    async fn redeem_authorization_code(
+        &self,
+        code_digest: &str,
+        record: &RefreshTokenRecord,
+    ) -> Result<Option<Vec<Group>>>;
 }
 
 /// Everything Cognate keeps.

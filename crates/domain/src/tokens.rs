@@ -15,6 +15,9 @@ use crate::Cognate;
 /// The scope Cognito puts in access tokens issued by its API (not by OAuth).
 pub const USER_ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 
+/// Why a code exchange found its code spent by another exchange of the same code.
+pub(crate) const CODE_SPENT: &str = "The code was used by another request.";
+
 /// Tokens handed out after a successful authentication or refresh.
 #[derive(Debug, Clone)]
 pub struct IssuedTokens {
@@ -58,6 +61,8 @@ pub(crate) struct Grant {
     pub mint_refresh_token: bool,
     /// A rotating client's refresh: the new refresh token replaces this one.
     pub rotates: Option<Rotation>,
+    /// A code exchange: the digest of the authorization code that the new refresh token spends.
+    pub spends_code: Option<String>,
     /// `None` for a sign-in through the API.
     pub scopes: Option<Vec<String>>,
     pub nonce: Option<String>,
@@ -70,23 +75,37 @@ impl Grant {
             origin: Origin { origin_jti: random::uuid(), auth_time: now },
             mint_refresh_token: true,
             rotates: None,
+            spends_code: None,
             scopes: None,
             nonce: None,
         }
     }
 
-    /// A sign-in on the hosted pages, authenticated at `auth_time`: the tokens of a code
-    /// exchange (with a refresh token) or of the implicit flow (without).
-    pub(crate) fn oauth(
-        auth_time: UnixTime,
-        scopes: Vec<String>,
-        nonce: Option<String>,
-        mint_refresh_token: bool,
-    ) -> Self {
+    /// The implicit flow's tokens for a sign-in on the hosted pages at `auth_time`: no refresh token.
+    pub(crate) fn implicit(auth_time: UnixTime, scopes: Vec<String>, nonce: Option<String>) -> Self {
         Self {
             origin: Origin { origin_jti: random::uuid(), auth_time },
-            mint_refresh_token,
+            mint_refresh_token: false,
             rotates: None,
+            spends_code: None,
+            scopes: Some(scopes),
+            nonce,
+        }
+    }
+
+    /// A code exchange's tokens: the sign-in's `origin` was chosen when the code was issued (so that
+    /// a replay of the code can revoke them), and storing the refresh token spends the code.
+    pub(crate) fn code_exchange(
+        origin: Origin,
+        code_digest: String,
+        scopes: Vec<String>,
+        nonce: Option<String>,
+    ) -> Self {
+        Self {
+            origin,
+            mint_refresh_token: true,
+            rotates: None,
+            spends_code: Some(code_digest),
             scopes: Some(scopes),
             nonce,
         }
@@ -99,6 +118,7 @@ impl Grant {
             origin: Origin { origin_jti: record.origin_jti.clone(), auth_time: record.auth_time },
             mint_refresh_token: rotates.is_some(),
             rotates,
+            spends_code: None,
             scopes: record.scopes.as_deref().map(|s| s.split(' ').map(str::to_owned).collect()),
             nonce: None,
         }
@@ -137,7 +157,8 @@ impl Cognate {
     }
 
     /// Signs the tokens of `grant` for `user`; when it mints a refresh token, stores it and the
-    /// sign-in's `event` with the same store call that reads the user's groups.
+    /// sign-in's `event` with the same store call that reads the user's groups. A code exchange
+    /// whose code another exchange spent first stores nothing and fails with `ExpiredCode`.
     pub(crate) async fn issue_tokens(
         &self,
         pool: &Pool,
@@ -147,7 +168,7 @@ impl Cognate {
         event: Option<AuthEvent>,
     ) -> Result<IssuedTokens> {
         let now = self.clock.now();
-        let Grant { origin, mint_refresh_token, rotates, scopes, nonce } = grant;
+        let Grant { origin, mint_refresh_token, rotates, spends_code, scopes, nonce } = grant;
         let keys = self.keys.for_pool(self.store.as_ref(), &pool.id, now).await?;
         let issuer = self.issuer(&pool.id);
         let event_id = random::uuid();
@@ -214,11 +235,16 @@ impl Cognate {
                     scopes: scopes.as_ref().map(|s| s.join(" ")),
                     rotated_until: None,
                 };
-                match &rotates {
-                    Some(rotation) => {
+                match (&rotates, &spends_code) {
+                    (Some(rotation), _) => {
                         self.store.rotate_refresh_token(&record, &rotation.replaced, rotation.rotated_until).await?
                     }
-                    None => self.store.start_session(&record, event.as_ref()).await?,
+                    (None, Some(code)) => self
+                        .store
+                        .redeem_authorization_code(code, &record)
+                        .await?
+                        .ok_or_else(|| DomainError::ExpiredCode(CODE_SPENT.into()))?,
+                    (None, None) => self.store.start_session(&record, event.as_ref()).await?,
                 }
             }
             None => {

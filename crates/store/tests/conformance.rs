@@ -364,6 +364,27 @@ async fn conformance(store: Arc<dyn Store>) {
     assert_eq!(store.find_session("sso").await.unwrap().unwrap().0.sub, "s1", "finding does not take it");
     assert_eq!(store.take_session("code").await.unwrap().unwrap().0.challenge, "AUTHORIZATION_CODE");
     assert!(store.take_session("code").await.unwrap().is_none(), "a code is taken once");
+
+    // A code exchange spends the code and stores the refresh token at once; a second finds it
+    // spent and stores nothing; a replay revokes the first one's tokens by their origin.
+    let code = AuthSession { digest: "code2".into(), challenge: AUTHORIZATION_CODE.into(), ..session.clone() };
+    store.start_hosted_session(&AuthSession { digest: "sso2".into(), ..sso.clone() }, Some(&code), None).await.unwrap();
+    let exchanged = RefreshTokenRecord { digest: "rt-code".into(), origin_jti: "o-code".into(), ..record.clone() };
+    let groups = store.redeem_authorization_code("code2", &exchanged).await.unwrap().expect("the code is unspent");
+    assert!(!groups.is_empty(), "the user's groups come back with the exchange");
+    let second = RefreshTokenRecord { digest: "rt-code2".into(), origin_jti: "o-code".into(), ..record.clone() };
+    assert!(store.redeem_authorization_code("code2", &second).await.unwrap().is_none(), "a code is spent once");
+    assert!(store.find_refresh_token("rt-code2").await.unwrap().is_none(), "the losing exchange stores nothing");
+    assert_eq!(store.find_session("code2").await.unwrap().unwrap().0.challenge, SPENT_AUTHORIZATION_CODE);
+    assert!(store.redeem_authorization_code("absent", &second).await.unwrap().is_none());
+    let feed_before = store.revocations_after("r_p1", 0, 0, 100).await.unwrap().len();
+    assert!(store.revoke_origin("o-code", 40).await.unwrap());
+    assert!(store.find_refresh_token("rt-code").await.unwrap().unwrap().0.revoked);
+    assert!(store.is_origin_revoked("o-code").await.unwrap());
+    assert!(!store.revoke_origin("o-code", 41).await.unwrap(), "a second revocation changes nothing");
+    let feed = store.revocations_after("r_p1", 0, 0, 100).await.unwrap();
+    assert_eq!(feed.len(), feed_before + 1, "one feed event per revocation");
+    assert_eq!(feed[feed_before].origin_jtis, ["o-code"]);
     let events = store.list_auth_events("r_p1", "s1", None, 10).await.unwrap();
     assert!(events.iter().any(|(_, e)| e.event_id == "hosted-e1"), "the sign-in's event is stored with it");
     store.delete_session("sso").await.unwrap();

@@ -3,10 +3,15 @@
 
 use async_trait::async_trait;
 
-use cognate_domain::model::{AuthEvent, AuthSession, User};
+use sqlx::Row;
+
+use cognate_domain::model::{
+    AuthEvent, AuthSession, Group, RefreshTokenRecord, User, AUTHORIZATION_CODE, SPENT_AUTHORIZATION_CODE,
+};
 use cognate_domain::store::HostedStore;
 use cognate_domain::StoreError;
 
+use super::groups::{group_from_row, GROUP_COLUMNS};
 use super::tokens::{session_with_user_from_row, SESSION_JOINED_COLUMNS};
 use super::users::USER_COLUMNS;
 use super::{backend, PostgresStore};
@@ -73,5 +78,52 @@ impl HostedStore for PostgresStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn redeem_authorization_code(&self, code_digest: &str, r: &RefreshTokenRecord) -> Result<Option<Vec<Group>>> {
+        // One statement: the code is spent only if it is still unspent (of two exchanges, the
+        // second waits for the first's row lock and then finds it spent), the refresh token is
+        // stored only if it was, and the groups come back on one row at least (a LEFT JOIN from
+        // a single row says whether the code was spent even for a user in no group).
+        let sql = format!(
+            "WITH spent AS (UPDATE sessions SET challenge = $11 WHERE digest = $10 AND challenge = $12 RETURNING digest), \
+                  token AS (INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
+                            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM spent) \
+             SELECT EXISTS (SELECT 1 FROM spent) AS code_spent, {GROUP_COLUMNS} \
+             FROM (SELECT 1) AS one \
+             LEFT JOIN (user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name) \
+                    ON m.pool_id = $2 AND m.sub = $4 \
+             ORDER BY g.precedence IS NULL, g.precedence, g.name"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(&r.digest)
+            .bind(&r.pool_id)
+            .bind(&r.client_id)
+            .bind(&r.sub)
+            .bind(&r.origin_jti)
+            .bind(r.auth_time)
+            .bind(r.expires)
+            .bind(r.revoked)
+            .bind(&r.scopes)
+            .bind(code_digest)
+            .bind(SPENT_AUTHORIZATION_CODE)
+            .bind(AUTHORIZATION_CODE)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        let spent = match rows.first() {
+            Some(row) => row.try_get::<bool, _>("code_spent").map_err(backend)?,
+            None => false,
+        };
+        if !spent {
+            return Ok(None);
+        }
+        let mut groups = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if row.try_get::<Option<String>, _>("name").map_err(backend)?.is_some() {
+                groups.push(group_from_row(row)?);
+            }
+        }
+        Ok(Some(groups))
     }
 }

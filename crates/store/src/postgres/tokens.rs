@@ -219,6 +219,26 @@ impl TokenStore for PostgresStore {
         Ok(origin)
     }
 
+    async fn revoke_origin(&self, origin_jti: &str, now: UnixTime) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let revoked: Vec<(String, String)> = sqlx::query_as(
+            "UPDATE refresh_tokens SET revoked = TRUE, revoked_at = $1 WHERE origin_jti = $2 AND NOT revoked \
+             RETURNING pool_id, sub",
+        )
+        .bind(now)
+        .bind(origin_jti)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let any = revoked.first().cloned();
+        if let Some((pool_id, sub)) = &any {
+            let origins = [origin_jti.to_owned()];
+            append_event(&mut tx, pool_id, sub, "RevokeToken", &origins, false, now).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(any.is_some())
+    }
+
     async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<Vec<String>> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let origins: Vec<String> = sqlx::query_scalar(

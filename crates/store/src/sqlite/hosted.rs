@@ -3,11 +3,13 @@
 
 use async_trait::async_trait;
 
-use cognate_domain::model::{AuthEvent, AuthSession, User};
+use cognate_domain::model::{
+    AuthEvent, AuthSession, Group, RefreshTokenRecord, User, AUTHORIZATION_CODE, SPENT_AUTHORIZATION_CODE,
+};
 use cognate_domain::store::HostedStore;
 use cognate_domain::StoreError;
 
-use super::tokens::{insert_session_row, SESSION_COLUMNS};
+use super::tokens::{insert_refresh_token, insert_session_row, SESSION_COLUMNS};
 use super::{backend, SqliteStore};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -47,5 +49,25 @@ impl HostedStore for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn redeem_authorization_code(&self, code_digest: &str, r: &RefreshTokenRecord) -> Result<Option<Vec<Group>>> {
+        // One writer: the code's update and the token's insert commit together or not at all.
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let spent = sqlx::query("UPDATE sessions SET challenge = ? WHERE digest = ? AND challenge = ?")
+            .bind(SPENT_AUTHORIZATION_CODE)
+            .bind(code_digest)
+            .bind(AUTHORIZATION_CODE)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        if spent == 0 {
+            return Ok(None);
+        }
+        insert_refresh_token(&mut tx, r).await?;
+        let groups = super::groups::user_groups(&mut tx, &r.pool_id, &r.sub).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(Some(groups))
     }
 }

@@ -155,6 +155,28 @@ impl TokenStore for SqliteStore {
         Ok(origin)
     }
 
+    async fn revoke_origin(&self, origin_jti: &str, now: UnixTime) -> Result<bool> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let revoked: Vec<(String, String)> = sqlx::query_as(
+            "UPDATE refresh_tokens SET revoked = 1, revoked_at = ? WHERE origin_jti = ? AND revoked = 0 RETURNING pool_id, sub",
+        )
+        .bind(now)
+        .bind(origin_jti)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let any = revoked.first().cloned();
+        let origins = [origin_jti.to_owned()];
+        if let Some((pool_id, sub)) = &any {
+            append_event(&mut tx, pool_id, sub, "RevokeToken", &origins, false, now).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        if any.is_some() {
+            self.revoked.add(&origins, now);
+        }
+        Ok(any.is_some())
+    }
+
     async fn revoke_user_tokens(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<Vec<String>> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let origins: Vec<String> = sqlx::query_scalar(
@@ -283,7 +305,10 @@ pub(super) async fn append_event(
 }
 
 /// Inserts a new refresh token inside a transaction.
-async fn insert_refresh_token(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, r: &RefreshTokenRecord) -> Result<()> {
+pub(super) async fn insert_refresh_token(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    r: &RefreshTokenRecord,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -265,9 +265,24 @@ async fn the_code_flow_signs_in_on_the_page_and_the_tokens_carry_the_granted_sco
     let access = api.authentication_result().unwrap().access_token().unwrap();
     assert_eq!(jwt_claims(access)["scope"], "openid email", "refresh does not widen the grant");
 
-    // The code was spent: a replay is invalid_grant.
+    // The code was spent: a replay is invalid_grant, and revokes what the code was exchanged
+    // for (RFC 6749 section 4.1.2): the refresh token and the access tokens of its sign-in.
     let (status, replay) = exchange(&server, &client_id, &code, VERIFIER).await;
     assert_eq!((status, replay["error"].as_str()), (400, Some("invalid_grant")));
+    assert!(replay["error_description"].as_str().unwrap().contains("revoked"), "{replay}");
+    let after: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth2/token", server.url))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["error"], "invalid_grant", "the code's refresh token is revoked: {after}");
+    let info =
+        reqwest::Client::new().get(format!("{}/oauth2/userInfo", server.url)).bearer_auth(access).send().await.unwrap();
+    assert_eq!(info.status(), 401, "an access token of the replayed code's sign-in is refused");
 
     // Single sign-on: a second authorize answers at once, without the page.
     let again = browser.get(&authorize_path(&client_id, "&scope=openid")).await;
@@ -286,6 +301,38 @@ async fn the_code_flow_signs_in_on_the_page_and_the_tokens_carry_the_granted_sco
     let none = browser.get(&authorize_path(&client_id, "&prompt=none")).await;
     let location = none.location.unwrap();
     assert_eq!(query_param(&location, "error").as_deref(), Some("login_required"), "{location}");
+}
+
+#[tokio::test]
+async fn two_exchanges_of_one_code_at_once_leave_no_working_tokens() {
+    let server = TestServer::start().await;
+    let sdk = server.sdk();
+    let (_, client_id) = hosted_pool(&server, &sdk).await;
+    let mut browser = Browser::new(&server);
+    let mut location = sign_in_on_page(&mut browser, &client_id, "openid", PASSWORD).await.location.unwrap();
+    for round in 0..3 {
+        if round > 0 {
+            // Single sign-on: the next code without the page.
+            location = browser.get(&authorize_path(&client_id, "&scope=openid")).await.location.unwrap();
+        }
+        let code = query_param(&location, "code").unwrap();
+        let (first, second) = tokio::join!(
+            exchange(&server, &client_id, &code, VERIFIER),
+            exchange(&server, &client_id, &code, VERIFIER)
+        );
+        let outcomes = [first, second];
+        let won: Vec<_> = outcomes.iter().filter(|(status, _)| *status == 200).collect();
+        assert_eq!(won.len(), 1, "one exchange gets tokens: {outcomes:?}");
+        assert!(outcomes.iter().any(|(status, body)| *status == 400 && body["error"] == "invalid_grant"));
+        // Whichever came second (found the code spent, or lost the race to spend it) revoked
+        // what the first got.
+        let refresh_token = won[0].1["refresh_token"].as_str().unwrap();
+        let form =
+            [("grant_type", "refresh_token"), ("client_id", client_id.as_str()), ("refresh_token", refresh_token)];
+        let refreshed = reqwest::Client::new().post(format!("{}/oauth2/token", server.url)).form(&form).send().await;
+        let refreshed: serde_json::Value = refreshed.unwrap().json().await.unwrap();
+        assert_eq!(refreshed["error"], "invalid_grant", "{refreshed}");
+    }
 }
 
 #[tokio::test]

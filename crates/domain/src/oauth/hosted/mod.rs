@@ -30,8 +30,7 @@ pub const CODE_SECONDS: i64 = 300;
 
 /// `AuthSession.challenge` of a single-sign-on session.
 pub(crate) const HOSTED_SESSION: &str = "HOSTED_SESSION";
-/// `AuthSession.challenge` of an authorization code.
-pub(crate) const AUTHORIZATION_CODE: &str = "AUTHORIZATION_CODE";
+pub(crate) use crate::model::AUTHORIZATION_CODE;
 
 /// What a single-sign-on session remembers.
 #[derive(Serialize, Deserialize)]
@@ -47,6 +46,10 @@ pub(crate) struct CodeData {
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
     pub auth_time: UnixTime,
+    /// The `origin_jti` of the tokens the code is exchanged for, chosen with the code: a replay
+    /// of the spent code revokes them by it.
+    #[serde(default = "cognate_crypto::random::uuid")]
+    pub origin_jti: String,
 }
 
 /// The outcome of a sign-in on the hosted page.
@@ -228,6 +231,7 @@ impl Cognate {
             nonce: authorization.params.nonce.clone(),
             code_challenge: authorization.code_challenge.clone(),
             auth_time,
+            origin_jti: random::uuid(),
         };
         let record = AuthSession {
             digest: mac::token_digest(&code),
@@ -249,7 +253,7 @@ impl Cognate {
         user: &User,
         auth_time: UnixTime,
     ) -> Result<String, DomainError> {
-        let grant = Grant::oauth(auth_time, authorization.scopes.clone(), authorization.params.nonce.clone(), false);
+        let grant = Grant::implicit(auth_time, authorization.scopes.clone(), authorization.params.nonce.clone());
         let tokens = self.issue_tokens(&authorization.pool, &authorization.client, user, grant, None).await?;
         let expires_in = tokens.expires_in.to_string();
         let mut pairs = vec![("access_token", tokens.access_token.as_str())];
