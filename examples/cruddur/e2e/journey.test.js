@@ -244,6 +244,34 @@ async function hostedJourney() {
     assert.deepEqual(claims.scope.split(' ').sort(), ['aws.cognito.signin.user.admin', 'email', 'openid', 'profile']);
     assert.equal(claims.version, 2, 'a token from the OAuth endpoints');
 
+    // The access token runs out (its stored copy says so): Amplify refreshes it through the JSON
+    // API with the refresh token that /oauth2/token gave, and the API accepts the new one.
+    const targets = [];
+    page.on('request', (request) => {
+      const target = request.headers()['x-amz-target'];
+      if (target) targets.push(target.split('.').pop());
+    });
+    const expired = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith('.accessToken'));
+      const [header, payload, signature] = localStorage.getItem(key).split('.');
+      const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+      claims.exp = Math.floor(Date.now() / 1000) - 60;
+      const rewritten = btoa(JSON.stringify(claims)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      localStorage.setItem(key, [header, rewritten, signature].join('.'));
+      return localStorage.getItem(key);
+    });
+    await page.reload();
+    await page.getByTestId('verified').filter({ hasText: 'verified your access token with cognate-verify' }).waitFor();
+    const renewed = await storedAccessToken(page);
+    assert.notEqual(renewed, expired, 'Amplify stored a new access token');
+    assert.notEqual(renewed, accessToken);
+    const renewedClaims = JSON.parse(Buffer.from(renewed.split('.')[1], 'base64url'));
+    assert.ok(renewedClaims.exp > Date.now() / 1000, 'the new token is current');
+    assert.equal(renewedClaims.origin_jti, claims.origin_jti, 'the same sign-in');
+    assert.deepEqual(renewedClaims.scope.split(' ').sort(), ['aws.cognito.signin.user.admin', 'email', 'openid', 'profile'],
+      'the refresh keeps the granted scopes');
+    assert.ok(targets.some((t) => t === 'InitiateAuth' || t === 'GetTokensFromRefreshToken'), `Amplify refreshed: ${targets}`);
+
     // Sign out: through /logout and back; the hosted page asks for the password again.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).waitFor();
