@@ -133,7 +133,7 @@ test('code + PKCE through the hosted page: tokens, userInfo, refresh, revocation
   await context.close();
 });
 
-test('a wrong verifier or a reused code is invalid_grant', async () => {
+test('a wrong verifier or a reused code is invalid_grant, and the reuse revokes the tokens', async () => {
   const { page, context, callbacks } = await appPage();
   const request = authorizationRequest();
   await page.goto((await request.url()).href);
@@ -150,8 +150,12 @@ test('a wrong verifier or a reused code is invalid_grant', async () => {
   await page.locator('#app').waitFor();
   const again = new URL(callbacks.at(-1));
   const checks = { pkceCodeVerifier: second.verifier, expectedState: second.state, expectedNonce: second.nonce };
-  await oidc.authorizationCodeGrant(config, again, checks);
+  const first = await oidc.authorizationCodeGrant(config, again, checks);
+  await oidc.fetchUserInfo(config, first.access_token, first.claims().sub);
   await assert.rejects(oidc.authorizationCodeGrant(config, again, checks), (e) => e.error === 'invalid_grant');
+  // The replay revoked what the code was exchanged for: the refresh token and the access token.
+  await assert.rejects(oidc.refreshTokenGrant(config, first.refresh_token), (e) => e.error === 'invalid_grant');
+  await assert.rejects(oidc.fetchUserInfo(config, first.access_token, first.claims().sub), (e) => e.status === 401);
   await context.close();
 });
 
