@@ -2,16 +2,14 @@
 //! request. When the browser holds the pending cookie of that sign-up (or of a sign-in with the
 //! right password), the right code signs the user in and goes on to the client.
 
-use axum::extract::{RawQuery, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::{header, StatusCode};
 use axum::response::Response;
-use axum::Extension;
 use cognate_domain::oauth::HOSTED_SESSION_SECONDS;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::ConfirmPage;
 use super::{cookies, csrf, login, sent_to};
-use crate::served::ServedPool;
 use crate::AppState;
 
 /// The pending-confirmation cookie of a pool.
@@ -28,26 +26,13 @@ pub(super) fn set_pending(state: &AppState, page: &PageRequest, response: &mut R
 
 /// The handler of `GET /confirm` (and of `GET /resendcode`, which shows the same form: a code is
 /// sent only by the form's button, which carries the CSRF token).
-pub async fn page(
-    State(state): State<AppState>,
-    Extension(served): Extension<ServedPool>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
-        Ok(page) => page,
-        Err(response) => return response,
-    };
+pub async fn page(State(state): State<AppState>, page: PageRequest) -> Response {
     let username = page.query_param("username").unwrap_or_default();
     form(&state, &page, &username, None, None, StatusCode::OK)
 }
 
 /// The handler of `POST /confirm`.
-pub async fn submit(State(state): State<AppState>, RawQuery(query): RawQuery, request: Request) -> Response {
-    let posted = match Posted::read(&state, query.as_deref(), request).await {
-        Ok(posted) => posted,
-        Err(response) => return response,
-    };
+pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     let (page, username) = (&posted.page, posted.field("username"));
     if !posted.csrf_ok {
         return form(&state, page, username, None, Some(form::EXPIRED), StatusCode::FORBIDDEN);
@@ -73,11 +58,7 @@ pub async fn submit(State(state): State<AppState>, RawQuery(query): RawQuery, re
 }
 
 /// The handler of `POST /resendcode`.
-pub async fn resend(State(state): State<AppState>, RawQuery(query): RawQuery, request: Request) -> Response {
-    let posted = match Posted::read(&state, query.as_deref(), request).await {
-        Ok(posted) => posted,
-        Err(response) => return response,
-    };
+pub async fn resend(State(state): State<AppState>, posted: Posted) -> Response {
     let (page, username) = (&posted.page, posted.field("username"));
     if !posted.csrf_ok {
         return form(&state, page, username, None, Some(form::EXPIRED), StatusCode::FORBIDDEN);

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use cognate_domain::oauth::{branding_of, logo_path, Authorization, HOSTED_SESSION_SECONDS};
@@ -13,11 +14,10 @@ use cognate_domain::DomainError;
 
 use super::pages::{self, Frame};
 use super::{authorize_failure, cookies, csrf, params_of, query_of};
-use crate::served::ServedPool;
 use crate::AppState;
 
 /// A request for a hosted page: its authorization (client, redirect URI, scopes), checked.
-pub(super) struct PageRequest {
+pub(crate) struct PageRequest {
     pub authorization: Authorization,
     pub headers: HeaderMap,
     /// The raw query, for the page's own parameters (such as `username`).
@@ -26,18 +26,24 @@ pub(super) struct PageRequest {
     query: String,
 }
 
+/// A page's handler takes the checked request as an argument; a failed check is the whole answer.
+impl FromRequestParts<AppState> for PageRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        Self::check(state, parts).await
+    }
+}
+
 impl PageRequest {
-    /// Checks the authorize parameters of the page's query; a failure is the whole answer.
-    pub async fn check(
-        state: &AppState,
-        query: Option<&str>,
-        headers: HeaderMap,
-        served: &ServedPool,
-    ) -> Result<Self, Response> {
-        let params = params_of(query, served).map_err(authorize_failure)?;
+    /// Checks the authorize parameters of the request's query (for the pool its Host serves).
+    async fn check(state: &AppState, parts: &Parts) -> Result<Self, Response> {
+        let query = parts.uri.query();
+        let params = params_of(query, crate::served::of(parts)).map_err(authorize_failure)?;
         let authorization = state.cognate.check_authorize(&params).await.map_err(authorize_failure)?;
         let query_string = query_of(&authorization.params);
-        Ok(Self { authorization, headers, raw_query: query.unwrap_or_default().to_owned(), query: query_string })
+        let raw_query = query.unwrap_or_default().to_owned();
+        Ok(Self { authorization, headers: parts.headers.clone(), raw_query, query: query_string })
     }
 
     /// A parameter of the page's query that is not an authorize parameter.
@@ -46,7 +52,7 @@ impl PageRequest {
     }
 
     /// The frame of a page served with the CSRF token `csrf`.
-    pub fn frame<'a>(&'a self, csrf: &'a str, error: Option<&'a str>, notice: Option<&'a str>) -> Frame<'a> {
+    pub(super) fn frame<'a>(&'a self, csrf: &'a str, error: Option<&'a str>, notice: Option<&'a str>) -> Frame<'a> {
         let (pool, client) = (&self.authorization.pool, &self.authorization.client);
         let branding = branding_of(pool, client);
         let css = branding.as_ref().and_then(|(_, b)| b.css.as_deref());
@@ -82,25 +88,30 @@ impl PageRequest {
 }
 
 /// A submitted form of a hosted page.
-pub(super) struct Posted {
+pub(crate) struct Posted {
     pub page: PageRequest,
     fields: HashMap<String, String>,
     /// Whether the `_csrf` field matched the cookie.
     pub csrf_ok: bool,
 }
 
-impl Posted {
-    /// Checks the authorize parameters and reads the form (with the server's body limits).
-    pub async fn read(state: &AppState, query: Option<&str>, request: Request) -> Result<Self, Response> {
+/// A form's handler takes the checked request and its fields as an argument: the authorize
+/// parameters checked, the form read with the server's body limits; a failure is the whole answer.
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
         let (parts, body) = request.into_parts();
-        let page = PageRequest::check(state, query, parts.headers.clone(), crate::served::of(&parts)).await?;
+        let page = PageRequest::check(state, &parts).await?;
         let fields = crate::oauth2::form::read(state, &parts, body)
             .await
             .map_err(|err| pages::error(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string()))?;
         let csrf_ok = csrf::matches(&page.headers, fields.get("_csrf").map(String::as_str));
         Ok(Self { page, fields, csrf_ok })
     }
+}
 
+impl Posted {
     /// A field's value; empty when absent.
     pub fn field(&self, name: &str) -> &str {
         self.fields.get(name).map(String::as_str).unwrap_or_default()

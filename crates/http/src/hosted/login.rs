@@ -6,40 +6,25 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{RawQuery, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use cognate_domain::oauth::{HostedSignIn, HOSTED_SESSION_SECONDS};
 use cognate_domain::DomainError;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::{LoginPage, NewPasswordPage};
 use super::{confirm, cookies, recovery, redirect, sent_to};
-use crate::served::ServedPool;
 use crate::AppState;
 
 /// The handler of `GET /login`.
-pub async fn page(
-    State(state): State<AppState>,
-    Extension(served): Extension<ServedPool>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
-        Ok(page) => page,
-        Err(response) => return response,
-    };
+pub async fn page(State(state): State<AppState>, page: PageRequest) -> Response {
     let username = page.authorization.params.login_hint.clone().unwrap_or_default();
     login_form(&state, &page, &username, None, None, StatusCode::OK)
 }
 
 /// The handler of `POST /login`.
-pub async fn submit(State(state): State<AppState>, RawQuery(query): RawQuery, request: Request) -> Response {
-    let posted = match Posted::read(&state, query.as_deref(), request).await {
-        Ok(posted) => posted,
-        Err(response) => return response,
-    };
+pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     let (page, username) = (&posted.page, posted.field("username"));
     if !posted.csrf_ok {
         return login_form(&state, page, username, Some(form::EXPIRED), None, StatusCode::FORBIDDEN);

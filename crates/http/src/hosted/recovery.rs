@@ -1,39 +1,24 @@
 //! `/forgotPassword` and `/confirmforgotPassword`: a recovery code sent to the user's verified
 //! email or phone, then the code and a new password; the user signs in with it afterwards.
 
-use axum::extract::{RawQuery, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use cognate_domain::policy::password_rules;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::{ConfirmForgotPasswordPage, ForgotPasswordPage};
 use super::{csrf, login, sent_to};
-use crate::served::ServedPool;
 use crate::AppState;
 
 /// The handler of `GET /forgotPassword`.
-pub async fn page(
-    State(state): State<AppState>,
-    Extension(served): Extension<ServedPool>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
-        Ok(page) => page,
-        Err(response) => return response,
-    };
+pub async fn page(State(state): State<AppState>, page: PageRequest) -> Response {
     let username = page.authorization.params.login_hint.clone().unwrap_or_default();
     forgot_form(&state, &page, &username, None, StatusCode::OK)
 }
 
 /// The handler of `POST /forgotPassword`.
-pub async fn submit(State(state): State<AppState>, RawQuery(query): RawQuery, request: Request) -> Response {
-    let posted = match Posted::read(&state, query.as_deref(), request).await {
-        Ok(posted) => posted,
-        Err(response) => return response,
-    };
+pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     let (page, username) = (&posted.page, posted.field("username"));
     if !posted.csrf_ok {
         return forgot_form(&state, page, username, Some(form::EXPIRED), StatusCode::FORBIDDEN);
@@ -47,26 +32,13 @@ pub async fn submit(State(state): State<AppState>, RawQuery(query): RawQuery, re
 }
 
 /// The handler of `GET /confirmforgotPassword`.
-pub async fn confirm_page(
-    State(state): State<AppState>,
-    Extension(served): Extension<ServedPool>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
-        Ok(page) => page,
-        Err(response) => return response,
-    };
+pub async fn confirm_page(State(state): State<AppState>, page: PageRequest) -> Response {
     let username = page.query_param("username").unwrap_or_default();
     confirm_form(&state, &page, &username, None, None, StatusCode::OK)
 }
 
 /// The handler of `POST /confirmforgotPassword`.
-pub async fn confirm_submit(State(state): State<AppState>, RawQuery(query): RawQuery, request: Request) -> Response {
-    let posted = match Posted::read(&state, query.as_deref(), request).await {
-        Ok(posted) => posted,
-        Err(response) => return response,
-    };
+pub async fn confirm_submit(State(state): State<AppState>, posted: Posted) -> Response {
     let (page, username) = (&posted.page, posted.field("username"));
     if !posted.csrf_ok {
         return confirm_form(&state, page, username, None, Some(form::EXPIRED), StatusCode::FORBIDDEN);

@@ -2,33 +2,22 @@
 //! the form, POST creates the user as SignUp does). A code sent goes on to the confirmation form,
 //! whose pending cookie lets the code sign the new user in.
 
-use axum::extract::{RawQuery, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use cognate_domain::oauth::sign_up_fields;
 use cognate_domain::policy::password_rules;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::SignUpPage;
 use super::{confirm, csrf, login, sent_to};
-use crate::served::ServedPool;
 use crate::AppState;
 
 /// Cognito's refusal when only administrators create users.
 const ADMIN_ONLY: &str = "SignUp is not permitted for this user pool";
 
 /// The handler of `GET /signup`.
-pub async fn page(
-    State(state): State<AppState>,
-    Extension(served): Extension<ServedPool>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let page = match PageRequest::check(&state, query.as_deref(), headers, &served).await {
-        Ok(page) => page,
-        Err(response) => return response,
-    };
+pub async fn page(State(state): State<AppState>, page: PageRequest) -> Response {
     if page.authorization.pool.settings.allow_admin_create_user_only {
         return login::login_form(&state, &page, "", Some(ADMIN_ONLY), None, StatusCode::FORBIDDEN);
     }
@@ -36,11 +25,7 @@ pub async fn page(
 }
 
 /// The handler of `POST /signup`.
-pub async fn submit(State(state): State<AppState>, RawQuery(query): RawQuery, request: Request) -> Response {
-    let posted = match Posted::read(&state, query.as_deref(), request).await {
-        Ok(posted) => posted,
-        Err(response) => return response,
-    };
+pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     let (page, username, attributes) = (&posted.page, posted.field("username"), posted.attributes());
     if !posted.csrf_ok {
         return sign_up_form(&state, page, username, &attributes, Some(form::EXPIRED), StatusCode::FORBIDDEN);
