@@ -12,7 +12,9 @@ use cognate_domain::store::HostedStore;
 use cognate_domain::StoreError;
 
 use super::groups::{group_from_row, GROUP_COLUMNS};
-use super::tokens::{session_with_user_from_row, SESSION_JOINED_COLUMNS};
+use super::tokens::{
+    bind_refresh_token, session_with_user_from_row, REFRESH_TOKEN_COLUMNS, REFRESH_TOKEN_VALUES, SESSION_JOINED_COLUMNS,
+};
 use super::users::USER_COLUMNS;
 use super::{backend, PostgresStore};
 
@@ -87,24 +89,14 @@ impl HostedStore for PostgresStore {
         // a single row says whether the code was spent even for a user in no group).
         let sql = format!(
             "WITH spent AS (UPDATE sessions SET challenge = $11 WHERE digest = $10 AND challenge = $12 RETURNING digest), \
-                  token AS (INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
-                            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM spent) \
+                  token AS (INSERT INTO refresh_tokens ({REFRESH_TOKEN_COLUMNS}) SELECT {REFRESH_TOKEN_VALUES} FROM spent) \
              SELECT EXISTS (SELECT 1 FROM spent) AS code_spent, {GROUP_COLUMNS} \
              FROM (SELECT 1) AS one \
              LEFT JOIN (user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name) \
                     ON m.pool_id = $2 AND m.sub = $4 \
              ORDER BY g.precedence IS NULL, g.precedence, g.name"
         );
-        let rows = sqlx::query(&sql)
-            .bind(&r.digest)
-            .bind(&r.pool_id)
-            .bind(&r.client_id)
-            .bind(&r.sub)
-            .bind(&r.origin_jti)
-            .bind(r.auth_time)
-            .bind(r.expires)
-            .bind(r.revoked)
-            .bind(&r.scopes)
+        let rows = bind_refresh_token(sqlx::query(&sql), r)
             .bind(code_digest)
             .bind(SPENT_AUTHORIZATION_CODE)
             .bind(AUTHORIZATION_CODE)

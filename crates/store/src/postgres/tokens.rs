@@ -33,6 +33,28 @@ pub(super) fn session_with_user_from_row(row: &sqlx::postgres::PgRow) -> Result<
     Ok((session, joined_user_from_row(row)?))
 }
 
+/// The columns of a new refresh token, bound as `$1`..`$9` by [`bind_refresh_token`].
+pub(super) const REFRESH_TOKEN_COLUMNS: &str =
+    "digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes";
+pub(super) const REFRESH_TOKEN_VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9";
+
+/// Binds a new refresh token's [`REFRESH_TOKEN_COLUMNS`] as the statement's first parameters.
+pub(super) fn bind_refresh_token<'q>(
+    query: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    r: &'q RefreshTokenRecord,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(&r.digest)
+        .bind(&r.pool_id)
+        .bind(&r.client_id)
+        .bind(&r.sub)
+        .bind(&r.origin_jti)
+        .bind(r.auth_time)
+        .bind(r.expires)
+        .bind(r.revoked)
+        .bind(&r.scopes)
+}
+
 /// The advisory lock that orders feed appends: held to commit, so `seq` order is commit order
 /// and a reader at a cursor never misses an event that commits later with a smaller `seq`.
 const FEED_LOCK: i64 = 0x636f_676e_6174_6501;
@@ -71,26 +93,16 @@ impl TokenStore for PostgresStore {
         // statement's own transaction, and the groups come back as its result.
         let body = event.map(serde_json::to_string).transpose().map_err(|e| StoreError::Backend(e.to_string()))?;
         let sql = format!(
-            "WITH token AS (INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $12)), \
+            "WITH token AS (INSERT INTO refresh_tokens ({REFRESH_TOKEN_COLUMNS}) VALUES ({REFRESH_TOKEN_VALUES})), \
                   event AS (INSERT INTO auth_events (pool_id, sub, event_id, created, body) \
-                            SELECT $2, $4, $9, $10, $11 WHERE $11::text IS NOT NULL) \
+                            SELECT $2, $4, $10, $11, $12 WHERE $12::text IS NOT NULL) \
              SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
              WHERE m.pool_id = $2 AND m.sub = $4 ORDER BY g.precedence IS NULL, g.precedence, g.name"
         );
-        let rows = sqlx::query(&sql)
-            .bind(&r.digest)
-            .bind(&r.pool_id)
-            .bind(&r.client_id)
-            .bind(&r.sub)
-            .bind(&r.origin_jti)
-            .bind(r.auth_time)
-            .bind(r.expires)
-            .bind(r.revoked)
+        let rows = bind_refresh_token(sqlx::query(&sql), r)
             .bind(event.map(|e| e.event_id.as_str()))
             .bind(event.map(|e| e.created))
             .bind(body)
-            .bind(&r.scopes)
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
@@ -106,22 +118,12 @@ impl TokenStore for PostgresStore {
         // One statement, one round trip, as a new sign-in: the new token, the old one's deadline
         // (a retry within the grace period keeps the first), and the groups.
         let sql = format!(
-            "WITH token AS (INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)), \
+            "WITH token AS (INSERT INTO refresh_tokens ({REFRESH_TOKEN_COLUMNS}) VALUES ({REFRESH_TOKEN_VALUES})), \
                   replaced AS (UPDATE refresh_tokens SET rotated_until = COALESCE(rotated_until, $10) WHERE digest = $11) \
              SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
              WHERE m.pool_id = $2 AND m.sub = $4 ORDER BY g.precedence IS NULL, g.precedence, g.name"
         );
-        let rows = sqlx::query(&sql)
-            .bind(&r.digest)
-            .bind(&r.pool_id)
-            .bind(&r.client_id)
-            .bind(&r.sub)
-            .bind(&r.origin_jti)
-            .bind(r.auth_time)
-            .bind(r.expires)
-            .bind(r.revoked)
-            .bind(&r.scopes)
+        let rows = bind_refresh_token(sqlx::query(&sql), r)
             .bind(rotated_until)
             .bind(replaced)
             .fetch_all(&self.pool)
