@@ -142,3 +142,26 @@ def test_the_cli_brands_the_hosted_page_with_css_and_a_logo_file(server, tmp_pat
         assert css in page.text and got["ImageUrl"].removeprefix(server.url) in page.text
     finally:
         server.cli("set-ui-customization", "--user-pool-id", DEMO_POOL, "--client-id", DEMO_CLIENT)
+
+
+def test_a_pool_made_with_the_cli_confirms_sign_ups_by_the_emailed_link(server, idp):
+    """create-user-pool with CONFIRM_WITH_LINK, SignUp through boto3, and the link in the
+    delivered email opened with requests: the account is confirmed, and the link works once."""
+    import html
+    import re
+    template = "DefaultEmailOption=CONFIRM_WITH_LINK,EmailSubjectByLink=Confirm,EmailMessageByLink='Hi {##Confirm##}'"
+    pool = server.cli("create-user-pool", "--pool-name", "e2e-link", "--auto-verified-attributes", "email",
+                      "--verification-message-template", template)["UserPool"]
+    assert pool["VerificationMessageTemplate"]["DefaultEmailOption"] == "CONFIRM_WITH_LINK"
+    client = server.cli("create-user-pool-client", "--user-pool-id", pool["Id"], "--client-name", "web")["UserPoolClient"]
+    idp.sign_up(ClientId=client["ClientId"], Username="linda", Password="Correct-Horse-1",
+                UserAttributes=[{"Name": "email", "Value": "linda@example.com"}])
+    message = next(m for m in reversed(server.messages()) if m["destination"] == "linda@example.com")
+    assert message["subject"] == "Confirm"
+    link = html.unescape(re.search(r'href="([^"]+)"', message["message"]).group(1))
+    assert link.startswith(f"{server.url}/confirmUser?client_id={client['ClientId']}&user_name=linda&")
+    opened = requests.get(link, timeout=5)
+    assert opened.status_code == 200 and "Your registration has been confirmed!" in opened.text
+    user = idp.admin_get_user(UserPoolId=pool["Id"], Username="linda")
+    assert user["UserStatus"] == "CONFIRMED"
+    assert requests.get(link, timeout=5).status_code == 400, "a link confirms once"

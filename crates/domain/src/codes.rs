@@ -10,6 +10,9 @@ use crate::model::{CodeOutcome, CodePurpose, Pool, StoredCode, User};
 use crate::users::CodeDelivery;
 use crate::Cognate;
 
+/// Cognito's link message when the pool sets none.
+const DEFAULT_LINK_MESSAGE: &str = "Please click the link below to verify your email address. {##Verify Email##} ";
+
 /// How long a sign-up confirmation code stays valid (Cognito: 24 hours).
 pub const SIGN_UP_CODE_TTL: i64 = 24 * 3600;
 /// How long other codes stay valid (Cognito: 1 hour).
@@ -44,7 +47,8 @@ impl Cognate {
     }
 
     /// Sends a fresh code for `purpose` to `to`, replacing any outstanding one in its slot.
-    /// `target` names the attribute a VERIFY_ATTRIBUTE code verifies.
+    /// `target` names the attribute a VERIFY_ATTRIBUTE code verifies; `link_client` the client
+    /// whose sign-up a confirmation link (CONFIRM_WITH_LINK, by email) completes.
     pub(crate) async fn send_code(
         &self,
         pool: &Pool,
@@ -52,6 +56,7 @@ impl Cognate {
         purpose: CodePurpose,
         to: Destination,
         target: Option<&str>,
+        link_client: Option<&str>,
     ) -> Result<CodeDelivery> {
         let code = random::six_digit_code();
         let now = self.clock.now();
@@ -63,12 +68,17 @@ impl Cognate {
         }
         let template = &pool.settings.verification_message;
         let default_text = "Your verification code is {####}. ";
-        let (text, subject) = match to.channel {
-            Channel::Email => (
+        let link = &pool.settings.verification_link;
+        let (text, subject) = match (to.channel, link_client) {
+            (Channel::Email, Some(client_id)) if link.by_default && purpose == CodePurpose::SignUp => (
+                self.with_confirm_link(link.email_message.as_deref().unwrap_or(DEFAULT_LINK_MESSAGE), client_id, user),
+                Some(link.email_subject.clone().unwrap_or_else(|| "Your verification link".into())),
+            ),
+            (Channel::Email, _) => (
                 template.email_message.clone().unwrap_or_else(|| default_text.into()),
                 Some(template.email_subject.clone().unwrap_or_else(|| "Your verification code".into())),
             ),
-            Channel::Sms => (template.sms_message.clone().unwrap_or_else(|| default_text.into()), None),
+            (Channel::Sms, _) => (template.sms_message.clone().unwrap_or_else(|| default_text.into()), None),
         };
         self.deliver(pool, user, to.channel, &to.address, purpose, &code, &text, subject).await?;
         Ok(CodeDelivery {
@@ -76,6 +86,19 @@ impl Cognate {
             channel: to.channel,
             attribute: target.unwrap_or(to.channel.attribute()).into(),
         })
+    }
+
+    /// A link message with its `{##text##}` made the link to `/confirmUser` (under the public
+    /// URL, where every pool's pages live), carrying the code as `{####}` for the delivery to fill.
+    fn with_confirm_link(&self, message: &str, client_id: &str, user: &User) -> String {
+        let Some((before, rest)) = message.split_once("{##") else { return message.to_owned() };
+        let Some((text, after)) = rest.split_once("##}") else { return message.to_owned() };
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", client_id)
+            .append_pair("user_name", &user.username)
+            .finish();
+        let href = format!("{}/confirmUser?{query}&confirmation_code={{####}}", self.config.public_url);
+        format!("{before}<a href=\"{href}\">{text}</a>{after}")
     }
 
     /// For an unknown user under PreventUserExistenceErrors: spends what storing a code costs (a

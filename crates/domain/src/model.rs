@@ -97,6 +97,19 @@ pub struct PoolSettings {
     pub recovery_mechanisms: Vec<(i64, String)>,
     pub attributes_require_verification_before_update: Vec<String>,
     pub deletion_protection: bool,
+    /// The sign-up confirmation by link in the email (VerificationMessageTemplate's `*ByLink`).
+    #[serde(default)]
+    pub verification_link: VerificationLink,
+}
+
+/// VerificationMessageTemplate's link side: with `by_default` (DefaultEmailOption
+/// CONFIRM_WITH_LINK) a sign-up's email carries a link to `/confirmUser` instead of a code to type;
+/// `{##text##}` in the message stands for the link.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VerificationLink {
+    pub by_default: bool,
+    pub email_message: Option<String>,
+    pub email_subject: Option<String>,
 }
 
 /// Message templates; `{####}` stands for the code, `{username}` for the user name.

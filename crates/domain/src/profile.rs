@@ -70,7 +70,8 @@ impl Cognate {
         self.store.update_user(&applied.user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
         let mut deliveries = Vec::new();
         for (attr, to) in applied.to_verify {
-            deliveries.push(self.send_code(pool, &applied.user, CodePurpose::VerifyAttribute, to, Some(attr)).await?);
+            deliveries
+                .push(self.send_code(pool, &applied.user, CodePurpose::VerifyAttribute, to, Some(attr), None).await?);
         }
         Ok(deliveries)
     }
@@ -162,7 +163,8 @@ impl Cognate {
             .or_else(|| user.attributes.get(attr))
             .cloned()
             .ok_or_else(|| DomainError::invalid(format!("The user has no {attr} to verify.")))?;
-        self.send_code(&pool, &user, CodePurpose::VerifyAttribute, Destination { channel, address }, Some(attr)).await
+        self.send_code(&pool, &user, CodePurpose::VerifyAttribute, Destination { channel, address }, Some(attr), None)
+            .await
     }
 
     /// VerifyUserAttribute: the right code marks the attribute verified (and makes a pending

@@ -85,7 +85,7 @@ impl Cognate {
             return Err(DomainError::not_authorized("User is disabled."));
         }
         let to = recovery_destination(pool, &user).ok_or_else(no_recovery_destination)?;
-        let delivery = self.send_code(pool, &user, CodePurpose::ForgotPassword, to, None).await?;
+        let delivery = self.send_code(pool, &user, CodePurpose::ForgotPassword, to, None, None).await?;
         self.record_event(&user, EventKind::ForgotPassword, true, None).await;
         Ok(delivery)
     }
@@ -149,7 +149,7 @@ impl Cognate {
             user.modified = self.clock.now();
             self.store.update_user(&user, None).await?;
         }
-        self.send_code(&pool, &user, CodePurpose::ForgotPassword, to, None).await?;
+        self.send_code(&pool, &user, CodePurpose::ForgotPassword, to, None, None).await?;
         Ok(())
     }
 

@@ -176,7 +176,7 @@ impl Cognate {
             other => other.into(),
         })?;
         let delivery = match Self::verification_destination(pool, &user) {
-            Some(to) => Some(self.send_code(pool, &user, CodePurpose::SignUp, to, None).await?),
+            Some(to) => Some(self.send_code(pool, &user, CodePurpose::SignUp, to, None, Some(&client.id)).await?),
             None => None,
         };
         self.record_event(&user, EventKind::SignUp, true, None).await;
@@ -251,7 +251,7 @@ impl Cognate {
         let Some(to) = Self::verification_destination(pool, &user) else {
             return Err(DomainError::invalid("Cannot resend codes. Auto verification not turned on."));
         };
-        let delivery = self.send_code(pool, &user, CodePurpose::SignUp, to, None).await?;
+        let delivery = self.send_code(pool, &user, CodePurpose::SignUp, to, None, Some(&client.id)).await?;
         self.record_event(&user, EventKind::ResendCode, true, None).await;
         Ok(Some(delivery))
     }

@@ -2,6 +2,7 @@
 
 use cognate_domain::model::{
     AppClient, AttributeDataType, MessageTemplate, PasswordPolicy, Pool, PoolSettings, SchemaAttribute, User,
+    VerificationLink,
 };
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
 use cognate_proto::pools::{
@@ -145,6 +146,20 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
             email_subject: verification.email_subject.or(f.email_verification_subject),
             sms_message: verification.sms_message.or(f.sms_verification_message),
         },
+        verification_link: VerificationLink {
+            by_default: match verification.default_email_option.as_deref() {
+                None | Some("CONFIRM_WITH_CODE") => false,
+                Some("CONFIRM_WITH_LINK") => true,
+                Some(other) => {
+                    return Err(DomainError::InvalidParameter(format!(
+                        "1 validation error detected: Value '{other}' at 'verificationMessageTemplate.defaultEmailOption' \
+                         failed to satisfy constraint: Member must satisfy enum value set: [CONFIRM_WITH_LINK, CONFIRM_WITH_CODE]"
+                    )))
+                }
+            },
+            email_message: checked_link_message(verification.email_message_by_link)?,
+            email_subject: verification.email_subject_by_link,
+        },
         tags: f.user_pool_tags.unwrap_or_default(),
         recovery_mechanisms: f
             .account_recovery_setting
@@ -194,7 +209,11 @@ fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
             sms_message: s.verification_message.sms_message.clone(),
             email_message: s.verification_message.email_message.clone(),
             email_subject: s.verification_message.email_subject.clone(),
-            default_email_option: Some("CONFIRM_WITH_CODE".into()),
+            email_message_by_link: s.verification_link.email_message.clone(),
+            email_subject_by_link: s.verification_link.email_subject.clone(),
+            default_email_option: Some(
+                if s.verification_link.by_default { "CONFIRM_WITH_LINK" } else { "CONFIRM_WITH_CODE" }.into(),
+            ),
         }),
         email_verification_message: s.verification_message.email_message.clone(),
         email_verification_subject: s.verification_message.email_subject.clone(),
@@ -303,5 +322,19 @@ pub fn client_out(c: &AppClient) -> UserPoolClientType {
                 retry_grace_period_seconds: Some(s.refresh_token_rotation.retry_grace_period_seconds),
             }),
         },
+    }
+}
+
+/// EmailMessageByLink must say where the link goes: `{##text##}`, as Cognito's pattern requires.
+fn checked_link_message(message: Option<String>) -> Result<Option<String>, DomainError> {
+    match &message {
+        Some(m) if !m.split_once("{##").is_some_and(|(_, rest)| rest.contains("##}")) => {
+            Err(DomainError::InvalidParameter(format!(
+                "1 validation error detected: Value '{m}' at 'verificationMessageTemplate.emailMessageByLink' failed to \
+                 satisfy constraint: Member must satisfy regular expression pattern: \
+                 [\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}\\s*]*\\{{##[\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}\\s*]*##\\}}[\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}\\s*]*"
+            )))
+        }
+        _ => Ok(message),
     }
 }

@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/signup", get(hosted::signup::page).post(hosted::signup::submit))
         .route("/confirm", get(hosted::confirm::page).post(hosted::confirm::submit))
         .route("/resendcode", get(hosted::confirm::page).post(hosted::confirm::resend))
+        .route("/confirmUser", get(hosted::confirm_user::confirm_user))
         .route("/forgotPassword", get(hosted::recovery::page).post(hosted::recovery::submit))
         .route("/confirmforgotPassword", get(hosted::recovery::confirm_page).post(hosted::recovery::confirm_submit))
         .route("/logout", get(hosted::logout::logout))

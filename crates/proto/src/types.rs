@@ -124,6 +124,8 @@ pub struct VerificationMessageTemplateType {
     pub sms_message: Option<String>,
     pub email_message: Option<String>,
     pub email_subject: Option<String>,
+    pub email_message_by_link: Option<String>,
+    pub email_subject_by_link: Option<String>,
     pub default_email_option: Option<String>,
 }
 

@@ -5,7 +5,9 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::Response;
+use cognate_domain::delivery::Channel;
 use cognate_domain::oauth::HOSTED_SESSION_SECONDS;
+use cognate_domain::CodeDelivery;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::ConfirmPage;
@@ -22,6 +24,26 @@ pub(super) fn set_pending(state: &AppState, page: &PageRequest, response: &mut R
     let name = pending_name(&page.authorization.pool.id);
     let cookie = cookies::set(&name, pending, HOSTED_SESSION_SECONDS, page.secure(state));
     response.headers_mut().append(header::SET_COOKIE, cookie);
+}
+
+/// The answer once a confirmation went out: the code form (with the pending cookie that lets
+/// the right code sign the user in), or for a pool that confirms by link in the email, the
+/// sign-in form saying where the link went.
+pub(super) fn code_sent(
+    state: &AppState,
+    page: &PageRequest,
+    username: &str,
+    delivery: &CodeDelivery,
+    pending: &str,
+) -> Response {
+    let by_link = page.authorization.pool.settings.verification_link.by_default && delivery.channel == Channel::Email;
+    if by_link {
+        let notice = format!("We sent a confirmation link {}. Open it, then sign in.", sent_to(delivery));
+        return login::login_form(state, page, username, None, Some(&notice), StatusCode::OK);
+    }
+    let mut response = form(state, page, username, Some(&sent_to(delivery)), None, StatusCode::OK);
+    set_pending(state, page, &mut response, pending);
+    response
 }
 
 /// The handler of `GET /confirm` (and of `GET /resendcode`, which shows the same form: a code is

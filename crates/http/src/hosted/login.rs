@@ -68,9 +68,7 @@ pub(super) fn signed_in_or_next_step(
             new_password_form(state, page, &step, None, StatusCode::OK)
         }
         HostedSignIn::ConfirmationRequired { delivery, pending } => {
-            let mut response = confirm::form(state, page, username, Some(&sent_to(&delivery)), None, StatusCode::OK);
-            confirm::set_pending(state, page, &mut response, &pending);
-            response
+            confirm::code_sent(state, page, username, &delivery, &pending)
         }
         HostedSignIn::ResetRequired { delivery } => {
             recovery::confirm_form(state, page, username, Some(&sent_to(&delivery)), None, StatusCode::OK)

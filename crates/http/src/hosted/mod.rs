@@ -1,12 +1,13 @@
 //! The hosted pages and the browser's side of OAuth: `/oauth2/authorize`, `/login` (with the
 //! new-password step), `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`,
-//! `/confirmforgotPassword`, `/logout`, `/error`, and the branding's logo. Server-rendered, usable without
+//! `/confirmforgotPassword`, `/confirmUser`, `/logout`, `/error`, and the branding's logo. Server-rendered, usable without
 //! JavaScript; every form carries a CSRF token; nothing redirects to a URL the client did not
 //! register.
 
 pub mod authorize;
 pub mod branding;
 pub mod confirm;
+pub mod confirm_user;
 mod cookies;
 mod csrf;
 pub mod error_page;

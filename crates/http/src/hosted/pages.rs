@@ -83,6 +83,13 @@ pub(super) struct ConfirmForgotPasswordPage<'a> {
     pub password_rules: &'a [String],
 }
 
+/// `/confirmUser`: the account confirmed by the link, or why not.
+#[derive(Template)]
+#[template(path = "hosted/confirm_user.html")]
+pub(super) struct ConfirmUserPage<'a> {
+    pub error: Option<&'a str>,
+}
+
 /// `/error`, and every refusal that must not redirect.
 #[derive(Template)]
 #[template(path = "hosted/error.html")]

@@ -10,7 +10,7 @@ use cognate_domain::policy::password_rules;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::SignUpPage;
-use super::{confirm, csrf, login, sent_to};
+use super::{confirm, csrf, login};
 use crate::AppState;
 
 /// Cognito's refusal when only administrators create users.
@@ -33,12 +33,7 @@ pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     let password = posted.field("password");
     match state.cognate.hosted_sign_up(&page.authorization, username, password, attributes.clone()).await {
         Ok(signed_up) => match signed_up.delivery {
-            Some(delivery) => {
-                let mut response =
-                    confirm::form(&state, page, username, Some(&sent_to(&delivery)), None, StatusCode::OK);
-                confirm::set_pending(&state, page, &mut response, &signed_up.pending);
-                response
-            }
+            Some(delivery) => confirm::code_sent(&state, page, username, &delivery, &signed_up.pending),
             None => {
                 let notice = "Your account was created. An administrator must confirm it before you can sign in.";
                 login::login_form(&state, page, username, None, Some(notice), StatusCode::OK)

@@ -9,7 +9,7 @@ use crate::hosted::{
 };
 
 /// The `href` of the link with `id` on a page.
-fn link(body: &str, id: &str) -> String {
+fn link_on(body: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\" href=\"");
     let start = body.find(&marker).unwrap_or_else(|| panic!("no link {id} on the page:\n{body}")) + marker.len();
     let end = body[start..].find('"').unwrap() + start;
@@ -50,7 +50,7 @@ async fn signing_up_on_the_page_confirms_with_the_code_and_signs_the_user_in() {
     let mut browser = Browser::new(&server);
 
     let login = login_page(&mut browser, &client_id).await;
-    let signup = browser.get(&link(&login.body, "signUp")).await;
+    let signup = browser.get(&link_on(&login.body, "signUp")).await;
     assert_eq!(signup.status, 200, "{}", signup.body);
     assert!(signup.body.contains("name=\"requiredAttributes[email]\""), "the pool verifies email: {}", signup.body);
     assert!(signup.body.contains("at least 8 characters"), "the policy is shown");
@@ -174,7 +174,7 @@ async fn forgotten_and_reset_passwords_are_recovered_on_the_pages() {
     let mut browser = Browser::new(&server);
 
     let login = login_page(&mut browser, &client_id).await;
-    let forgot = browser.get(&link(&login.body, "forgotPassword")).await;
+    let forgot = browser.get(&link_on(&login.body, "forgotPassword")).await;
     assert_eq!(forgot.status, 200);
     let forged = browser.post(&form_action(&forgot.body), &[("_csrf", "guess"), ("username", "alice")]).await;
     assert_eq!(forged.status, 403);
@@ -229,4 +229,100 @@ async fn forgotten_and_reset_passwords_are_recovered_on_the_pages() {
     assert!(done.body.contains("Your password has been reset."), "{}", done.body);
     let user = sdk.admin_get_user().user_pool_id(&pool_id).username("alice").send().await.unwrap();
     assert_eq!(user.user_status().unwrap().as_str(), "CONFIRMED");
+}
+
+/// The `href` of the first link in a delivered message.
+fn href_in(text: &str) -> String {
+    let start = text.find("href=\"").unwrap_or_else(|| panic!("no link in {text}")) + "href=\"".len();
+    text[start..start + text[start..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_pool_that_confirms_by_link_sends_a_link_that_confirms_once() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        DefaultEmailOptionType, UserStatusType, VerificationMessageTemplateType, VerifiedAttributeType,
+    };
+    let server = TestServer::start().await;
+    let sdk = server.sdk();
+    let (pool_id, client_id) = hosted_pool(&server, &sdk).await;
+    let template = |message: &str| {
+        VerificationMessageTemplateType::builder()
+            .default_email_option(DefaultEmailOptionType::ConfirmWithLink)
+            .email_message_by_link(message)
+            .email_subject_by_link("Confirm your Cruddur account")
+            .build()
+    };
+    let update = |message: &str| {
+        sdk.update_user_pool()
+            .user_pool_id(&pool_id)
+            .auto_verified_attributes(VerifiedAttributeType::Email)
+            .verification_message_template(template(message))
+    };
+    // The message must say where the link goes.
+    let refused = update("Welcome aboard, no link here").send().await;
+    assert_eq!(error(refused).0, "InvalidParameterException");
+    update("Welcome {username}! {##Confirm my account##}").send().await.unwrap();
+    let described = sdk.describe_user_pool().user_pool_id(&pool_id).send().await.unwrap();
+    let echoed = described.user_pool().unwrap().verification_message_template().unwrap();
+    assert_eq!(echoed.default_email_option(), Some(&DefaultEmailOptionType::ConfirmWithLink));
+    assert_eq!(echoed.email_message_by_link(), Some("Welcome {username}! {##Confirm my account##}"));
+
+    // SignUp sends the link, with the client, the user and the code, to the email.
+    for name in ["bob", "carol"] {
+        sdk.sign_up()
+            .client_id(&client_id)
+            .username(name)
+            .password(PASSWORD)
+            .user_attributes(attr("email", &format!("{name}@example.com")))
+            .send()
+            .await
+            .unwrap();
+    }
+    let message = server.messages().into_iter().rev().find(|m| m["destination"] == "bob@example.com").unwrap();
+    assert_eq!(message["subject"], "Confirm your Cruddur account");
+    let text = message["message"].as_str().unwrap();
+    assert!(text.starts_with("Welcome bob! <a href=\""), "{text}");
+    assert!(text.ends_with(">Confirm my account</a>"), "{text}");
+    let link = href_in(text);
+    let code = message["code"].as_str().unwrap();
+    assert_eq!(
+        link,
+        format!("{}/confirmUser?client_id={client_id}&user_name=bob&confirmation_code={code}", server.url)
+    );
+
+    // Another user's link with a guessed code confirms nobody.
+    let guessed = link.replace("user_name=bob", "user_name=carol");
+    let page = reqwest::get(&guessed).await.unwrap();
+    assert_eq!(page.status(), 400);
+    assert!(page.text().await.unwrap().contains("Invalid verification code provided"));
+    let carol = sdk.admin_get_user().user_pool_id(&pool_id).username("carol").send().await.unwrap();
+    assert_eq!(carol.user_status(), Some(&UserStatusType::Unconfirmed));
+
+    // Opening the link confirms the account and verifies the email; once.
+    let page = reqwest::get(&link).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Your registration has been confirmed!"));
+    let bob = sdk.admin_get_user().user_pool_id(&pool_id).username("bob").send().await.unwrap();
+    assert_eq!(bob.user_status(), Some(&UserStatusType::Confirmed));
+    let verified = bob.user_attributes().iter().find(|a| a.name() == "email_verified").and_then(|a| a.value());
+    assert_eq!(verified, Some("true"));
+    let again = reqwest::get(&link).await.unwrap();
+    assert_eq!(again.status(), 400, "a link confirms once");
+    let unknown = reqwest::get(link.replace(&client_id, "nosuchclient0000000000000")).await.unwrap();
+    assert_eq!(unknown.status(), 400);
+
+    // The sign-up page of such a pool says where the link went instead of asking for a code.
+    let mut browser = Browser::new(&server);
+    let login = login_page(&mut browser, &client_id).await;
+    let signup = browser.get(&link_on(&login.body, "signUp")).await;
+    let done = submit(
+        &mut browser,
+        &signup,
+        &[("username", "dave"), ("requiredAttributes[email]", "dave@example.com"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("We sent a confirmation link by email to d***@e***"), "{}", done.body);
+    let message = server.messages().into_iter().rev().find(|m| m["destination"] == "dave@example.com").unwrap();
+    assert!(message["message"].as_str().unwrap().contains("/confirmUser?"), "{message}");
 }

@@ -96,6 +96,20 @@ impl Cognate {
         self.start_hosted_session(authorization, user).await.map(Some)
     }
 
+    /// `/confirmUser`: the link of a sign-up email (CONFIRM_WITH_LINK) confirms the account, by
+    /// the same rules as ConfirmSignUp; the user signs in afterwards. `served_pool` is the pool
+    /// whose domain the request came to, if any.
+    pub async fn confirm_user_by_link(
+        &self,
+        client_id: &str,
+        username: &str,
+        code: &str,
+        served_pool: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let (pool, client) = self.client_served(client_id, served_pool).await?;
+        self.confirm_sign_up_with(&pool, &client, username, code).await.map(|_| ())
+    }
+
     /// `/resendcode`: a new confirmation code, the old one stops working.
     pub async fn hosted_resend_code(
         &self,
