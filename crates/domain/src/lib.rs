@@ -10,6 +10,7 @@ pub mod clock;
 mod codes;
 pub mod delivery;
 pub mod error;
+pub mod federation;
 pub mod feed;
 mod groups;
 mod hashing;

@@ -75,6 +75,24 @@ pub struct ResourceServer {
     pub scopes: Vec<ResourceScope>,
 }
 
+/// An external identity provider of a pool (CreateIdentityProvider). The secret details
+/// (`client_secret`, `private_key`) are not in `details` but sealed in `sealed_details`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityProvider {
+    pub pool_id: String,
+    pub name: String,
+    /// `OIDC`, `Google`, `Facebook`, `LoginWithAmazon` or `SignInWithApple`.
+    pub provider_type: String,
+    /// ProviderDetails as given, but for the secrets.
+    pub details: BTreeMap<String, String>,
+    /// The secret details, each sealed under the server key (base64), bound to the provider.
+    pub sealed_details: BTreeMap<String, String>,
+    pub attribute_mapping: BTreeMap<String, String>,
+    pub idp_identifiers: Vec<String>,
+    pub created: UnixTime,
+    pub modified: UnixTime,
+}
+
 /// One custom scope of a resource server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceScope {

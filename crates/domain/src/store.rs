@@ -204,6 +204,31 @@ pub trait OAuthStore: Send + Sync {
     async fn pool_resource_servers(&self, pool_id: &str) -> Result<std::sync::Arc<Vec<ResourceServer>>>;
 }
 
+/// A pool's external identity providers, found by name or by one of their IdpIdentifiers
+/// (each identifier names one provider of the pool).
+#[async_trait]
+pub trait FederationStore: Send + Sync {
+    /// A taken name is `Conflict("name")`, a taken identifier `Conflict("identifier")`.
+    async fn insert_identity_provider(&self, provider: &IdentityProvider) -> Result<()>;
+    async fn get_identity_provider(&self, pool_id: &str, name: &str) -> Result<Option<IdentityProvider>>;
+    async fn identity_provider_by_identifier(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> Result<Option<IdentityProvider>>;
+    /// Providers by name, starting after `after`.
+    async fn list_identity_providers(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<IdentityProvider>>;
+    /// Replaces a provider (its identifiers too); false if there is none of that name. An
+    /// identifier another provider has is `Conflict("identifier")`.
+    async fn update_identity_provider(&self, provider: &IdentityProvider) -> Result<bool>;
+    async fn delete_identity_provider(&self, pool_id: &str, name: &str) -> Result<bool>;
+}
+
 /// The hosted pages' single-sign-on sessions. They and the authorization codes live beside
 /// the challenge sessions (an [`AuthSession`] whose `challenge` says which it is); a code is
 /// taken with [`TokenStore::take_session`], once.
@@ -238,7 +263,15 @@ pub trait HostedStore: Send + Sync {
 /// Everything Cognate keeps.
 #[async_trait]
 pub trait Store:
-    PoolStore + ClientStore + UserStore + UserActivityStore + GroupStore + TokenStore + OAuthStore + HostedStore
+    PoolStore
+    + ClientStore
+    + UserStore
+    + UserActivityStore
+    + GroupStore
+    + TokenStore
+    + OAuthStore
+    + HostedStore
+    + FederationStore
 {
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;

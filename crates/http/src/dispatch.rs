@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::auth::Caller;
-use crate::api::{auth, groups, lifecycle, oauth, pools, users};
+use crate::api::{auth, federation, groups, lifecycle, oauth, pools, users};
 use crate::body::{self, MAX_BODY_BYTES};
 use crate::{sigv4, ApiError, AppState};
 
@@ -152,6 +152,14 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::ListResourceServers => call(body, |r| oauth::list_resource_servers(c, r)).await,
         Action::UpdateResourceServer => call(body, |r| oauth::update_resource_server(c, r)).await,
         Action::DeleteResourceServer => call(body, |r| oauth::delete_resource_server(c, r)).await,
+        Action::CreateIdentityProvider => call(body, |r| federation::create_identity_provider(c, r)).await,
+        Action::DescribeIdentityProvider => call(body, |r| federation::describe_identity_provider(c, r)).await,
+        Action::GetIdentityProviderByIdentifier => {
+            call(body, |r| federation::get_identity_provider_by_identifier(c, r)).await
+        }
+        Action::UpdateIdentityProvider => call(body, |r| federation::update_identity_provider(c, r)).await,
+        Action::DeleteIdentityProvider => call(body, |r| federation::delete_identity_provider(c, r)).await,
+        Action::ListIdentityProviders => call(body, |r| federation::list_identity_providers(c, r)).await,
         Action::AssociateSoftwareToken
         | Action::CompleteWebAuthnRegistration
         | Action::ConfirmDevice
@@ -176,25 +184,20 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::AdminSetUserSettings
         | Action::AdminUpdateAuthEventFeedback
         | Action::AdminUpdateDeviceStatus
-        | Action::CreateIdentityProvider
         | Action::CreateManagedLoginBranding
         | Action::CreateTerms
         | Action::CreateUserImportJob
-        | Action::DeleteIdentityProvider
         | Action::DeleteManagedLoginBranding
         | Action::DeleteTerms
-        | Action::DescribeIdentityProvider
         | Action::DescribeManagedLoginBranding
         | Action::DescribeManagedLoginBrandingByClient
         | Action::DescribeRiskConfiguration
         | Action::DescribeTerms
         | Action::DescribeUserImportJob
         | Action::GetCSVHeader
-        | Action::GetIdentityProviderByIdentifier
         | Action::GetLogDeliveryConfiguration
         | Action::GetSigningCertificate
         | Action::GetUserPoolMfaConfig
-        | Action::ListIdentityProviders
         | Action::ListTagsForResource
         | Action::ListTerms
         | Action::ListUserImportJobs
@@ -205,7 +208,6 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::StopUserImportJob
         | Action::TagResource
         | Action::UntagResource
-        | Action::UpdateIdentityProvider
         | Action::UpdateManagedLoginBranding
         | Action::UpdateTerms => Err(ApiError::new(
             ErrorType::UnsupportedOperationException,

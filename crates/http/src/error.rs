@@ -49,6 +49,7 @@ impl From<DomainError> for ApiError {
             DomainError::AliasExists(_) => ErrorType::AliasExistsException,
             DomainError::CodeDeliveryFailure(_) => ErrorType::CodeDeliveryFailureException,
             DomainError::CodeMismatch(_) => ErrorType::CodeMismatchException,
+            DomainError::DuplicateProvider(_) => ErrorType::DuplicateProviderException,
             DomainError::ExpiredCode(_) => ErrorType::ExpiredCodeException,
             DomainError::GroupExists(_) => ErrorType::GroupExistsException,
             DomainError::InvalidOAuthFlow(_) => ErrorType::InvalidOAuthFlowException,

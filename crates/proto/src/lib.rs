@@ -6,6 +6,7 @@
 mod action;
 pub mod auth;
 mod error;
+pub mod federation;
 pub mod lifecycle;
 pub mod oauth;
 pub mod pools;

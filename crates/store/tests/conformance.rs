@@ -417,8 +417,50 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(store.get_resource_server("r_p2", "api").await.unwrap().is_none());
 }
 
+/// Identity providers: by name and by identifier (each naming one provider of the pool),
+/// listed by name, their identifiers replaced on update and gone with them on delete.
+async fn federation_conformance(store: &dyn Store) {
+    let provider = |name: &str, identifiers: &[&str]| IdentityProvider {
+        pool_id: "r_p2".into(),
+        name: name.into(),
+        provider_type: "OIDC".into(),
+        details: BTreeMap::from([("client_id".to_owned(), format!("{name}-client"))]),
+        sealed_details: BTreeMap::new(),
+        attribute_mapping: BTreeMap::new(),
+        idp_identifiers: identifiers.iter().map(|i| (*i).to_owned()).collect(),
+        created: 5,
+        modified: 5,
+    };
+    store.insert_identity_provider(&provider("Beta", &["beta.example", "b"])).await.unwrap();
+    store.insert_identity_provider(&provider("Alpha", &[])).await.unwrap();
+    let twice = store.insert_identity_provider(&provider("Beta", &[])).await;
+    assert!(matches!(&twice, Err(StoreError::Conflict(what)) if what == "name"), "{twice:?}");
+    let taken = store.insert_identity_provider(&provider("Gamma", &["b"])).await;
+    assert!(matches!(&taken, Err(StoreError::Conflict(what)) if what == "identifier"), "{taken:?}");
+    assert!(store.get_identity_provider("r_p2", "Gamma").await.unwrap().is_none(), "nothing saved on a conflict");
+    let found = store.identity_provider_by_identifier("r_p2", "b").await.unwrap().unwrap();
+    assert_eq!(found, provider("Beta", &["beta.example", "b"]));
+    assert!(store.identity_provider_by_identifier("r_p1", "b").await.unwrap().is_none(), "per pool");
+    let names = |list: Vec<IdentityProvider>| list.into_iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(names(store.list_identity_providers("r_p2", None, 10).await.unwrap()), ["Alpha", "Beta"]);
+    assert_eq!(names(store.list_identity_providers("r_p2", Some("Alpha"), 10).await.unwrap()), ["Beta"]);
+    let mut changed = provider("Beta", &["beta.test"]);
+    changed.modified = 9;
+    assert!(store.update_identity_provider(&changed).await.unwrap());
+    assert!(store.identity_provider_by_identifier("r_p2", "b").await.unwrap().is_none(), "identifiers replaced");
+    assert_eq!(store.identity_provider_by_identifier("r_p2", "beta.test").await.unwrap().unwrap().modified, 9);
+    let clash = store.update_identity_provider(&provider("Alpha", &["beta.test"])).await;
+    assert!(matches!(&clash, Err(StoreError::Conflict(what)) if what == "identifier"), "{clash:?}");
+    assert!(!store.update_identity_provider(&provider("Nobody", &[])).await.unwrap());
+    assert!(store.delete_identity_provider("r_p2", "Beta").await.unwrap());
+    assert!(!store.delete_identity_provider("r_p2", "Beta").await.unwrap());
+    assert!(store.identity_provider_by_identifier("r_p2", "beta.test").await.unwrap().is_none());
+    store.insert_identity_provider(&provider("Delta", &["beta.test"])).await.unwrap();
+}
+
 /// Domains (unique across pools, saved with the pool that names them) and resource servers.
 async fn oauth_conformance(store: &dyn Store) {
+    federation_conformance(store).await;
     let domain = |name: &str, pool_id: &str| PoolDomain {
         domain: name.into(),
         pool_id: pool_id.into(),

@@ -3,6 +3,7 @@
 
 mod activity;
 mod cache;
+mod federation;
 mod groups;
 mod hosted;
 mod oauth;

@@ -8,6 +8,7 @@ mod common;
 mod auth;
 mod branding;
 mod directory;
+mod federation;
 mod hosted;
 mod hosted_account;
 mod lifecycle;
