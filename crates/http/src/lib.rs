@@ -14,6 +14,7 @@ pub mod oauth2;
 mod served;
 pub mod server;
 mod sigv4;
+pub mod upstream;
 mod wellknown;
 
 use std::collections::HashMap;

@@ -4,5 +4,8 @@
 
 mod presets;
 mod providers;
+mod upstream;
 
+pub use presets::endpoint_allowed;
 pub use providers::{IdentityProviderInput, IdentityProviderView};
+pub use upstream::{UpstreamClient, UpstreamError, UpstreamResponse};

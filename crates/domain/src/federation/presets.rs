@@ -78,7 +78,7 @@ pub(super) fn derived(provider_type: &str, details: &BTreeMap<String, String>) -
 
 /// Whether `url` may be a provider endpoint: absolute https, or http to a loopback host (local
 /// upstreams and tests), as Cognito requires https.
-pub(super) fn endpoint_allowed(url: &str) -> bool {
+pub fn endpoint_allowed(url: &str) -> bool {
     let Ok(parsed) = url::Url::parse(url) else { return false };
     match parsed.scheme() {
         "https" => parsed.host().is_some(),
