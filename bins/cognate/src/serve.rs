@@ -60,8 +60,11 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     for key in config.access_keys.iter().chain(generated.iter()) {
         keys.insert(&key.id, &key.secret);
     }
+    let upstream =
+        cognate_http::upstream::HttpUpstream::new(&[]).map_err(|e| format!("the identity-provider client: {e}"))?;
     let state = AppState {
         cognate: cognate.clone(),
+        upstream: Arc::new(upstream),
         access_keys: Arc::new(keys),
         signing_clock: Arc::new(SystemClock),
         timeouts: config.timeouts,

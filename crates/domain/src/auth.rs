@@ -175,6 +175,8 @@ impl Cognate {
         }
         match user.status {
             UserStatus::Unconfirmed => Err(DomainError::UserNotConfirmed("User is not confirmed.".into())),
+            // Federated users sign in through their provider only (they have no password).
+            UserStatus::ExternalProvider => Err(DomainError::not_authorized("Incorrect username or password.")),
             UserStatus::ResetRequired => {
                 Err(DomainError::PasswordResetRequired("Password reset required for the user".into()))
             }

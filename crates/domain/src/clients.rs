@@ -134,6 +134,7 @@ impl Cognate {
     ) -> Result<AppClient> {
         let pool = self.pool(pool_id).await?;
         let servers = self.resource_servers_for(&pool.id, &input).await?;
+        self.check_identity_providers(&pool.id, &input.supported_identity_providers).await?;
         let settings = client_settings(&pool, input, &servers, secret != NewClientSecret::None)?;
         let id = match id {
             Some(id) if (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()) => id,
@@ -197,6 +198,7 @@ impl Cognate {
         let (pool, mut client) = self.client_in_pool(pool_id, client_id).await?;
         let keep_name = client.settings.name.clone();
         let servers = self.resource_servers_for(&pool.id, &input).await?;
+        self.check_identity_providers(&pool.id, &input.supported_identity_providers).await?;
         let input = ClientInput { name: input.name.clone().or(Some(keep_name)), ..input };
         let mut settings = client_settings(&pool, input, &servers, client.secret.is_some())?;
         std::mem::swap(&mut client.settings, &mut settings);
@@ -211,6 +213,28 @@ impl Cognate {
             return Ok(Vec::new());
         }
         Ok(self.store.pool_resource_servers(pool_id).await?.to_vec())
+    }
+
+    /// SupportedIdentityProviders: `COGNITO` and the pool's providers, as Cognito checks them;
+    /// of those, Cognate signs in through OIDC providers only so far, and says so.
+    async fn check_identity_providers(&self, pool_id: &str, providers: &[String]) -> Result<()> {
+        for name in providers.iter().filter(|p| *p != "COGNITO") {
+            match self.store.get_identity_provider(pool_id, name).await? {
+                None => {
+                    return Err(DomainError::invalid(format!(
+                        "The provider {name} does not exist for User Pool {pool_id}"
+                    )))
+                }
+                Some(provider) if provider.provider_type != "OIDC" => {
+                    return Err(DomainError::Unsupported(format!(
+                        "Signing in through {} identity providers is not supported by Cognate yet.",
+                        provider.provider_type
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
     }
 
     /// DeleteUserPoolClient.
@@ -250,13 +274,11 @@ fn client_settings(
 ) -> Result<ClientSettings> {
     oauth::check_oauth_settings(
         &oauth::OAuthFields {
-            pool_id: &pool.id,
             flows: &input.allowed_oauth_flows,
             scopes: &input.allowed_oauth_scopes,
             callback_urls: &input.callback_urls,
             logout_urls: &input.logout_urls,
             default_redirect_uri: input.default_redirect_uri.as_deref(),
-            identity_providers: &input.supported_identity_providers,
             has_secret,
         },
         servers,

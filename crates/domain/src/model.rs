@@ -311,6 +311,8 @@ pub enum UserStatus {
     Confirmed,
     ForceChangePassword,
     ResetRequired,
+    /// A user made by a sign-in through an external identity provider: no password.
+    ExternalProvider,
 }
 
 impl UserStatus {
@@ -321,12 +323,13 @@ impl UserStatus {
             UserStatus::Confirmed => "CONFIRMED",
             UserStatus::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
             UserStatus::ResetRequired => "RESET_REQUIRED",
+            UserStatus::ExternalProvider => "EXTERNAL_PROVIDER",
         }
     }
 
     /// Parses a wire name.
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::Unconfirmed, Self::Confirmed, Self::ForceChangePassword, Self::ResetRequired]
+        [Self::Unconfirmed, Self::Confirmed, Self::ForceChangePassword, Self::ResetRequired, Self::ExternalProvider]
             .into_iter()
             .find(|s| s.name() == name)
     }

@@ -335,8 +335,14 @@ fn readable_attributes(
     user.attributes
         .iter()
         .filter(|(name, _)| client_may_read(client, name))
-        .filter(|(name, _)| scopes.is_none_or(|scopes| crate::oauth::scopes::releases(scopes, name)))
+        .filter(|(name, _)| {
+            // A federated user's `identities` comes with every id token, as on Cognito.
+            *name == "identities" || scopes.is_none_or(|scopes| crate::oauth::scopes::releases(scopes, name))
+        })
         .map(|(name, value)| {
+            if name == "identities" {
+                return (name.clone(), identities_claim(value));
+            }
             let data_type = pool.schema.iter().find(|a| a.name == *name).map(|a| a.data_type);
             let typed = match data_type {
                 Some(AttributeDataType::Boolean) if !name.starts_with("custom:") => Value::Bool(value == "true"),
@@ -348,6 +354,26 @@ fn readable_attributes(
             (name.clone(), typed)
         })
         .collect()
+}
+
+/// The `identities` claim of a federated user's id token, shaped as Cognito's: the attribute's
+/// JSON array, with `primary` and `dateCreated` as strings.
+fn identities_claim(attribute: &str) -> Value {
+    let Ok(Value::Array(mut identities)) = serde_json::from_str::<Value>(attribute) else {
+        return Value::String(attribute.to_owned());
+    };
+    for identity in &mut identities {
+        if let Some(fields) = identity.as_object_mut() {
+            for key in ["primary", "dateCreated"] {
+                if let Some(value) = fields.get_mut(key) {
+                    if !value.is_string() {
+                        *value = Value::String(value.to_string());
+                    }
+                }
+            }
+        }
+    }
+    Value::Array(identities)
 }
 
 /// Whether the client's read attributes include `name` (an empty list means every attribute).

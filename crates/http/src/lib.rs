@@ -54,6 +54,8 @@ impl AccessKeys {
 #[derive(Clone)]
 pub struct AppState {
     pub cognate: Arc<Cognate>,
+    /// The outbound client for identity providers (federated sign-in).
+    pub upstream: Arc<dyn cognate_domain::federation::UpstreamClient>,
     pub access_keys: Arc<AccessKeys>,
     /// The clock SigV4 freshness is checked against: the wall clock, since that is what the
     /// signer uses (tests may drive the domain's clock by hand, but never the caller's).
@@ -74,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     // The hosted pages and OAuth endpoints: a request's host may be a pool's domain.
     let hosted = Router::new()
         .route("/oauth2/authorize", get(hosted::authorize::authorize))
+        .route("/oauth2/idpresponse", get(hosted::idp_response::idp_response))
         .route("/login", get(hosted::login::page).post(hosted::login::submit))
         .route("/signup", get(hosted::signup::page).post(hosted::signup::submit))
         .route("/confirm", get(hosted::confirm::page).post(hosted::confirm::submit))

@@ -81,8 +81,10 @@ impl TestServer {
         let cognate = Arc::new(Cognate::new(store, clock.clone(), delivery, hasher, config));
         let mut keys = AccessKeys::default();
         keys.insert(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+        let upstream = cognate_http::upstream::HttpUpstream::new(&[]).expect("the identity-provider client");
         let state = AppState {
             cognate: cognate.clone(),
+            upstream: Arc::new(upstream),
             access_keys: Arc::new(keys),
             signing_clock: Arc::new(SystemClock),
             timeouts: Timeouts::default(),

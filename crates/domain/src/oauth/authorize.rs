@@ -7,7 +7,7 @@ use url::Url;
 
 use super::scopes;
 use crate::error::DomainError;
-use crate::model::{AppClient, Pool};
+use crate::model::{AppClient, IdentityProvider, Pool};
 use crate::Cognate;
 
 /// The authorize parameters, as sent (the hosted pages carry them along in their query).
@@ -111,6 +111,9 @@ pub struct Authorization {
     pub scopes: Vec<String>,
     pub code_challenge: Option<String>,
     pub prompt: Prompt,
+    /// The external identity provider the request names (`identity_provider` or
+    /// `idp_identifier`), if not the pool's own directory.
+    pub federated: Option<IdentityProvider>,
 }
 
 /// Why an authorize request (or a page that carries one) cannot go on.
@@ -194,6 +197,7 @@ impl Cognate {
             scopes: Vec::new(),
             code_challenge: None,
             prompt: Prompt::Default,
+            federated: None,
         };
         let response_type = match params.response_type.as_deref() {
             None => return Err(authorization.error("invalid_request", "response_type is required.")),
@@ -228,13 +232,29 @@ impl Cognate {
                 )
             }
         };
-        let provider = params.identity_provider.as_deref().or(params.idp_identifier.as_deref()).unwrap_or("COGNITO");
         let supports = |p: &str| settings.supported_identity_providers.iter().any(|s| s == p);
-        if provider != "COGNITO" || !supports("COGNITO") {
-            return Err(authorization.error(
-                "invalid_request",
-                &format!("The identity provider {provider} is not enabled for this client."),
-            ));
+        let pool_id = authorization.pool.id.clone();
+        let federated = match (params.identity_provider.as_deref(), params.idp_identifier.as_deref()) {
+            (None | Some("COGNITO"), None) => None,
+            (Some(name), _) => Some((name.to_owned(), self.store.get_identity_provider(&pool_id, name).await)),
+            (None, Some(identifier)) => {
+                Some((identifier.to_owned(), self.store.identity_provider_by_identifier(&pool_id, identifier).await))
+            }
+        };
+        match federated {
+            None if supports("COGNITO") => {}
+            None => {
+                return Err(authorization
+                    .error("invalid_request", "The identity provider COGNITO is not enabled for this client."))
+            }
+            Some((_, Ok(Some(provider)))) if supports(&provider.name) => authorization.federated = Some(provider),
+            Some((_, Err(err))) => return Err(AuthorizeError::Server(err.into())),
+            Some((named, _)) => {
+                return Err(authorization.error(
+                    "invalid_request",
+                    &format!("The identity provider {named} is not enabled for this client."),
+                ))
+            }
         }
         let servers = self.store.pool_resource_servers(&authorization.pool.id).await?;
         authorization.scopes = granted_scopes(params.scope.as_deref(), &settings.allowed_oauth_scopes, &servers)

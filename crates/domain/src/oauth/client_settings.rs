@@ -1,5 +1,6 @@
 //! The OAuth settings of an app client, checked as CreateUserPoolClient and
-//! UpdateUserPoolClient check them: flows, scopes, callback and logout URLs, identity providers.
+//! UpdateUserPoolClient check them: flows, scopes, callback and logout URLs (the identity
+//! providers, which need the store, are checked in `clients`).
 
 use url::Url;
 
@@ -11,13 +12,11 @@ const FLOWS: [&str; 3] = ["code", "implicit", "client_credentials"];
 
 /// The client fields this checks.
 pub(crate) struct OAuthFields<'a> {
-    pub pool_id: &'a str,
     pub flows: &'a [String],
     pub scopes: &'a [String],
     pub callback_urls: &'a [String],
     pub logout_urls: &'a [String],
     pub default_redirect_uri: Option<&'a str>,
-    pub identity_providers: &'a [String],
     pub has_secret: bool,
 }
 
@@ -70,15 +69,6 @@ pub(crate) fn check_oauth_settings(fields: &OAuthFields<'_>, servers: &[Resource
             return Err(DomainError::invalid(format!("DefaultRedirectURI {default} must be one of the CallbackURLs.")));
         }
     }
-    for provider in fields.identity_providers {
-        // Federation is not built yet: the pool's own user directory is the only provider.
-        if provider != "COGNITO" {
-            return Err(DomainError::invalid(format!(
-                "The provider {provider} does not exist for User Pool {}",
-                fields.pool_id
-            )));
-        }
-    }
     Ok(())
 }
 
@@ -129,13 +119,11 @@ mod tests {
         let (flows, scopes) = (owned(flows), owned(scopes));
         let callback_urls = owned(&["https://app.example.com/cb"]);
         let fields = OAuthFields {
-            pool_id: "p",
             flows: &flows,
             scopes: &scopes,
             callback_urls: &callback_urls,
             logout_urls: &[],
             default_redirect_uri: None,
-            identity_providers: &[],
             has_secret,
         };
         check_oauth_settings(&fields, &[])

@@ -1,6 +1,7 @@
 //! `GET /oauth2/authorize`: checks the request, answers at once from a live single-sign-on
 //! session (unless `prompt=login`), and otherwise sends the browser to `/login` with the same
-//! parameters — or, with `prompt=none`, tells the client `login_required`.
+//! parameters (or, naming an identity provider, to that provider) — or, with `prompt=none`,
+//! tells the client `login_required`.
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
@@ -38,6 +39,13 @@ pub async fn authorize(
     }
     if authorization.prompt == Prompt::None {
         return authorize_failure(authorization.error("login_required", "The user is not signed in."));
+    }
+    if authorization.federated.is_some() {
+        // Straight to the identity provider the request names, as Cognito does.
+        return match state.cognate.start_federated_sign_in(&state.upstream, &authorization).await {
+            Ok(location) => redirect(&location, &[]),
+            Err(err) => authorize_failure(err),
+        };
     }
     redirect(&format!("/login?{}", query_of(&params)), &[])
 }

@@ -12,6 +12,7 @@ mod cookies;
 mod csrf;
 pub mod error_page;
 mod form;
+pub mod idp_response;
 pub mod login;
 pub mod logout;
 mod pages;

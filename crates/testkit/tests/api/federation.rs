@@ -179,3 +179,228 @@ async fn identity_providers_are_validated_as_cognito_validates_them() {
     let nowhere = sdk.describe_identity_provider().user_pool_id("us-east-1_nowhere0").provider_name("Upstream");
     assert_eq!(error(nowhere.send().await).0, "ResourceNotFoundException");
 }
+
+mod sign_in {
+    //! A federated sign-in end to end: a second Cognate is the upstream OIDC provider of the
+    //! first, each with its own browser (cookie jar).
+    use aws_sdk_cognitoidentityprovider::types::{IdentityProviderTypeType, OAuthFlowType, UserStatusType};
+
+    use super::details;
+    use crate::common::*;
+    use crate::hosted::{
+        authorize_path, exchange, field, form_action, hosted_pool, query_param, Browser, CALLBACK, VERIFIER,
+    };
+
+    /// The upstream: a pool with a confidential client whose callback is the downstream's
+    /// `/oauth2/idpresponse`; returns (issuer, client id, client secret).
+    async fn upstream(server: &TestServer, downstream: &TestServer) -> (String, String, String) {
+        let sdk = server.sdk();
+        let (pool_id, _) = hosted_pool(server, &sdk).await;
+        let client = sdk
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("downstream")
+            .generate_secret(true)
+            .allowed_o_auth_flows_user_pool_client(true)
+            .allowed_o_auth_flows(OAuthFlowType::Code)
+            .allowed_o_auth_scopes("openid")
+            .allowed_o_auth_scopes("email")
+            .allowed_o_auth_scopes("profile")
+            .callback_urls(format!("{}/oauth2/idpresponse", downstream.url))
+            .supported_identity_providers("COGNITO")
+            .send()
+            .await
+            .unwrap();
+        let client = client.user_pool_client().unwrap();
+        let issuer = format!("{}/{pool_id}", server.url);
+        (issuer, client.client_id().unwrap().to_owned(), client.client_secret().unwrap().to_owned())
+    }
+
+    /// The downstream: its pool trusts the upstream as `Upstream`, and a client may use it.
+    async fn downstream(server: &TestServer, issuer: &str, client_id: &str, secret: &str) -> (String, String) {
+        let sdk = server.sdk();
+        let (pool_id, _) = hosted_pool(server, &sdk).await;
+        sdk.create_identity_provider()
+            .user_pool_id(&pool_id)
+            .provider_name("Upstream")
+            .provider_type(IdentityProviderTypeType::Oidc)
+            .set_provider_details(Some(details(&[
+                ("client_id", client_id),
+                ("client_secret", secret),
+                ("authorize_scopes", "openid email profile"),
+                ("attributes_request_method", "GET"),
+                ("oidc_issuer", issuer),
+            ])))
+            .attribute_mapping("email", "email")
+            .attribute_mapping("email_verified", "email_verified")
+            .attribute_mapping("username", "sub")
+            .idp_identifiers("upstream.example")
+            .send()
+            .await
+            .unwrap();
+        let client = sdk
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("app")
+            .allowed_o_auth_flows_user_pool_client(true)
+            .allowed_o_auth_flows(OAuthFlowType::Code)
+            .allowed_o_auth_scopes("openid")
+            .allowed_o_auth_scopes("email")
+            .callback_urls(CALLBACK)
+            .supported_identity_providers("COGNITO")
+            .supported_identity_providers("Upstream")
+            .send()
+            .await
+            .unwrap();
+        (pool_id, client.user_pool_client().unwrap().client_id().unwrap().to_owned())
+    }
+
+    /// Through the upstream's page and back: the downstream's answer to the client.
+    async fn round_trip(down: &mut Browser, up: &mut Browser, client_id: &str, extra: &str) -> String {
+        let authorize = down.get(&authorize_path(client_id, &format!("&scope=openid+email{extra}"))).await;
+        assert_eq!(authorize.status, 302, "{}", authorize.body);
+        let to_upstream = authorize.location.unwrap();
+        let at_upstream = up.get(&to_upstream).await;
+        let mut location = at_upstream.location.unwrap_or_else(|| panic!("{}", at_upstream.body));
+        if location.starts_with("/login?") {
+            let page = up.get(&location).await;
+            let done = up
+                .post(
+                    &form_action(&page.body),
+                    &[("_csrf", &field(&page.body, "_csrf")), ("username", "alice"), ("password", PASSWORD)],
+                )
+                .await;
+            location = done.location.unwrap_or_else(|| panic!("{}", done.body));
+        }
+        assert!(location.contains("/oauth2/idpresponse?"), "{location}");
+        let back = down.get(&location).await;
+        back.location.unwrap_or_else(|| panic!("{}: {}", back.status, back.body))
+    }
+
+    #[tokio::test]
+    async fn a_user_signs_in_through_an_upstream_oidc_provider_and_gets_this_pools_tokens() {
+        let (up_server, down_server) = (TestServer::start().await, TestServer::start().await);
+        let (issuer, up_client, up_secret) = upstream(&up_server, &down_server).await;
+        let (pool_id, client_id) = downstream(&down_server, &issuer, &up_client, &up_secret).await;
+        let (mut down, mut up) = (Browser::new(&down_server), Browser::new(&up_server));
+
+        // The request names the provider: the browser goes there, with Cognate's own state,
+        // nonce and PKCE challenge, and the redirect URI Cognito uses.
+        let first = down.get(&authorize_path(&client_id, "&scope=openid+email&identity_provider=Upstream")).await;
+        let to_upstream = first.location.unwrap();
+        assert!(to_upstream.starts_with(&format!("{}/oauth2/authorize?", up_server.url)), "{to_upstream}");
+        for name in ["state", "nonce", "code_challenge"] {
+            assert!(query_param(&to_upstream, name).is_some_and(|v| v != "st-1"), "{name} is Cognate's own");
+        }
+        assert_eq!(
+            query_param(&to_upstream, "redirect_uri").unwrap(),
+            format!("{}/oauth2/idpresponse", down_server.url)
+        );
+
+        let done = round_trip(&mut down, &mut up, &client_id, "&identity_provider=Upstream").await;
+        assert!(done.starts_with(&format!("{CALLBACK}?code=")), "{done}");
+        assert_eq!(query_param(&done, "state").as_deref(), Some("st-1"), "the client's state comes back");
+        let (status, tokens) = exchange(&down_server, &client_id, &query_param(&done, "code").unwrap(), VERIFIER).await;
+        assert_eq!(status, 200, "{tokens}");
+        let id = jwt_claims(tokens["id_token"].as_str().unwrap());
+        let upstream_sub = {
+            let sdk = up_server.sdk();
+            let (up_pool, _) = issuer.rsplit_once('/').map(|(_, p)| (p.to_owned(), ())).unwrap();
+            let alice = sdk.admin_get_user().user_pool_id(&up_pool).username("alice").send().await.unwrap();
+            alice.user_attributes().iter().find(|a| a.name() == "sub").unwrap().value().unwrap().to_owned()
+        };
+        let username = format!("Upstream_{upstream_sub}");
+        assert_eq!(id["cognito:username"], username.as_str());
+        assert_eq!(id["email"], "alice@example.com");
+        assert_ne!(id["sub"], upstream_sub.as_str(), "the pool issues its own sub");
+        assert_eq!(id["identities"][0]["providerName"], "Upstream", "{id}");
+        assert_eq!(id["identities"][0]["primary"], "true", "as Cognito: strings in the token");
+        assert!(id["identities"][0]["dateCreated"].is_string());
+        let group = format!("{pool_id}_Upstream");
+        assert_eq!(id["cognito:groups"], serde_json::json!([group]));
+
+        let sdk = down_server.sdk();
+        let user = sdk.admin_get_user().user_pool_id(&pool_id).username(&username).send().await.unwrap();
+        assert_eq!(user.user_status(), Some(&UserStatusType::ExternalProvider));
+        let identities = user.user_attributes().iter().find(|a| a.name() == "identities").unwrap().value().unwrap();
+        let identities: serde_json::Value = serde_json::from_str(identities).unwrap();
+        assert_eq!(identities[0]["userId"], upstream_sub.as_str());
+        assert_eq!(identities[0]["providerName"], "Upstream");
+        // A federated user has no password to sign in with through the API.
+        let password_client = public_client(&sdk, &pool_id).await;
+        let refused = sdk
+            .admin_initiate_auth()
+            .user_pool_id(&pool_id)
+            .client_id(&password_client)
+            .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", &username)
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+            .await;
+        assert_eq!(error(refused).0, "NotAuthorizedException");
+
+        // The second sign-in (by idp_identifier, with a fresh downstream session) is the same user.
+        let mut fresh = Browser::new(&down_server);
+        let again = round_trip(&mut fresh, &mut up, &client_id, "&idp_identifier=upstream.example").await;
+        let (_, tokens) = exchange(&down_server, &client_id, &query_param(&again, "code").unwrap(), VERIFIER).await;
+        assert_eq!(jwt_claims(tokens["id_token"].as_str().unwrap())["sub"], id["sub"]);
+    }
+
+    #[tokio::test]
+    async fn a_forged_or_spent_state_and_an_upstream_error_are_refused() {
+        let (up_server, down_server) = (TestServer::start().await, TestServer::start().await);
+        let (issuer, up_client, up_secret) = upstream(&up_server, &down_server).await;
+        let (_, client_id) = downstream(&down_server, &issuer, &up_client, &up_secret).await;
+        let (mut down, mut up) = (Browser::new(&down_server), Browser::new(&up_server));
+
+        // A state this server never gave is the error page: nothing to redirect to.
+        let forged = down.get("/oauth2/idpresponse?code=abc&state=made-up").await;
+        assert_eq!(forged.status, 400);
+        assert!(forged.location.is_none());
+
+        // The provider's error goes to the client with its state.
+        let first = down.get(&authorize_path(&client_id, "&scope=openid&identity_provider=Upstream")).await;
+        let state = query_param(&first.location.unwrap(), "state").unwrap();
+        let denied = down.get(&format!("/oauth2/idpresponse?error=access_denied&state={state}")).await;
+        let denied = denied.location.unwrap();
+        assert!(denied.starts_with(&format!("{CALLBACK}?error=invalid_request")), "{denied}");
+        assert!(query_param(&denied, "error_description").unwrap().contains("access_denied"));
+        assert_eq!(query_param(&denied, "state").as_deref(), Some("st-1"));
+
+        // The answer of a finished round trip cannot be replayed.
+        let authorize = down.get(&authorize_path(&client_id, "&scope=openid&identity_provider=Upstream")).await;
+        let at_upstream = up.get(&authorize.location.unwrap()).await;
+        let page = up.get(&at_upstream.location.unwrap()).await;
+        let done = up
+            .post(
+                &form_action(&page.body),
+                &[("_csrf", &field(&page.body, "_csrf")), ("username", "alice"), ("password", PASSWORD)],
+            )
+            .await;
+        let answer = done.location.unwrap();
+        assert!(down.get(&answer).await.location.unwrap().starts_with(&format!("{CALLBACK}?code=")));
+        let replay = Browser::new(&down_server).get(&answer).await;
+        assert_eq!(replay.status, 400, "the state is spent");
+
+        // A provider whose client id is not the one its tokens are for: the exchange or the
+        // audience check refuses, and the client hears of it.
+        let sdk = down_server.sdk();
+        let pool_id =
+            sdk.list_user_pools().max_results(10).send().await.unwrap().user_pools()[0].id().unwrap().to_owned();
+        sdk.update_identity_provider()
+            .user_pool_id(&pool_id)
+            .provider_name("Upstream")
+            .set_provider_details(Some(details(&[
+                ("client_id", "someone-else"),
+                ("authorize_scopes", "openid email profile"),
+                ("attributes_request_method", "GET"),
+                ("oidc_issuer", issuer.as_str()),
+            ])))
+            .send()
+            .await
+            .unwrap();
+        let authorize = down.get(&authorize_path(&client_id, "&scope=openid&identity_provider=Upstream")).await;
+        let at_upstream = up.get(&authorize.location.unwrap()).await;
+        assert_eq!(at_upstream.status, 400, "the upstream does not know that client: {}", at_upstream.body);
+    }
+}

@@ -126,7 +126,7 @@ impl Cognate {
         self.start_hosted_session(authorization, user).await
     }
 
-    async fn start_hosted_session(
+    pub(crate) async fn start_hosted_session(
         &self,
         authorization: &Authorization,
         user: User,
@@ -135,7 +135,7 @@ impl Cognate {
             return Err(DomainError::not_authorized("User is disabled."));
         }
         match user.status {
-            UserStatus::Confirmed => {}
+            UserStatus::Confirmed | UserStatus::ExternalProvider => {}
             UserStatus::Unconfirmed => return Err(DomainError::UserNotConfirmed("User is not confirmed.".into())),
             UserStatus::ResetRequired => {
                 return Err(DomainError::PasswordResetRequired("Password reset required for the user".into()))
