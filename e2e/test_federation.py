@@ -1,6 +1,6 @@
 """Identity providers as a Cognito user sets them up: the AWS CLI creates an OIDC provider and
-boto3 reads, lists, updates and deletes it (the sign-in through it comes with the federation
-flow)."""
+boto3 reads, lists, updates and deletes it (the sign-in through a provider is tested with a
+second Cognate as the upstream, in crates/testkit/tests/api/federation.rs)."""
 
 import json
 
