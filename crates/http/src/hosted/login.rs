@@ -97,8 +97,27 @@ pub(super) fn login_form(
     status: StatusCode,
 ) -> Response {
     let token = super::csrf::new_token();
-    let view = LoginPage { frame: page.frame(&token, error, notice), username };
+    let providers = provider_links(page);
+    let view = LoginPage { frame: page.frame(&token, error, notice), username, providers: &providers };
     page.serve(state, status, &view, &token)
+}
+
+/// A "Sign in with <provider>" link for each identity provider the client supports besides the
+/// pool's own directory: the same authorize request, naming the provider.
+fn provider_links(page: &PageRequest) -> Vec<(String, String)> {
+    let mut params = page.authorization.params.clone();
+    params.idp_identifier = None;
+    page.authorization
+        .client
+        .settings
+        .supported_identity_providers
+        .iter()
+        .filter(|name| *name != "COGNITO")
+        .map(|name| {
+            params.identity_provider = Some(name.clone());
+            (name.clone(), format!("/oauth2/authorize?{}", super::query_of(&params)))
+        })
+        .collect()
 }
 
 /// What the new-password step shows besides the common fields.

@@ -30,6 +30,8 @@ pub(super) struct Frame<'a> {
 pub(super) struct LoginPage<'a> {
     pub frame: Frame<'a>,
     pub username: &'a str,
+    /// `(provider name, authorize link)` for the client's identity providers.
+    pub providers: &'a [(String, String)],
 }
 
 /// The step after a sign-in with a temporary password.

@@ -344,6 +344,17 @@ mod sign_in {
         let again = round_trip(&mut fresh, &mut up, &client_id, "&idp_identifier=upstream.example").await;
         let (_, tokens) = exchange(&down_server, &client_id, &query_param(&again, "code").unwrap(), VERIFIER).await;
         assert_eq!(jwt_claims(tokens["id_token"].as_str().unwrap())["sub"], id["sub"]);
+
+        // Without a provider named, the sign-in page offers the client's providers as buttons.
+        let mut third = Browser::new(&down_server);
+        let login = third.get(&authorize_path(&client_id, "&scope=openid+email")).await.location.unwrap();
+        let page = third.get(&login).await;
+        let marker = "id=\"idp-Upstream\" href=\"";
+        let start = page.body.find(marker).unwrap_or_else(|| panic!("no button:\n{}", page.body)) + marker.len();
+        let href = crate::hosted::unescape(&page.body[start..start + page.body[start..].find('"').unwrap()]);
+        assert!(page.body.contains("Sign in with Upstream"));
+        let via_button = third.get(&href).await.location.unwrap();
+        assert!(via_button.starts_with(&format!("{}/oauth2/authorize?", up_server.url)), "{via_button}");
     }
 
     #[tokio::test]
