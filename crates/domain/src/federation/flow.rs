@@ -178,7 +178,7 @@ impl Cognate {
             DomainError::Internal(_) => AuthorizeError::Server(e),
             other => authorization.error("invalid_request", &other.to_string()),
         })?;
-        let signed_in = self.sign_in_federated(&authorization, user).await.map_err(|e| match e {
+        let signed_in = self.start_hosted_session(&authorization, user).await.map_err(|e| match e {
             DomainError::Internal(_) => AuthorizeError::Server(e),
             other => authorization.error("invalid_request", &other.to_string()),
         })?;

@@ -12,7 +12,6 @@ use cognate_crypto::random;
 use crate::attributes::normalize_login;
 use crate::error::{DomainError, Result};
 use crate::model::{Group, IdentityProvider, Pool, User, UserStatus};
-use crate::oauth::{Authorization, HostedSignIn};
 use crate::{Cognate, StoreError};
 
 /// The pool attributes the provider's claims give, by the provider's AttributeMapping. A mapped
@@ -137,11 +136,6 @@ impl Cognate {
         }
         self.store.add_user_to_group(&pool.id, &group, &user.sub).await?;
         Ok(user)
-    }
-
-    /// The federated user signed in for the authorize request, as a sign-in on the page is.
-    pub(crate) async fn sign_in_federated(&self, authorization: &Authorization, user: User) -> Result<HostedSignIn> {
-        self.start_hosted_session(authorization, user).await
     }
 }
 
