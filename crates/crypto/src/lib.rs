@@ -1,8 +1,9 @@
-//! Cognate's cryptography: RS256 signing keys and their JWKs, password hashing, one-time codes,
+//! Cognate's cryptography: RS256 signing keys and their JWKs, ES256 client secrets, password hashing, one-time codes,
 //! HMAC helpers (SECRET_HASH, hashed storage of codes and tokens), and AWS Signature V4.
 //!
 //! Pure functions and key types only: no I/O, no clock (times are passed in).
 
+pub mod es256;
 pub mod jwt;
 pub mod mac;
 pub mod password;

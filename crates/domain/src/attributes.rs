@@ -81,6 +81,10 @@ pub fn validate(
         if name == "sub" {
             return Err(DomainError::invalid("Cannot modify the non-mutable attribute sub"));
         }
+        // Cognate keeps `identities`: the logins of linked identities derive from it.
+        if name == "identities" {
+            return Err(DomainError::invalid("user.identities: Attribute cannot be updated."));
+        }
         if let Writer::Client { write_attributes } = writer {
             let listed = write_attributes.is_empty() || write_attributes.iter().any(|w| w == name);
             if attr.developer_only || !listed {
@@ -167,7 +171,8 @@ pub fn normalize_login(pool: &Pool, name: &str) -> String {
     }
 }
 
-/// The names a user can sign in with: the username, username attributes, and verified aliases.
+/// The names a user can sign in with: the username, username attributes, verified aliases, and
+/// `<ProviderName>_<subject>` of each identity it holds.
 pub fn login_names(pool: &Pool, user: &User) -> Vec<String> {
     let mut names = vec![normalize_login(pool, &user.username)];
     for attr in &pool.username_attributes {
@@ -184,6 +189,10 @@ pub fn login_names(pool: &Pool, user: &User) -> Vec<String> {
         if let (true, Some(value)) = (verified, user.attributes.get(attr)) {
             names.push(normalize_login(pool, value));
         }
+    }
+    // Each identity the user holds (a federated user's own, or one linked to it).
+    for (provider, subject) in crate::federation::identity_names(user) {
+        names.push(normalize_login(pool, &format!("{provider}_{subject}")));
     }
     names.sort();
     names.dedup();

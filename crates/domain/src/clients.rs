@@ -215,23 +215,13 @@ impl Cognate {
         Ok(self.store.pool_resource_servers(pool_id).await?.to_vec())
     }
 
-    /// SupportedIdentityProviders: `COGNITO` and the pool's providers, as Cognito checks them;
-    /// of those, Cognate signs in through OIDC providers only so far, and says so.
+    /// SupportedIdentityProviders: `COGNITO` and the pool's providers, as Cognito checks them.
     async fn check_identity_providers(&self, pool_id: &str, providers: &[String]) -> Result<()> {
         for name in providers.iter().filter(|p| *p != "COGNITO") {
-            match self.store.get_identity_provider(pool_id, name).await? {
-                None => {
-                    return Err(DomainError::invalid(format!(
-                        "The provider {name} does not exist for User Pool {pool_id}"
-                    )))
-                }
-                Some(provider) if provider.provider_type != "OIDC" => {
-                    return Err(DomainError::Unsupported(format!(
-                        "Signing in through {} identity providers is not supported by Cognate yet.",
-                        provider.provider_type
-                    )))
-                }
-                Some(_) => {}
+            if self.store.get_identity_provider(pool_id, name).await?.is_none() {
+                return Err(DomainError::invalid(format!(
+                    "The provider {name} does not exist for User Pool {pool_id}"
+                )));
             }
         }
         Ok(())

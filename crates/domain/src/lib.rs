@@ -67,6 +67,7 @@ pub struct Cognate {
     pub(crate) delivery: Arc<dyn Delivery>,
     pub(crate) hashing: hashing::HashPool,
     pub(crate) keys: keys::KeyRing,
+    pub(crate) provider_cache: federation::ProviderCache,
     pub(crate) config: ServiceConfig,
 }
 
@@ -81,7 +82,15 @@ impl Cognate {
     ) -> Self {
         let seal_key = cognate_crypto::mac::hmac_sha256(&config.code_key, &[b"srp-verifier-seal"]);
         let hashing = hashing::HashPool::start(hasher, seal_key);
-        Self { store, clock, delivery, hashing, keys: keys::KeyRing::default(), config }
+        Self {
+            store,
+            clock,
+            delivery,
+            hashing,
+            keys: keys::KeyRing::default(),
+            provider_cache: federation::ProviderCache::default(),
+            config,
+        }
     }
 
     /// The settings the use cases were built with.

@@ -117,6 +117,9 @@ impl Cognate {
             if attr.required || name == "sub" {
                 return Err(DomainError::invalid(format!("Cannot delete the required attribute {name}.")));
             }
+            if name == "identities" {
+                return Err(DomainError::invalid("user.identities: Attribute cannot be deleted."));
+            }
             user.attributes.remove(name);
             user.pending.remove(name);
             if let Some((_, flag, _)) = verifiable(name) {

@@ -160,6 +160,8 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::UpdateIdentityProvider => call(body, |r| federation::update_identity_provider(c, r)).await,
         Action::DeleteIdentityProvider => call(body, |r| federation::delete_identity_provider(c, r)).await,
         Action::ListIdentityProviders => call(body, |r| federation::list_identity_providers(c, r)).await,
+        Action::AdminLinkProviderForUser => call(body, |r| federation::admin_link_provider_for_user(c, r)).await,
+        Action::AdminDisableProviderForUser => call(body, |r| federation::admin_disable_provider_for_user(c, r)).await,
         Action::AssociateSoftwareToken
         | Action::CompleteWebAuthnRegistration
         | Action::ConfirmDevice
@@ -175,10 +177,8 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::UpdateAuthEventFeedback
         | Action::UpdateDeviceStatus
         | Action::VerifySoftwareToken
-        | Action::AdminDisableProviderForUser
         | Action::AdminForgetDevice
         | Action::AdminGetDevice
-        | Action::AdminLinkProviderForUser
         | Action::AdminListDevices
         | Action::AdminSetUserMFAPreference
         | Action::AdminSetUserSettings

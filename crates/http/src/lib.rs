@@ -76,7 +76,7 @@ pub fn router(state: AppState) -> Router {
     // The hosted pages and OAuth endpoints: a request's host may be a pool's domain.
     let hosted = Router::new()
         .route("/oauth2/authorize", get(hosted::authorize::authorize))
-        .route("/oauth2/idpresponse", get(hosted::idp_response::idp_response))
+        .route("/oauth2/idpresponse", get(hosted::idp_response::idp_response).post(hosted::idp_response::idp_response))
         .route("/login", get(hosted::login::page).post(hosted::login::submit))
         .route("/signup", get(hosted::signup::page).post(hosted::signup::submit))
         .route("/confirm", get(hosted::confirm::page).post(hosted::confirm::submit))

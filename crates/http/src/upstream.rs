@@ -71,9 +71,11 @@ impl HttpUpstream {
         body: Bytes,
     ) -> Result<UpstreamResponse, UpstreamError> {
         if !endpoint_allowed(url) {
-            return Err(UpstreamError::Refused(url.to_owned()));
+            return Err(UpstreamError::Refused(url.split('?').next().unwrap_or(url).to_owned()));
         }
-        let unreachable = |e: &dyn std::fmt::Display| UpstreamError::Unreachable(url.to_owned(), e.to_string());
+        // Errors name the URL without its query: Facebook's token request carries the secret there.
+        let shown = url.split('?').next().unwrap_or(url);
+        let unreachable = |e: &dyn std::fmt::Display| UpstreamError::Unreachable(shown.to_owned(), e.to_string());
         let request = request
             .uri(url)
             .header(http::header::USER_AGENT, concat!("Cognate/", env!("CARGO_PKG_VERSION")))
@@ -86,10 +88,10 @@ impl HttpUpstream {
             let body = Limited::new(response.into_body(), self.limit)
                 .collect()
                 .await
-                .map_err(|_| UpstreamError::TooLarge(url.to_owned()))?;
+                .map_err(|_| UpstreamError::TooLarge(shown.to_owned()))?;
             Ok(UpstreamResponse { status, body: body.to_bytes().to_vec() })
         };
-        tokio::time::timeout(self.timeout, exchange).await.map_err(|_| UpstreamError::Timeout(url.to_owned()))?
+        tokio::time::timeout(self.timeout, exchange).await.map_err(|_| UpstreamError::Timeout(shown.to_owned()))?
     }
 }
 
@@ -103,9 +105,18 @@ impl UpstreamClient for HttpUpstream {
         self.call(url, request, Bytes::new()).await
     }
 
-    async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<UpstreamResponse, UpstreamError> {
+    async fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        bearer: Option<&str>,
+    ) -> Result<UpstreamResponse, UpstreamError> {
         let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
-        let request = http::Request::post(url).header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut request =
+            http::Request::post(url).header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(token) = bearer {
+            request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
         self.call(url, request, Bytes::from(body)).await
     }
 }
@@ -150,7 +161,7 @@ mod tests {
         let me = client().get(&format!("{base}/me"), Some("tok-1")).await.unwrap();
         assert_eq!((me.status, me.body.as_slice()), (200, b"{\"authorization\":\"Bearer tok-1\"}".as_slice()));
         let form = [("grant_type", "authorization_code"), ("code", "a b&c")];
-        let token = client().post_form(&format!("{base}/token"), &form).await.unwrap();
+        let token = client().post_form(&format!("{base}/token"), &form, None).await.unwrap();
         assert_eq!(token.status, 400, "a refusal is an answer, for the caller to read");
         assert_eq!(String::from_utf8(token.body).unwrap(), "grant_type=authorization_code&code=a+b%26c");
     }
@@ -164,7 +175,8 @@ mod tests {
         assert!(matches!(big, Err(UpstreamError::TooLarge(_))), "{big:?}");
         let plain = client().get("http://idp.example.com/.well-known/openid-configuration", None).await;
         assert!(matches!(plain, Err(UpstreamError::Refused(_))), "{plain:?}");
-        let closed = client().get("http://127.0.0.1:1/", None).await;
+        let closed = client().get("http://127.0.0.1:1/token?client_secret=s3cr3t", None).await;
         assert!(matches!(closed, Err(UpstreamError::Unreachable(..))), "{closed:?}");
+        assert!(!closed.unwrap_err().to_string().contains("s3cr3t"), "errors do not repeat a query's secret");
     }
 }

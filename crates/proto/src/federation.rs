@@ -1,6 +1,7 @@
 //! External identity providers of a pool in the JSON API: CreateIdentityProvider,
 //! DescribeIdentityProvider, GetIdentityProviderByIdentifier, UpdateIdentityProvider,
-//! DeleteIdentityProvider, ListIdentityProviders.
+//! DeleteIdentityProvider, ListIdentityProviders; and the links of identities to users,
+//! AdminLinkProviderForUser and AdminDisableProviderForUser.
 
 use std::collections::BTreeMap;
 
@@ -93,4 +94,32 @@ pub struct ProviderDescription {
 pub struct ListIdentityProvidersResponse {
     pub providers: Vec<ProviderDescription>,
     pub next_token: Option<String>,
+}
+
+/// A user as the linking actions name one: `Cognito` and a username, or a provider and the
+/// user's subject there (`Cognito_Subject`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProviderUserIdentifierType {
+    #[serde(default)]
+    pub provider_name: String,
+    pub provider_attribute_name: Option<String>,
+    #[serde(default)]
+    pub provider_attribute_value: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminLinkProviderForUserRequest {
+    pub user_pool_id: String,
+    pub destination_user: ProviderUserIdentifierType,
+    pub source_user: ProviderUserIdentifierType,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminDisableProviderForUserRequest {
+    pub user_pool_id: String,
+    pub user: ProviderUserIdentifierType,
 }

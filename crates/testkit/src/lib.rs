@@ -19,6 +19,9 @@ pub const ACCESS_KEY_ID: &str = "AKIATESTCOGNATE00001";
 pub const SECRET_ACCESS_KEY: &str = "test-secret-access-key-for-cognate";
 
 /// A running server for one test.
+/// How long a test server waits for an identity provider.
+pub const UPSTREAM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 pub struct TestServer {
     /// `http://127.0.0.1:<port>`.
     pub url: String,
@@ -81,7 +84,11 @@ impl TestServer {
         let cognate = Arc::new(Cognate::new(store, clock.clone(), delivery, hasher, config));
         let mut keys = AccessKeys::default();
         keys.insert(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
-        let upstream = cognate_http::upstream::HttpUpstream::new(&[]).expect("the identity-provider client");
+        // Calls to identity providers are bounded tighter than the server's 10 s, so that the
+        // test of a provider that hangs is quick.
+        let upstream = cognate_http::upstream::HttpUpstream::new(&[])
+            .expect("the identity-provider client")
+            .with_bounds(UPSTREAM_TIMEOUT, cognate_http::upstream::MAX_UPSTREAM_BYTES);
         let state = AppState {
             cognate: cognate.clone(),
             upstream: Arc::new(upstream),

@@ -26,11 +26,15 @@ pub(super) fn preset(provider_type: &str) -> Option<Preset> {
             required: &["client_id", "client_secret", "authorize_scopes", "attributes_request_method", "oidc_issuer"],
             optional: &["authorize_url", "token_url", "attributes_url", "jwks_uri", "attributes_url_add_attributes"],
         },
-        "Google" | "LoginWithAmazon" => Preset { required: SOCIAL, optional: &[] },
+        // Google's and Apple's keys are where the providers publish them; `jwks_uri` may say
+        // otherwise (a local stand-in).
+        "Google" => Preset { required: SOCIAL, optional: &["jwks_uri"] },
+        "LoginWithAmazon" => Preset { required: SOCIAL, optional: &[] },
         "Facebook" => Preset { required: SOCIAL, optional: &["api_version"] },
-        "SignInWithApple" => {
-            Preset { required: &["client_id", "team_id", "key_id", "private_key", "authorize_scopes"], optional: &[] }
-        }
+        "SignInWithApple" => Preset {
+            required: &["client_id", "team_id", "key_id", "private_key", "authorize_scopes"],
+            optional: &["jwks_uri"],
+        },
         _ => return None,
     })
 }

@@ -135,7 +135,9 @@ fn check_details(provider_type: &str, details: &BTreeMap<String, String>) -> Res
             return Err(DomainError::invalid("attributes_request_method must be GET or POST."));
         }
     }
-    if provider_type == "SignInWithApple" && !details["private_key"].contains("-----BEGIN PRIVATE KEY-----") {
+    if provider_type == "SignInWithApple"
+        && cognate_crypto::es256::Es256Key::from_pem(&details["private_key"], &details["key_id"]).is_err()
+    {
         return Err(DomainError::invalid("private_key must be the PKCS#8 PEM of the key Apple gave (.p8)."));
     }
     Ok(())
@@ -352,6 +354,7 @@ impl Cognate {
         if !self.store.delete_identity_provider(pool_id, name).await? {
             return Err(not_found(name));
         }
+        self.provider_cache.forget(pool_id, name);
         Ok(())
     }
 }

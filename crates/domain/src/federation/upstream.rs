@@ -32,6 +32,12 @@ pub enum UpstreamError {
 pub trait UpstreamClient: Send + Sync {
     /// `GET url`, with `Authorization: Bearer <bearer>` when given.
     async fn get(&self, url: &str, bearer: Option<&str>) -> Result<UpstreamResponse, UpstreamError>;
-    /// `POST url` with `form` as `application/x-www-form-urlencoded`.
-    async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<UpstreamResponse, UpstreamError>;
+    /// `POST url` with `form` as `application/x-www-form-urlencoded`, and `Authorization: Bearer
+    /// <bearer>` when given.
+    async fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        bearer: Option<&str>,
+    ) -> Result<UpstreamResponse, UpstreamError>;
 }

@@ -1,7 +1,8 @@
 //! The users a federated sign-in makes and keeps: `<ProviderName>_<subject>`, status
 //! EXTERNAL_PROVIDER, a pool-issued `sub`, the `identities` attribute, the
 //! `<poolId>_<ProviderName>` group (made on the first sign-in), and the provider's claims
-//! written to the mapped attributes on every sign-in.
+//! written to the mapped attributes on every sign-in — of the user the identity is linked to,
+//! if it is.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,8 @@ use serde_json::{Map, Value};
 
 use cognate_crypto::random;
 
-use crate::attributes::normalize_login;
+use super::linking::holds_identity;
+use crate::attributes::{login_names, normalize_login};
 use crate::error::{DomainError, Result};
 use crate::model::{Group, IdentityProvider, Pool, User, UserStatus};
 use crate::{Cognate, StoreError};
@@ -66,12 +68,14 @@ impl Cognate {
         let mapped = mapped_attributes(provider, claims);
         let now = self.clock.now();
         if let Some(mut user) = self.store.find_user_by_login(&pool.id, &username).await? {
-            if user.status != UserStatus::ExternalProvider {
+            // A native user of that name who does not hold the identity (by a link) is not it.
+            if user.status != UserStatus::ExternalProvider && !holds_identity(&user, &provider.name, subject) {
                 return Err(DomainError::not_authorized("User is not a federated user."));
             }
             user.attributes.extend(mapped);
             user.modified = now;
-            self.store.update_user(&user, None).await?;
+            let logins = login_names(pool, &user);
+            self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
             return Ok(user);
         }
         let missing: Vec<&str> = pool

@@ -1,7 +1,7 @@
 //! Handlers of a pool's external identity providers (CreateIdentityProvider ...
-//! ListIdentityProviders).
+//! ListIdentityProviders) and of the links of identities to users.
 
-use cognate_domain::federation::{IdentityProviderInput, IdentityProviderView};
+use cognate_domain::federation::{IdentityProviderInput, IdentityProviderView, ProviderUser};
 use cognate_domain::{Cognate, DomainError};
 use cognate_proto::federation::*;
 use cognate_proto::pools::Empty;
@@ -87,4 +87,21 @@ pub async fn list_identity_providers(
         })
         .collect();
     Ok(ListIdentityProvidersResponse { providers, next_token })
+}
+
+fn provider_user(named: ProviderUserIdentifierType) -> ProviderUser {
+    ProviderUser {
+        provider_name: named.provider_name,
+        attribute_name: named.provider_attribute_name,
+        attribute_value: named.provider_attribute_value,
+    }
+}
+
+pub async fn admin_link_provider_for_user(c: &Cognate, r: AdminLinkProviderForUserRequest) -> Result<Empty> {
+    let (destination, source) = (provider_user(r.destination_user), provider_user(r.source_user));
+    c.admin_link_provider_for_user(&r.user_pool_id, &destination, &source).await.map(|()| Empty {})
+}
+
+pub async fn admin_disable_provider_for_user(c: &Cognate, r: AdminDisableProviderForUserRequest) -> Result<Empty> {
+    c.admin_disable_provider_for_user(&r.user_pool_id, &provider_user(r.user)).await.map(|()| Empty {})
 }

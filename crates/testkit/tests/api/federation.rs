@@ -22,8 +22,11 @@ fn oidc_details() -> HashMap<String, String> {
     ])
 }
 
-const APPLE_KEY: &str =
-    "-----BEGIN PRIVATE KEY-----\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg\n-----END PRIVATE KEY-----";
+const APPLE_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgec6eqIZDtr3b6NMf
+Dr7D07GPR0vb7/cFO2ZhlcKil4ShRANCAAS8Q49jchMD55JLpP69pw0P8Rpvx7Bt
+GR86QP/k8q/+KsyhgkbGhKQ/mRDkEqos2U3FJrXWSVwyWI0qTHiNs8ST
+-----END PRIVATE KEY-----";
 
 #[tokio::test]
 async fn identity_providers_are_created_described_listed_updated_and_deleted() {

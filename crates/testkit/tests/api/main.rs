@@ -17,5 +17,6 @@ mod pools;
 mod protocol;
 mod rotation;
 mod signup;
+mod social;
 mod srp;
 mod verify;
