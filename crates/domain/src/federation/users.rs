@@ -72,10 +72,13 @@ impl Cognate {
             if user.status != UserStatus::ExternalProvider && !holds_identity(&user, &provider.name, subject) {
                 return Err(DomainError::not_authorized("User is not a federated user."));
             }
-            user.attributes.extend(mapped);
-            user.modified = now;
-            let logins = login_names(pool, &user);
-            self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
+            // The mapping is applied on every sign-in; a sign-in that changes nothing writes nothing.
+            if mapped.iter().any(|(name, value)| user.attributes.get(name) != Some(value)) {
+                user.attributes.extend(mapped);
+                user.modified = now;
+                let logins = login_names(pool, &user);
+                self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
+            }
             return Ok(user);
         }
         let missing: Vec<&str> = pool
