@@ -61,17 +61,22 @@ async fn token(State(upstream): State<Arc<Upstream>>, body: String) -> axum::Jso
 }
 
 async fn userinfo() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({ "sub": "bench-user", "email": "fed@bench.example", "email_verified": true, "name": "Fed" }))
+    axum::Json(
+        serde_json::json!({ "sub": "bench-user", "email": "fed@bench.example", "email_verified": true, "name": "Fed" }),
+    )
 }
 
 async fn jwks() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({ "keys": [{ "kty": "EC", "crv": "P-256", "kid": "bench", "alg": "ES256", "x": X, "y": Y }] }))
+    axum::Json(
+        serde_json::json!({ "keys": [{ "kty": "EC", "crv": "P-256", "kid": "bench", "alg": "ES256", "x": X, "y": Y }] }),
+    )
 }
 
 async fn start_upstream() -> Arc<Upstream> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let upstream = Arc::new(Upstream { key: Es256Key::from_pem(KEY, "bench").unwrap(), url, busy_ns: AtomicU64::new(0) });
+    let upstream =
+        Arc::new(Upstream { key: Es256Key::from_pem(KEY, "bench").unwrap(), url, busy_ns: AtomicU64::new(0) });
     let app = axum::Router::new()
         .route("/token", post(token))
         .route("/userinfo", get(userinfo))
@@ -139,7 +144,14 @@ async fn set_up(url: &str, upstream: &str) -> String {
         .send()
         .await
         .unwrap();
-    sdk.admin_set_user_password().user_pool_id(POOL).username(EMAIL).password(PASSWORD).permanent(true).send().await.unwrap();
+    sdk.admin_set_user_password()
+        .user_pool_id(POOL)
+        .username(EMAIL)
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
     client.user_pool_client().unwrap().client_id().unwrap().to_owned()
 }
 
@@ -293,7 +305,10 @@ async fn main() {
     let upstream_ns = (upstream.busy_ns.load(Ordering::Relaxed) - busy_before) / federated.flows.max(1) as u64;
     let native = measure(url, &client_id, pid, seconds, concurrency, false).await;
     report("federated (authorize, idpresponse with the provider's token and userinfo calls, exchange)", &federated);
-    println!("RESULT the stand-in provider's token endpoint: {:.0} µs per sign-in (not in the server's CPU)", upstream_ns as f64 / 1e3);
+    println!(
+        "RESULT the stand-in provider's token endpoint: {:.0} µs per sign-in (not in the server's CPU)",
+        upstream_ns as f64 / 1e3
+    );
     report("native (authorize, page, POST, exchange)", &native);
     println!(
         "RESULT federated / native: {:.2} of the server's CPU per sign-in, {:.2} of the rate",
