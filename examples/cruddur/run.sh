@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs the Cruddur example on this machine: Cognate with the demo pool, the Cruddur API, and the
 # front end's production build. `./run.sh --gateway` puts the API behind nginx + cognate-gate
-# (forward auth) instead of verifying tokens in the API. Ctrl-C stops everything it started.
+# (forward auth) instead of verifying tokens in the API. `./run.sh --upstream` also starts a
+# second Cognate as an external OpenID provider ("Upstream", upstream/cognate.toml) that the demo
+# pool trusts, and the sign-in page offers "Sign in with Upstream" (the tutorial's IdP homework).
+# Ctrl-C stops everything it started.
 #
 #   FRONTEND_PORT (3000)  the page, and in gateway mode nginx
 #   BACKEND_PORT  (4567)  the API
 #   COGNATE_PORT  (9229)  Cognate
 #   COGNATE_TLS_PORT (9443) Cognate over HTTPS (the hosted sign-in page, for Amplify's signInWithRedirect)
 #   GATE_PORT     (9230)  cognate-gate (gateway mode)
+#   UPSTREAM_PORT (9339)  the upstream identity provider (--upstream)
 #   COGNATE_OUTBOX        where confirmation and recovery codes are written (default .run/outbox.jsonl)
 #   COGNATE_DATA_DIR      Cognate's data (default .run/cognate)
 #   CRUDDUR_BIN_DIR       take the binaries from here instead of building them with cargo
@@ -16,17 +20,21 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 MODE=direct
-case "${1:-}" in
-  --gateway) MODE=gateway ;;
-  "") ;;
-  *) echo "usage: $0 [--gateway]" >&2; exit 2 ;;
-esac
+UPSTREAM=no
+for arg in "$@"; do
+  case "$arg" in
+    --gateway) MODE=gateway ;;
+    --upstream) UPSTREAM=yes ;;
+    *) echo "usage: $0 [--gateway] [--upstream]" >&2; exit 2 ;;
+  esac
+done
 
 FRONTEND_PORT=${FRONTEND_PORT:-3000}
 BACKEND_PORT=${BACKEND_PORT:-4567}
 COGNATE_PORT=${COGNATE_PORT:-9229}
 COGNATE_TLS_PORT=${COGNATE_TLS_PORT:-9443}
 GATE_PORT=${GATE_PORT:-9230}
+UPSTREAM_PORT=${UPSTREAM_PORT:-9339}
 RUN_DIR=${CRUDDUR_RUN_DIR:-$HERE/.run}
 COGNATE_DATA_DIR=${COGNATE_DATA_DIR:-$RUN_DIR/cognate}
 COGNATE_OUTBOX=${COGNATE_OUTBOX:-$RUN_DIR/outbox.jsonl}
@@ -37,7 +45,32 @@ FEED_CLIENT_ID=cruddurbackend000000000001
 FEED_CLIENT_SECRET=cruddur_demo_feed_secret_change_me
 COGNATE_URL="http://127.0.0.1:$COGNATE_PORT"
 ISSUER="$COGNATE_URL/$POOL_ID"
+COGNATE_CONFIG="$ROOT/cognate.toml"
+IDENTITY_PROVIDERS=""
+if [ "$UPSTREAM" = yes ]; then
+  # A data directory of its own: pools and clients are made once, and this client differs.
+  COGNATE_DATA_DIR=${COGNATE_DATA_DIR%/}-federated
+  UPSTREAM_URL="http://127.0.0.1:$UPSTREAM_PORT"
+  IDENTITY_PROVIDERS=Upstream
+fi
 mkdir -p "$RUN_DIR" "$COGNATE_DATA_DIR"
+if [ "$UPSTREAM" = yes ]; then
+  # The demo pool of cognate.toml, trusting the upstream: its web client lists the provider, and
+  # the provider is declared after the pool's clients (TOML adds it to that pool).
+  COGNATE_CONFIG="$RUN_DIR/cognate.toml"
+  sed 's/^SupportedIdentityProviders = \["COGNITO"\]$/SupportedIdentityProviders = ["COGNITO", "Upstream"]/' \
+    "$ROOT/cognate.toml" >"$COGNATE_CONFIG"
+  [ "$(grep -c '"Upstream"' "$COGNATE_CONFIG")" = 1 ] || { echo "cannot add Upstream to the web client of cognate.toml" >&2; exit 1; }
+  cat >>"$COGNATE_CONFIG" <<TOML
+
+[[pools.IdentityProviders]]
+ProviderName = "Upstream"
+ProviderType = "OIDC"
+ProviderDetails = { client_id = "cruddurdownstream000000001", client_secret = "upstream_demo_secret_change_me", authorize_scopes = "openid email profile", attributes_request_method = "GET", oidc_issuer = "$UPSTREAM_URL/us-east-1_upstream01" }
+AttributeMapping = { email = "email", email_verified = "email_verified", name = "name" }
+TOML
+  sed "s#@DOWNSTREAM_URL@#$COGNATE_URL#g" "$HERE/upstream/cognate.toml" >"$RUN_DIR/upstream.toml"
+fi
 
 if [ -n "${CRUDDUR_BIN_DIR:-}" ]; then
   BIN_DIR=$CRUDDUR_BIN_DIR
@@ -59,7 +92,7 @@ else
 fi
 CRUDDUR_OUT_DIR=$OUT_DIR REACT_APP_AWS_USER_POOLS_ID=$POOL_ID REACT_APP_CLIENT_ID=$WEB_CLIENT_ID \
   REACT_APP_COGNITO_ENDPOINT=$COGNATE_URL REACT_APP_COGNITO_DOMAIN="localhost:$COGNATE_TLS_PORT" \
-  REACT_APP_BACKEND_URL=$BACKEND_URL \
+  REACT_APP_BACKEND_URL=$BACKEND_URL REACT_APP_IDENTITY_PROVIDERS=$IDENTITY_PROVIDERS \
   node node_modules/vite/bin/vite.js build --logLevel warn
 
 PIDS=()
@@ -84,7 +117,15 @@ wait_for_port() {  # name port
   exit 1
 }
 
-"$BIN_DIR/cognate" serve --config "$ROOT/cognate.toml" --listen "127.0.0.1:$COGNATE_PORT" \
+if [ "$UPSTREAM" = yes ]; then
+  "$BIN_DIR/cognate" serve --config "$RUN_DIR/upstream.toml" --listen "127.0.0.1:$UPSTREAM_PORT" \
+    --public-url "$UPSTREAM_URL" --data-dir "$RUN_DIR/upstream" --outbox "${UPSTREAM_OUTBOX:-$RUN_DIR/upstream-outbox.jsonl}" \
+    >"$RUN_DIR/upstream.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_port "the upstream provider" "$UPSTREAM_PORT"
+fi
+
+"$BIN_DIR/cognate" serve --config "$COGNATE_CONFIG" --listen "127.0.0.1:$COGNATE_PORT" \
   --public-url "$COGNATE_URL" --data-dir "$COGNATE_DATA_DIR" --outbox "$COGNATE_OUTBOX" \
   --tls-listen "127.0.0.1:$COGNATE_TLS_PORT" \
   >"$RUN_DIR/cognate.log" 2>&1 &
@@ -124,6 +165,10 @@ echo "Cruddur is ready at http://127.0.0.1:$FRONTEND_PORT ($MODE mode)"
 echo "  Cognate $COGNATE_URL, pool $POOL_ID; codes are written to $COGNATE_OUTBOX"
 echo "  hosted sign-in page https://localhost:$COGNATE_TLS_PORT (open the app at http://localhost:$FRONTEND_PORT for it;"
 echo "  its certificate is from Cognate's local CA, $COGNATE_DATA_DIR/tls/ca.pem: trust it or accept the warning once)"
+if [ "$UPSTREAM" = yes ]; then
+  echo "  upstream identity provider $UPSTREAM_URL/us-east-1_upstream01 (\"Sign in with Upstream\"; sign up there first;"
+  echo "  its codes are written to ${UPSTREAM_OUTBOX:-$RUN_DIR/upstream-outbox.jsonl})"
+fi
 echo "  logs in $RUN_DIR; Ctrl-C stops everything"
 # Returns when any of them exits (or on Ctrl-C); the EXIT trap stops the rest.
 wait -n "${PIDS[@]}"

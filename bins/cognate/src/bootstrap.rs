@@ -1,9 +1,10 @@
-//! First start: the data directory's generated secrets, and the pools, domains and app clients
-//! the configuration declares (created once, left alone afterwards).
+//! First start: the data directory's generated secrets, and the pools, domains, identity
+//! providers and app clients the configuration declares (created once, left alone afterwards).
 
 use std::path::Path;
 
 use cognate_crypto::random;
+use cognate_domain::federation::IdentityProviderInput;
 use cognate_domain::oauth::DomainInput;
 use cognate_domain::{Cognate, DomainError, NewClientSecret};
 use cognate_http::convert::{client_input, new_pool};
@@ -86,6 +87,33 @@ pub async fn ensure_pools(cognate: &Cognate, pools: &[PoolConfig]) -> Result<(),
                     }
                     Err(e) => return Err(what(e)),
                 }
+            }
+        }
+        for provider in &pool.identity_providers {
+            let what =
+                |e: DomainError| format!("identity provider {} of pool {}: {e}", provider.provider_name, pool.id);
+            match cognate.describe_identity_provider(&pool.id, &provider.provider_name).await {
+                Ok(_) => {}
+                Err(DomainError::ResourceNotFound(_)) => {
+                    let input = IdentityProviderInput {
+                        pool_id: pool.id.clone(),
+                        name: provider.provider_name.clone(),
+                        provider_type: Some(provider.provider_type.clone()),
+                        details: Some(provider.provider_details.clone()),
+                        attribute_mapping: provider.attribute_mapping.clone(),
+                        idp_identifiers: provider.idp_identifiers.clone(),
+                    };
+                    match cognate.create_identity_provider(input).await {
+                        Ok(_) => {
+                            tracing::info!(provider = %provider.provider_name, "created identity provider from configuration")
+                        }
+                        Err(DomainError::DuplicateProvider(_)) => {
+                            tracing::debug!("identity provider created meanwhile by another instance");
+                        }
+                        Err(e) => return Err(what(e)),
+                    }
+                }
+                Err(e) => return Err(what(e)),
             }
         }
         for client in &pool.clients {

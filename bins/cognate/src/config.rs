@@ -111,6 +111,22 @@ pub struct PoolConfig {
     /// endpoints and hosted pages.
     #[serde(rename = "Domain")]
     pub domain: Option<String>,
+    /// Identity providers (as CreateIdentityProvider takes them), made before the clients that
+    /// list them in SupportedIdentityProviders.
+    #[serde(rename = "IdentityProviders", default)]
+    pub identity_providers: Vec<IdentityProviderConfig>,
+}
+
+/// An identity provider of a pool, created at start-up if it does not exist yet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IdentityProviderConfig {
+    pub provider_name: String,
+    pub provider_type: String,
+    #[serde(default)]
+    pub provider_details: std::collections::BTreeMap<String, String>,
+    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
+    pub idp_identifiers: Option<Vec<String>>,
 }
 
 /// An app client created at start-up if it does not exist yet.

@@ -28,8 +28,9 @@ export function listening(port) {
   });
 }
 
-/** `frontendPort`: the hosted page's journey needs a registered callback (port 3000). */
-export async function startExample({ gateway = false, frontendPort } = {}) {
+/** `frontendPort`: the hosted page's journey needs a registered callback (port 3000);
+ * `upstream`: also the second Cognate as the pool's identity provider (run.sh --upstream). */
+export async function startExample({ gateway = false, frontendPort, upstream = false } = {}) {
   const runDir = mkdtempSync(join(tmpdir(), 'cruddur-'));
   const ports = {
     FRONTEND_PORT: frontendPort ?? await freePort(),
@@ -37,17 +38,21 @@ export async function startExample({ gateway = false, frontendPort } = {}) {
     BACKEND_PORT: await freePort(),
     COGNATE_PORT: await freePort(),
     GATE_PORT: await freePort(),
+    UPSTREAM_PORT: await freePort(),
   };
   const outbox = join(runDir, 'outbox.jsonl');
+  const upstreamOutbox = join(runDir, 'upstream-outbox.jsonl');
   const env = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     COGNATE_OUTBOX: outbox,
+    UPSTREAM_OUTBOX: upstreamOutbox,
     CRUDDUR_RUN_DIR: runDir,
     CRUDDUR_BIN_DIR: process.env.CRUDDUR_BIN_DIR ?? join(root, 'target', 'release'),
     COGNATE_PASSWORD_HASH: 'development',
   };
-  const child = spawn(join(root, 'examples', 'cruddur', 'run.sh'), gateway ? ['--gateway'] : [], {
+  const args = [...(gateway ? ['--gateway'] : []), ...(upstream ? ['--upstream'] : [])];
+  const child = spawn(join(root, 'examples', 'cruddur', 'run.sh'), args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -72,10 +77,11 @@ export async function startExample({ gateway = false, frontendPort } = {}) {
     ports,
     runDir,
     output: () => output,
-    /** The code of the newest message to `email` in Cognate's outbox. */
-    lastCode(email) {
-      if (!existsSync(outbox)) throw new Error('no outbox yet');
-      const messages = readFileSync(outbox, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    /** The code of the newest message to `email` in Cognate's outbox (or the upstream's). */
+    lastCode(email, { fromUpstream = false } = {}) {
+      const file = fromUpstream ? upstreamOutbox : outbox;
+      if (!existsSync(file)) throw new Error('no outbox yet');
+      const messages = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
       const found = messages.reverse().find((m) => m.destination === email);
       if (!found) throw new Error(`no message to ${email}`);
       return found.code;

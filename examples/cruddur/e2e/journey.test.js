@@ -291,6 +291,69 @@ async function hostedJourney() {
   }
 }
 
+// The tutorial's IdP homework: run.sh --upstream starts a second Cognate as the pool's OpenID
+// provider "Upstream". The user signs up on the upstream's own pages, comes back signed in to
+// Cruddur as a federated user, and the next sign-in through the upstream is the same user.
+async function federatedJourney() {
+  const example = await startExample({ frontendPort: 3000, upstream: true });
+  const app = 'http://localhost:3000';
+  const upstream = `http://127.0.0.1:${example.ports.UPSTREAM_PORT}`;
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  const shot = shooter(page, 'federated');
+  const email = `hedy.${Date.now()}@example.com`;
+  try {
+    await page.goto(`${app}/signin`);
+    await shot('signin-with-upstream');
+    await page.getByRole('button', { name: 'Sign in with Upstream' }).click();
+    await page.waitForURL(`${upstream}/login?**`);
+    assert.equal(await page.title(), 'Sign in · upstream-corp', 'the upstream provider\'s own page');
+    await page.getByRole('link', { name: 'Sign up' }).click();
+    await page.locator('input[name=username]').fill(email);
+    await page.locator('input[name="requiredAttributes[name]"]').fill('Hedy Lamarr');
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.locator('input[name=code]').fill(example.lastCode(email, { fromUpstream: true }));
+    await shot('upstream-confirm');
+    await page.getByRole('button', { name: 'Confirm account' }).click();
+
+    // Back in Cruddur, signed in through the upstream: its name came through AttributeMapping.
+    const profile = page.getByRole('region', { name: 'Your profile' });
+    await profile.getByText('Hedy Lamarr').waitFor();
+    await page.getByTestId('verified').filter({ hasText: 'verified your access token with cognate-verify' }).waitFor();
+    await shot('federated-home');
+    const idToken = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith('.idToken'));
+      return localStorage.getItem(key);
+    });
+    const claims = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url'));
+    assert.match(claims['cognito:username'], /^upstream_[0-9a-f-]{36}$/, 'Upstream_<the upstream\'s sub>, lower-cased by the pool');
+    assert.equal(claims.email, email);
+    assert.equal(claims.identities[0].providerName, 'Upstream');
+    assert.deepEqual(claims['cognito:groups'], ['us-east-1_cruddur01_Upstream']);
+
+    // Signed out of Cruddur, in again through the upstream (still signed in there): the same user.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).waitFor();
+    await page.goto(`${app}/signin`);
+    await page.getByRole('button', { name: 'Sign in with Upstream' }).click();
+    await profile.getByText('Hedy Lamarr').waitFor();
+    const again = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith('.idToken'));
+      return localStorage.getItem(key);
+    });
+    assert.equal(JSON.parse(Buffer.from(again.split('.')[1], 'base64url')).sub, claims.sub);
+  } catch (error) {
+    await shot('failure').catch(() => {});
+    error.message += `\n--- run.sh output ---\n${example.output()}`;
+    throw error;
+  } finally {
+    await context.close();
+    await example.stop();
+  }
+}
+
 test('the tutorial journey, the API verifying tokens with cognate-verify', () => journey('direct'));
 test('the tutorial journey through nginx + cognate-gate', () => journey('gateway'));
 test('signing in on the hosted page with Amplify\'s signInWithRedirect, over HTTPS', () => hostedJourney());
+test('signing in through an upstream identity provider (run.sh --upstream)', () => federatedJourney());

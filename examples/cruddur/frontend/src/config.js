@@ -12,4 +12,7 @@ export const config = {
   hostedDomain: env.REACT_APP_COGNITO_DOMAIN || 'localhost:9443',
   // The API's origin; empty means this page's own origin (the API behind the same nginx).
   backendUrl: env.REACT_APP_BACKEND_URL ?? 'http://127.0.0.1:4567',
+  // The pool's identity providers the sign-in page offers (comma-separated names, as the web
+  // client's SupportedIdentityProviders lists them); run.sh --upstream sets "Upstream".
+  identityProviders: (env.REACT_APP_IDENTITY_PROVIDERS || '').split(',').map((p) => p.trim()).filter(Boolean),
 };

@@ -1,10 +1,12 @@
 // Sign in with email and password (Amplify's default SRP flow: the password never leaves the
-// browser), or on Cognate's hosted page (OAuth code flow with PKCE through signInWithRedirect).
+// browser), on Cognate's hosted page (OAuth code flow with PKCE through signInWithRedirect), or
+// through one of the pool's identity providers (the same redirect, naming the provider).
 // Errors are shown as Cognito words them; an unconfirmed account goes to Confirm.
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { signIn, signInWithRedirect } from 'aws-amplify/auth';
 
+import { config } from '../config.js';
 import { useSession } from '../session.jsx';
 import { Errors, Field, FormCard, Notice, useFormAction } from '../components/Form.jsx';
 
@@ -40,9 +42,10 @@ export default function SigninPage() {
     navigate('/');
   });
 
-  const onHostedPage = async () => {
+  // `provider`: a pool's identity provider by name; none is the hosted page itself.
+  const onHostedPage = async (provider) => {
     try {
-      await signInWithRedirect();
+      await signInWithRedirect(provider ? { provider: { custom: provider } } : undefined);
     } catch (error) {
       if (error.name === 'UserAlreadyAuthenticatedException') navigate('/');
       else setErrors(error.message);
@@ -71,9 +74,14 @@ export default function SigninPage() {
       <button type="submit" className="button wide" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}
       </button>
-      <button type="button" className="button wide outline" onClick={onHostedPage}>
+      <button type="button" className="button wide outline" onClick={() => onHostedPage()}>
         Continue with the hosted page
       </button>
+      {config.identityProviders.map((provider) => (
+        <button key={provider} type="button" className="button wide outline" onClick={() => onHostedPage(provider)}>
+          Sign in with {provider}
+        </button>
+      ))}
     </FormCard>
   );
 }
