@@ -3,6 +3,12 @@
 //! (remembered for five minutes); `/oauth2/idpresponse` takes the provider's code, has it turned
 //! into the user's claims (`exchange`) and finishes the original authorize request as a sign-in
 //! of the federated user. Failures after the client is known go back to its redirect URI.
+//!
+//! The round trip is bound to the browser that started it: a cookie named after the `state`
+//! carries a random value whose digest the flow remembers. An answer without it (another
+//! browser, as a login-CSRF link would bring, or a cross-site form POST the cookie did not
+//! follow) still goes to the client — whose own `state` check refuses a flow it did not start —
+//! but leaves no single-sign-on session in that browser; an answer with another value is refused.
 
 use std::sync::Arc;
 
@@ -21,7 +27,7 @@ use crate::Cognate;
 /// `AuthSession.challenge` of a federated sign-in waiting for the provider's answer.
 const FEDERATION_STATE: &str = "FEDERATION_STATE";
 /// How long the round trip through the provider may take, as Cognito bounds it.
-const FEDERATION_SECONDS: i64 = 300;
+pub const FEDERATION_SECONDS: i64 = 300;
 
 /// What a federated sign-in remembers between the redirect and the provider's answer.
 #[derive(Serialize, Deserialize)]
@@ -31,6 +37,33 @@ struct FederationState {
     provider: String,
     nonce: String,
     verifier: String,
+    /// SHA-256 of the binding cookie's value.
+    binding: String,
+}
+
+/// Where a federated sign-in sends the browser, and the cookie that binds the flow to it.
+#[derive(Debug)]
+pub struct FederatedStart {
+    pub location: String,
+    pub cookie_name: String,
+    pub cookie_value: String,
+}
+
+/// A federated sign-in, finished.
+#[derive(Debug)]
+pub struct FederatedSignIn {
+    pub authorization: Authorization,
+    pub signed_in: HostedSignIn,
+    /// Whether the answer came with the binding cookie: only then may the browser keep a
+    /// single-sign-on session.
+    pub bound: bool,
+}
+
+/// The binding cookie of the flow whose `state` is this (its first characters name it, so that
+/// two flows in one browser keep theirs).
+pub fn binding_cookie_name(state: &str) -> String {
+    let prefix: String = state.chars().take(16).collect();
+    format!("cognate-idp-{prefix}")
 }
 
 /// The provider's answer at `/oauth2/idpresponse`.
@@ -42,6 +75,8 @@ pub struct ProviderAnswer {
     pub error_description: Option<String>,
     /// Apple's `user` field (JSON with the name), sent on the first sign-in only.
     pub user: Option<String>,
+    /// The value of the binding cookie named after `state`, if the browser sent it.
+    pub binding: Option<String>,
 }
 
 impl Cognate {
@@ -55,7 +90,7 @@ impl Cognate {
         &self,
         upstream: &Arc<dyn UpstreamClient>,
         authorization: &Authorization,
-    ) -> Result<String, AuthorizeError> {
+    ) -> Result<FederatedStart, AuthorizeError> {
         let Some(provider) = &authorization.federated else {
             return Err(AuthorizeError::Server(DomainError::internal("no identity provider to sign in with")));
         };
@@ -64,11 +99,13 @@ impl Cognate {
             authorization.error("server_error", &format!("The identity provider {} cannot be reached.", provider.name))
         })?;
         let (state, nonce, verifier) = (random::opaque_token(), random::opaque_token(), random::opaque_token());
+        let binding = random::opaque_token();
         let remembered = FederationState {
             params: authorization.params.pairs().into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect(),
             provider: provider.name.clone(),
             nonce: nonce.clone(),
             verifier: verifier.clone(),
+            binding: mac::token_digest(&binding),
         };
         let session = AuthSession {
             digest: mac::token_digest(&state),
@@ -102,7 +139,11 @@ impl Cognate {
                 query.append_pair("response_mode", "form_post");
             }
         }
-        Ok(location.into())
+        Ok(FederatedStart {
+            location: location.into(),
+            cookie_name: binding_cookie_name(&state),
+            cookie_value: binding,
+        })
     }
 
     /// `/oauth2/idpresponse`: the provider's answer, checked, turned into a sign-in of the
@@ -113,7 +154,7 @@ impl Cognate {
         upstream: &Arc<dyn UpstreamClient>,
         answer: ProviderAnswer,
         served_pool: Option<&str>,
-    ) -> Result<(Authorization, HostedSignIn), AuthorizeError> {
+    ) -> Result<FederatedSignIn, AuthorizeError> {
         let lost = || AuthorizeError::Page("The sign-in through the identity provider expired or is not known.".into());
         let state = answer.state.as_deref().filter(|s| !s.is_empty() && s.len() <= 256).ok_or_else(lost)?;
         let (session, _) = self
@@ -127,6 +168,18 @@ impl Cognate {
         }
         let remembered: FederationState =
             serde_json::from_str(&session.data).map_err(|e| AuthorizeError::Server(DomainError::internal(e)))?;
+        let bound = match &answer.binding {
+            None => false,
+            Some(value)
+                if cognate_crypto::constant_time_eq(
+                    mac::token_digest(value).as_bytes(),
+                    remembered.binding.as_bytes(),
+                ) =>
+            {
+                true
+            }
+            Some(_) => return Err(lost()),
+        };
         let params = AuthorizeParams::from_pairs(remembered.params.iter().map(|(n, v)| (n.as_str(), v.as_str())))?;
         let params = AuthorizeParams { served_pool: served_pool.map(str::to_owned), ..params };
         let authorization = self.check_authorize(&params).await?;
@@ -166,6 +219,6 @@ impl Cognate {
             DomainError::Internal(_) => AuthorizeError::Server(e),
             other => authorization.error("invalid_request", &other.to_string()),
         })?;
-        Ok((authorization, signed_in))
+        Ok(FederatedSignIn { authorization, signed_in, bound })
     }
 }

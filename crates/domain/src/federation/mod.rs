@@ -12,7 +12,7 @@ mod providers;
 mod upstream;
 mod users;
 
-pub use flow::ProviderAnswer;
+pub use flow::{binding_cookie_name, FederatedSignIn, FederatedStart, ProviderAnswer, FEDERATION_SECONDS};
 pub(crate) use linking::identity_names;
 pub use linking::{ProviderUser, MAX_LINKED_IDENTITIES};
 pub(crate) use metadata::ProviderCache;

@@ -7,6 +7,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
+use cognate_domain::federation::FEDERATION_SECONDS;
 use cognate_domain::oauth::Prompt;
 
 use super::{authorize_failure, cookies, params_of, query_of, redirect};
@@ -42,8 +43,14 @@ pub async fn authorize(
     }
     if authorization.federated.is_some() {
         // Straight to the identity provider the request names, as Cognito does.
+        // The flow's binding cookie lives as long as the round trip may take.
         return match state.cognate.start_federated_sign_in(&state.upstream, &authorization).await {
-            Ok(location) => redirect(&location, &[]),
+            Ok(start) => {
+                let secure = cookies::secure(&headers, &state.cognate.config().public_url);
+                let binding =
+                    cookies::set_cross_site(&start.cookie_name, &start.cookie_value, FEDERATION_SECONDS, secure);
+                redirect(&start.location, &[binding])
+            }
             Err(err) => authorize_failure(err),
         };
     }

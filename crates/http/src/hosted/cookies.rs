@@ -33,7 +33,18 @@ pub(super) fn secure(headers: &HeaderMap, public_url: &str) -> bool {
 /// A `Set-Cookie` value; `max_age` 0 removes the cookie.
 pub(super) fn set(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+    header_value(format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"))
+}
+
+/// A cookie that must also come back on a cross-site POST (Apple's `form_post` answer at
+/// `/oauth2/idpresponse`): `SameSite=None`, which browsers take only with `Secure`; over plain
+/// HTTP it is `Lax`.
+pub(super) fn set_cross_site(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let same_site = if secure { "None; Secure" } else { "Lax" };
+    header_value(format!("{name}={value}; Path=/oauth2/idpresponse; Max-Age={max_age}; HttpOnly; SameSite={same_site}"))
+}
+
+fn header_value(cookie: String) -> HeaderValue {
     // Names are pool ids and values random URL-safe tokens: always valid header text.
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }

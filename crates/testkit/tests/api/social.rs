@@ -39,6 +39,7 @@ enum Trick {
     UnknownKey,
     Expired,
     NoNonce,
+    OtherFlowsNonce,
     UserInfoOfAnother,
     Hang,
 }
@@ -87,6 +88,8 @@ fn id_token(shared: &Shared, issuer: &str, audience: &str, subject: &str) -> Str
         Trick::NoNonce => {
             claims.as_object_mut().unwrap().remove("nonce");
         }
+        // A token replayed from another sign-in carries that sign-in's nonce.
+        Trick::OtherFlowsNonce => claims["nonce"] = json!("the-nonce-of-another-sign-in"),
         _ => {}
     }
     let stranger;
@@ -459,6 +462,7 @@ async fn an_oidc_providers_tokens_are_checked_and_its_keys_cached_through_rotati
         (Trick::UnknownKey, "its JWKS lacks"),
         (Trick::Expired, "expired"),
         (Trick::NoNonce, "nonce"),
+        (Trick::OtherFlowsNonce, "nonce"),
         (Trick::UserInfoOfAnother, "another user"),
     ];
     for (trick, told) in refusals {
@@ -583,4 +587,45 @@ async fn a_linked_identity_signs_in_as_the_native_user_until_it_is_unlinked() {
         .unwrap();
     let (_, refused) = through(&server, &stand_in, &client_id, "LoginWithAmazon", "amzn-code").await;
     assert!(query_param(&refused, "error_description").unwrap().contains("disabled"), "{refused}");
+}
+
+/// The start of a round trip through Crafted in `browser`: its `state`.
+async fn start_crafted(browser: &mut Browser, stand_in: &StandIn, client_id: &str) -> String {
+    let to_provider = browser.get(&authorize_path(client_id, "&scope=openid&identity_provider=Crafted")).await;
+    let to_provider = to_provider.location.unwrap();
+    stand_in.set(|s| s.nonce = query_param(&to_provider, "nonce").unwrap());
+    query_param(&to_provider, "state").unwrap()
+}
+
+#[tokio::test]
+async fn an_answer_opened_in_another_browser_leaves_no_session_there() {
+    let (server, stand_in) = (TestServer::start().await, StandIn::start().await);
+    let (pool_id, client_id) = pool_with_providers(&server, &stand_in).await;
+    let session_cookie = format!("cognito-{pool_id}");
+    // An attacker's own round trip, its answer opened by someone else (a login-CSRF link): the
+    // client hears of it (its own state check refuses a flow it did not start), but no
+    // single-sign-on session of the attacker's is planted in that browser.
+    let mut attacker = Browser::new(&server);
+    let state = start_crafted(&mut attacker, &stand_in, &client_id).await;
+    let binding = format!("cognate-idp-{}", &state[..16]);
+    assert!(attacker.cookies.contains_key(&binding), "the flow is bound to the browser that started it");
+    let mut victim = Browser::new(&server);
+    let landed = victim.get(&format!("/oauth2/idpresponse?code=good-code&state={state}")).await;
+    assert!(landed.location.unwrap().starts_with(&format!("{CALLBACK}?code=")));
+    assert!(!victim.cookies.contains_key(&session_cookie), "no session in a browser that did not start the flow");
+
+    // A binding cookie with another value is refused outright.
+    let state = start_crafted(&mut attacker, &stand_in, &client_id).await;
+    let mut forger = Browser::new(&server);
+    forger.cookies.insert(format!("cognate-idp-{}", &state[..16]), "forged".into());
+    let refused = forger.get(&format!("/oauth2/idpresponse?code=good-code&state={state}")).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.location.is_none());
+
+    // The browser that started the flow keeps its session, and its flow cookie is cleared.
+    let state = start_crafted(&mut attacker, &stand_in, &client_id).await;
+    let done = attacker.get(&format!("/oauth2/idpresponse?code=good-code&state={state}")).await;
+    assert!(done.location.unwrap().starts_with(&format!("{CALLBACK}?code=")));
+    assert!(attacker.cookies.contains_key(&session_cookie));
+    assert!(!attacker.cookies.contains_key(&format!("cognate-idp-{}", &state[..16])));
 }
