@@ -14,13 +14,6 @@ port=${PORT:-9403}
 bin=${COGNATE_BIN:-target/release/cognate}
 [ -x "$bin" ] || cargo build --release
 cargo build --release -q -p cognate-testkit --example federation_load
-work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-COGNATE_ACCESS_KEY_ID=AKIABENCHCOGNATE0001 COGNATE_SECRET_ACCESS_KEY=bench-secret COGNATE_LOG=warn \
-  COGNATE_PASSWORD_HASH=${COGNATE_PASSWORD_HASH:-development} \
-  "$bin" serve --listen 127.0.0.1:$port --data-dir "$work" --config cognate.toml \
-  ${DATABASE_URL:+--database-url "$DATABASE_URL"} >"$work/log" 2>&1 &
-server=$!
-url="http://127.0.0.1:$port"
-for _ in $(seq 50); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done
+. bench/serve.sh
+start_cognate "$port" "${COGNATE_PASSWORD_HASH:-development}"
 target/release/examples/federation_load "$url" "$server" "$seconds" "$concurrency"

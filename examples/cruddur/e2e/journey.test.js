@@ -29,13 +29,22 @@ function shooter(page, mode) {
   return (name) => page.screenshot({ path: join(folder, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 
-/** The access token Amplify keeps in localStorage for the signed-in user. */
-async function storedAccessToken(page) {
-  return page.evaluate(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith('.accessToken'));
-    return key ? localStorage.getItem(key) : null;
-  });
+/** A journey's failure, with a screenshot taken and run.sh's output added to its message. */
+async function reported(error, example, shot) {
+  await shot('failure').catch(() => {});
+  error.message += `\n--- run.sh output ---\n${example.output()}`;
+  return error;
 }
+
+/** The token (`accessToken` or `idToken`) Amplify keeps in localStorage for the signed-in user. */
+async function storedToken(page, kind) {
+  return page.evaluate((suffix) => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith(suffix));
+    return key ? localStorage.getItem(key) : null;
+  }, `.${kind}`);
+}
+
+const storedAccessToken = (page) => storedToken(page, 'accessToken');
 
 async function eventually(check, what, seconds = 10) {
   const deadline = Date.now() + seconds * 1000;
@@ -181,9 +190,7 @@ async function journey(mode) {
     await page.waitForURL('**/confirm?email=*');
     assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), lateEmail);
   } catch (error) {
-    await shot('failure').catch(() => {});
-    error.message += `\n--- run.sh output ---\n${example.output()}`;
-    throw error;
+    throw await reported(error, example, shot);
   } finally {
     await context.close();
     const { code } = await example.stop();
@@ -282,9 +289,7 @@ async function hostedJourney() {
     await page.getByRole('button', { name: 'Continue with the hosted page' }).click();
     await page.waitForURL(`${hosted}/login?**`);
   } catch (error) {
-    await shot('failure').catch(() => {});
-    error.message += `\n--- run.sh output ---\n${example.output()}`;
-    throw error;
+    throw await reported(error, example, shot);
   } finally {
     await context.close();
     await example.stop();
@@ -322,10 +327,7 @@ async function federatedJourney() {
     await profile.getByText('Hedy Lamarr').waitFor();
     await page.getByTestId('verified').filter({ hasText: 'verified your access token with cognate-verify' }).waitFor();
     await shot('federated-home');
-    const idToken = await page.evaluate(() => {
-      const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith('.idToken'));
-      return localStorage.getItem(key);
-    });
+    const idToken = await storedToken(page, 'idToken');
     const claims = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url'));
     assert.match(claims['cognito:username'], /^upstream_[0-9a-f-]{36}$/, 'Upstream_<the upstream\'s sub>, lower-cased by the pool');
     assert.equal(claims.email, email);
@@ -338,15 +340,10 @@ async function federatedJourney() {
     await page.goto(`${app}/signin`);
     await page.getByRole('button', { name: 'Sign in with Upstream' }).click();
     await profile.getByText('Hedy Lamarr').waitFor();
-    const again = await page.evaluate(() => {
-      const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith('.idToken'));
-      return localStorage.getItem(key);
-    });
+    const again = await storedToken(page, 'idToken');
     assert.equal(JSON.parse(Buffer.from(again.split('.')[1], 'base64url')).sub, claims.sub);
   } catch (error) {
-    await shot('failure').catch(() => {});
-    error.message += `\n--- run.sh output ---\n${example.output()}`;
-    throw error;
+    throw await reported(error, example, shot);
   } finally {
     await context.close();
     await example.stop();
