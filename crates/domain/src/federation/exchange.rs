@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use cognate_crypto::es256::Es256Key;
 
 use super::metadata::{Protocol, ProviderMetadata};
-use super::upstream::{UpstreamClient, UpstreamResponse};
+use super::upstream::{UpstreamClient, UpstreamError, UpstreamResponse};
 use crate::model::IdentityProvider;
 use crate::{Cognate, UnixTime};
 
@@ -140,16 +140,22 @@ impl Cognate {
         } else {
             upstream.post_form(&metadata.token, &form, None).await
         }
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e {
+            // Cognito's words for it.
+            UpstreamError::Timeout(_) => "Timeout occurred in calling IdP token endpoint".to_owned(),
+            other => other.to_string(),
+        })?;
         let body = json_object(&answer).unwrap_or_default();
         if answer.status != 200 {
             let error = match body.get("error") {
                 Some(Value::String(code)) => code.clone(),
                 // Facebook: {"error": {"message", "type", "code"}}.
                 Some(Value::Object(error)) => error.get("type").and_then(Value::as_str).unwrap_or("error").to_owned(),
-                _ => format!("HTTP {}", answer.status),
+                _ => String::new(),
             };
-            return Err(format!("The identity provider refused the code ({error})."));
+            tracing::warn!(provider = %provider.name, status = answer.status, %error, "the identity provider refused the code");
+            // As Cognito words it; the provider's own error code goes to the log.
+            return Err(format!("{} Error - {} error getting token", provider.name, answer.status));
         }
         Ok(body)
     }
