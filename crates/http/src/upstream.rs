@@ -70,11 +70,11 @@ impl HttpUpstream {
         request: http::request::Builder,
         body: Bytes,
     ) -> Result<UpstreamResponse, UpstreamError> {
-        if !endpoint_allowed(url) {
-            return Err(UpstreamError::Refused(url.split('?').next().unwrap_or(url).to_owned()));
-        }
         // Errors name the URL without its query: Facebook's token request carries the secret there.
         let shown = url.split('?').next().unwrap_or(url);
+        if !endpoint_allowed(url) {
+            return Err(UpstreamError::Refused(shown.to_owned()));
+        }
         let unreachable = |e: &dyn std::fmt::Display| UpstreamError::Unreachable(shown.to_owned(), e.to_string());
         let request = request
             .uri(url)
@@ -95,14 +95,18 @@ impl HttpUpstream {
     }
 }
 
+/// The request with `Authorization: Bearer <token>` when there is a token.
+fn with_bearer(request: http::request::Builder, bearer: Option<&str>) -> http::request::Builder {
+    match bearer {
+        Some(token) => request.header(http::header::AUTHORIZATION, format!("Bearer {token}")),
+        None => request,
+    }
+}
+
 #[async_trait]
 impl UpstreamClient for HttpUpstream {
     async fn get(&self, url: &str, bearer: Option<&str>) -> Result<UpstreamResponse, UpstreamError> {
-        let mut request = http::Request::get(url);
-        if let Some(token) = bearer {
-            request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        self.call(url, request, Bytes::new()).await
+        self.call(url, with_bearer(http::Request::get(url), bearer), Bytes::new()).await
     }
 
     async fn post_form(
@@ -112,12 +116,8 @@ impl UpstreamClient for HttpUpstream {
         bearer: Option<&str>,
     ) -> Result<UpstreamResponse, UpstreamError> {
         let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
-        let mut request =
-            http::Request::post(url).header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(token) = bearer {
-            request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        self.call(url, request, Bytes::from(body)).await
+        let request = http::Request::post(url).header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.call(url, with_bearer(request, bearer), Bytes::from(body)).await
     }
 }
 

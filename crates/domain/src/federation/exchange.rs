@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use cognate_crypto::es256::Es256Key;
 
-use super::metadata::{Protocol, ProviderMetadata};
+use super::metadata::{ClientSecret, Protocol, ProviderMetadata};
 use super::upstream::{UpstreamClient, UpstreamError, UpstreamResponse};
 use crate::model::IdentityProvider;
 use crate::{Cognate, UnixTime};
@@ -117,12 +117,14 @@ impl Cognate {
         sent: &Sent<'_>,
     ) -> Result<Claims, String> {
         let client_id = provider.details.get("client_id").map_or("", String::as_str);
-        let secret = match &metadata.apple_key {
-            Some(key) => {
+        let apple_secret;
+        let secret = match &metadata.secret {
+            ClientSecret::Fixed(secret) => secret.as_str(),
+            ClientSecret::AppleKey(key) => {
                 let team = provider.details.get("team_id").map_or("", String::as_str);
-                apple_client_secret(key, team, client_id, self.clock.now())?
+                apple_secret = apple_client_secret(key, team, client_id, self.clock.now())?;
+                apple_secret.as_str()
             }
-            None => self.provider_secret(provider, "client_secret").map_err(|e| e.to_string())?.unwrap_or_default(),
         };
         let redirect_uri = self.idp_response_uri();
         let form = [
@@ -130,7 +132,7 @@ impl Cognate {
             ("code", sent.code),
             ("redirect_uri", redirect_uri.as_str()),
             ("client_id", client_id),
-            ("client_secret", secret.as_str()),
+            ("client_secret", secret),
             ("code_verifier", sent.verifier),
         ];
         let answer = if metadata.token_by_get {

@@ -49,14 +49,13 @@ pub struct FederatedStart {
     pub cookie_value: String,
 }
 
-/// A federated sign-in, finished.
+/// A federated sign-in, finished: where the browser goes, and the single-sign-on session it
+/// keeps — only when the answer came with the flow's binding cookie.
 #[derive(Debug)]
 pub struct FederatedSignIn {
     pub authorization: Authorization,
-    pub signed_in: HostedSignIn,
-    /// Whether the answer came with the binding cookie: only then may the browser keep a
-    /// single-sign-on session.
-    pub bound: bool,
+    pub location: String,
+    pub session: Option<String>,
 }
 
 /// The binding cookie of the flow whose `state` is this (its first characters name it, so that
@@ -219,6 +218,16 @@ impl Cognate {
             DomainError::Internal(_) => AuthorizeError::Server(e),
             other => authorization.error("invalid_request", &other.to_string()),
         })?;
-        Ok(FederatedSignIn { authorization, signed_in, bound })
+        let HostedSignIn::Done { location, session } = signed_in else {
+            return Err(AuthorizeError::Server(DomainError::internal("a federated sign-in asked for another step")));
+        };
+        if !bound {
+            // Another browser's answer: no session of this user is left for it to resume.
+            self.store
+                .delete_session(&mac::token_digest(&session))
+                .await
+                .map_err(|e| AuthorizeError::Server(e.into()))?;
+        }
+        Ok(FederatedSignIn { authorization, location, session: bound.then_some(session) })
     }
 }

@@ -2,7 +2,7 @@
 //! discovery fetch, no JWKS fetch and no key parsing: the provider's endpoints (its details',
 //! else the preset's, else its discovery document's, fetched again after an hour), its JWKS as
 //! a cognate-verify cache (fetched again when a token names an unknown `kid`: rotation), and
-//! Apple's signing key, parsed once. An entry is kept while the provider's details are the same;
+//! its client secret opened once (Apple's signing key parsed once). An entry is kept while the provider's details are the same;
 //! an update is seen by the next sign-in on every instance.
 
 use std::collections::{BTreeMap, HashMap};
@@ -68,8 +68,14 @@ pub(super) struct ProviderMetadata {
     pub issuer: Option<String>,
     /// The provider's keys, for OpenID providers.
     pub keys: Option<JwksCache>,
-    /// Sign in with Apple's key, which signs the client secret.
-    pub apple_key: Option<Arc<Es256Key>>,
+    /// What the token request authenticates with, opened once.
+    pub secret: ClientSecret,
+}
+
+/// The client secret of a provider: its own, or (Sign in with Apple) the key that signs one.
+pub(super) enum ClientSecret {
+    Fixed(String),
+    AppleKey(Es256Key),
 }
 
 impl ProviderMetadata {
@@ -182,12 +188,13 @@ impl Cognate {
             }),
             (Protocol::OpenId, None) => return Err("the provider has no jwks_uri".into()),
         };
-        let apple_key = if provider.provider_type == "SignInWithApple" {
-            let pem = self.provider_secret(provider, "private_key").map_err(|e| e.to_string())?.unwrap_or_default();
+        let opened = |key: &str| self.provider_secret(provider, key).map(Option::unwrap_or_default);
+        let secret = if provider.provider_type == "SignInWithApple" {
+            let pem = opened("private_key").map_err(|e| e.to_string())?;
             let key_id = known.get("key_id").map_or("", String::as_str);
-            Some(Arc::new(Es256Key::from_pem(&pem, key_id).map_err(|_| "the Apple private key is not usable")?))
+            ClientSecret::AppleKey(Es256Key::from_pem(&pem, key_id).map_err(|_| "the Apple private key is not usable")?)
         } else {
-            None
+            ClientSecret::Fixed(opened("client_secret").map_err(|e| e.to_string())?)
         };
         Ok(ProviderMetadata {
             details: provider.details.clone(),
@@ -201,7 +208,7 @@ impl Cognate {
             attributes: known.get("attributes_url").cloned(),
             issuer: known.get("oidc_issuer").cloned(),
             keys,
-            apple_key,
+            secret,
         })
     }
 

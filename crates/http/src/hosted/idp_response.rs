@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Extension;
 use cognate_domain::federation::{binding_cookie_name, FederatedSignIn, ProviderAnswer};
-use cognate_domain::oauth::{HostedSignIn, HOSTED_SESSION_SECONDS};
+use cognate_domain::oauth::HOSTED_SESSION_SECONDS;
 
 use super::{authorize_failure, cookies, pages, redirect};
 use crate::served::ServedPool;
@@ -54,21 +54,17 @@ async fn finish(state: &AppState, served: &ServedPool, headers: &HeaderMap, answ
     let flow_cookie = answer.state.as_deref().map(binding_cookie_name);
     let secure = cookies::secure(headers, &state.cognate.config().public_url);
     match state.cognate.finish_federated_sign_in(&state.upstream, answer, served.0.as_deref()).await {
-        Ok(FederatedSignIn { authorization, signed_in: HostedSignIn::Done { location, session }, bound }) => {
+        Ok(FederatedSignIn { authorization, location, session }) => {
             let mut set = vec![];
             if let Some(name) = flow_cookie {
                 set.push(cookies::set_cross_site(&name, "", 0, secure));
             }
-            // Only the browser that started the flow keeps a session.
-            if bound {
+            if let Some(session) = session {
                 let name = cookies::session_name(&authorization.pool.id);
                 set.push(cookies::set(&name, &session, HOSTED_SESSION_SECONDS, secure));
             }
             redirect(&location, &set)
         }
-        Ok(FederatedSignIn { authorization, .. }) => authorize_failure(
-            authorization.error("server_error", "The federated sign-in asked for a step it cannot take."),
-        ),
         Err(err) => authorize_failure(err),
     }
 }

@@ -413,7 +413,9 @@ mod sign_in {
             .send()
             .await
             .unwrap();
-        let authorize = down.get(&authorize_path(&client_id, "&scope=openid&identity_provider=Upstream")).await;
+        // (A browser without the downstream session that the round trip above left.)
+        let mut signed_out = Browser::new(&down_server);
+        let authorize = signed_out.get(&authorize_path(&client_id, "&scope=openid&identity_provider=Upstream")).await;
         let at_upstream = up.get(&authorize.location.unwrap()).await;
         assert_eq!(at_upstream.status, 400, "the upstream does not know that client: {}", at_upstream.body);
     }

@@ -615,6 +615,9 @@ async fn an_answer_opened_in_another_browser_leaves_no_session_there() {
     let landed = victim.get(&format!("/oauth2/idpresponse?code=good-code&state={state}")).await;
     assert!(landed.location.unwrap().starts_with(&format!("{CALLBACK}?code=")));
     assert!(!victim.cookies.contains_key(&session_cookie), "no session in a browser that did not start the flow");
+    let next = victim.get(&authorize_path(&client_id, "&scope=openid&identity_provider=Crafted")).await;
+    let next = next.location.unwrap();
+    assert!(next.starts_with(&format!("{}/oidc/authorize?", stand_in.url)), "to the provider again: {next}");
 
     // A binding cookie with another value is refused outright.
     let state = start_crafted(&mut attacker, &stand_in, &client_id).await;
@@ -630,4 +633,10 @@ async fn an_answer_opened_in_another_browser_leaves_no_session_there() {
     assert!(done.location.unwrap().starts_with(&format!("{CALLBACK}?code=")));
     assert!(attacker.cookies.contains_key(&session_cookie));
     assert!(!attacker.cookies.contains_key(&format!("cognate-idp-{}", &state[..16])));
+    // That session signs the federated user in again without the provider (single sign-on).
+    let again = attacker.get(&authorize_path(&client_id, "&scope=openid&identity_provider=Crafted")).await;
+    let again = again.location.unwrap();
+    assert!(again.starts_with(&format!("{CALLBACK}?code=")), "not through the provider: {again}");
+    let claims = id_claims(&server, &client_id, &again).await;
+    assert_eq!(claims["cognito:username"], "Crafted_una-1");
 }

@@ -182,7 +182,8 @@ impl Cognate {
         };
         let data: SessionData = serde_json::from_str(&session.data).map_err(DomainError::internal)?;
         let Some(user) = user else { return Ok(None) };
-        if !user.enabled || user.status != UserStatus::Confirmed {
+        // Federated users keep their single-sign-on session too, as on Cognito.
+        if !user.enabled || !matches!(user.status, UserStatus::Confirmed | UserStatus::ExternalProvider) {
             return Ok(None);
         }
         let location = match authorization.response_type {
