@@ -1,4 +1,4 @@
-//! Cognate's cryptography: RS256 signing keys and their JWKs, ES256 client secrets, password hashing, one-time codes,
+//! Cognate's cryptography: RS256 signing keys and their JWKs, ES256 client secrets, password hashing, one-time codes, TOTP,
 //! HMAC helpers (SECRET_HASH, hashed storage of codes and tokens), and AWS Signature V4.
 //!
 //! Pure functions and key types only: no I/O, no clock (times are passed in).
@@ -11,6 +11,7 @@ pub mod random;
 pub mod seal;
 pub mod sigv4;
 pub mod srp;
+pub mod totp;
 
 /// Compares two byte strings in time that depends only on their lengths.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -12,6 +12,8 @@ pub enum DomainError {
     #[error("{0}")]
     DuplicateProvider(String),
     #[error("{0}")]
+    EnableSoftwareTokenMfa(String),
+    #[error("{0}")]
     ExpiredCode(String),
     #[error("{0}")]
     GroupExists(String),
@@ -33,6 +35,8 @@ pub enum DomainError {
     ResourceNotFound(String),
     #[error("{0}")]
     ScopeDoesNotExist(String),
+    #[error("{0}")]
+    SoftwareTokenMfaNotFound(String),
     #[error("{0}")]
     TooManyRequests(String),
     #[error("{0}")]

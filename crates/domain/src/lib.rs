@@ -4,7 +4,6 @@
 
 mod account;
 pub mod attributes;
-mod auth;
 mod clients;
 pub mod clock;
 mod codes;
@@ -16,13 +15,14 @@ mod groups;
 mod hashing;
 pub mod keys;
 mod listing;
+pub mod mfa;
 pub mod model;
 pub mod oauth;
 pub mod policy;
 mod pools;
 mod profile;
 mod recovery;
-mod srp_auth;
+mod signin;
 pub mod store;
 pub mod tokens;
 mod users;
@@ -32,13 +32,13 @@ use std::sync::Arc;
 use cognate_crypto::password::PasswordHasher;
 
 pub use account::lockout_seconds;
-pub use auth::{AuthOutcome, AuthRequest, ChallengeRequest};
 pub use clients::{ClientInput, NewClientSecret};
 pub use clock::{Clock, ManualClock, SystemClock, UnixTime};
 pub use delivery::{Channel, Delivery, LogDelivery, Message, OutboxDelivery};
 pub use error::{DomainError, Result, StoreError};
 pub use groups::GroupInput;
 pub use pools::NewPool;
+pub use signin::{AuthOutcome, AuthRequest, ChallengeRequest};
 pub use store::Store;
 pub use users::{visible_attributes, CodeDelivery, NewUserByAdmin, SignUpInput, SignUpOutcome};
 

@@ -118,6 +118,122 @@ pub struct PoolSettings {
     /// The sign-up confirmation by link in the email (VerificationMessageTemplate's `*ByLink`).
     #[serde(default)]
     pub verification_link: VerificationLink,
+    /// Which second factors the pool offers (`mfa_configuration` says whether they are asked for).
+    #[serde(default)]
+    pub mfa: PoolMfa,
+}
+
+/// The second factors a pool offers: SMS once it has an SMS configuration, software tokens when
+/// enabled, email once it has an email MFA configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolMfa {
+    /// The SMS MFA message, with `{####}`; Cognito's default when `None`.
+    pub sms_message: Option<String>,
+    pub sms: Option<SmsConfiguration>,
+    pub software_token: bool,
+    pub email: Option<EmailMfa>,
+}
+
+impl PoolMfa {
+    /// Whether the pool offers this factor.
+    pub fn offers(&self, factor: MfaFactor) -> bool {
+        match factor {
+            MfaFactor::Sms => self.sms.is_some(),
+            MfaFactor::SoftwareToken => self.software_token,
+            MfaFactor::Email => self.email.is_some(),
+        }
+    }
+}
+
+/// `SmsConfigurationType`, kept as given (Cognate sends SMS through its own delivery).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsConfiguration {
+    pub sns_caller_arn: String,
+    pub external_id: Option<String>,
+    pub sns_region: Option<String>,
+}
+
+/// The email MFA message (with `{####}`) and subject; Cognito's defaults when `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailMfa {
+    pub message: Option<String>,
+    pub subject: Option<String>,
+}
+
+/// A second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MfaFactor {
+    Sms,
+    SoftwareToken,
+    Email,
+}
+
+impl MfaFactor {
+    /// Every factor, in the order Cognito lists them.
+    pub const ALL: [MfaFactor; 3] = [MfaFactor::Sms, MfaFactor::SoftwareToken, MfaFactor::Email];
+
+    /// Its name in `UserMFASettingList`, `PreferredMfaSetting` and challenge names.
+    pub fn name(self) -> &'static str {
+        match self {
+            MfaFactor::Sms => "SMS_MFA",
+            MfaFactor::SoftwareToken => "SOFTWARE_TOKEN_MFA",
+            MfaFactor::Email => "EMAIL_OTP",
+        }
+    }
+
+    /// Parses a name; `EMAIL_MFA`, which Cognito's documentation also uses, means email.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "SMS_MFA" => Some(MfaFactor::Sms),
+            "SOFTWARE_TOKEN_MFA" => Some(MfaFactor::SoftwareToken),
+            "EMAIL_OTP" | "EMAIL_MFA" => Some(MfaFactor::Email),
+            _ => None,
+        }
+    }
+}
+
+/// A user's second factors and which one is preferred.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserMfa {
+    /// The verified software token's secret, sealed under the server key (base64).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
+    /// The FriendlyDeviceName given when it was verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totp_name: Option<String>,
+    /// A secret from AssociateSoftwareToken that VerifySoftwareToken has not confirmed yet; the
+    /// verified one stays in use until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_totp_secret: Option<String>,
+    pub sms_enabled: bool,
+    pub totp_enabled: bool,
+    pub email_enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred: Option<MfaFactor>,
+}
+
+impl UserMfa {
+    /// Whether the user turned this factor on.
+    pub fn enabled(&self, factor: MfaFactor) -> bool {
+        match factor {
+            MfaFactor::Sms => self.sms_enabled,
+            MfaFactor::SoftwareToken => self.totp_enabled,
+            MfaFactor::Email => self.email_enabled,
+        }
+    }
+
+    /// Turns a factor on or off; turning the preferred one off leaves none preferred.
+    pub fn set_enabled(&mut self, factor: MfaFactor, on: bool) {
+        match factor {
+            MfaFactor::Sms => self.sms_enabled = on,
+            MfaFactor::SoftwareToken => self.totp_enabled = on,
+            MfaFactor::Email => self.email_enabled = on,
+        }
+        if !on && self.preferred == Some(factor) {
+            self.preferred = None;
+        }
+    }
 }
 
 /// VerificationMessageTemplate's link side: with `by_default` (DefaultEmailOption
@@ -359,6 +475,8 @@ pub struct User {
     pub pending: BTreeMap<String, String>,
     /// The SRP salt and sealed verifier, set with every password.
     pub srp: Option<SrpVerifier>,
+    /// Second factors.
+    pub mfa: UserMfa,
 }
 
 /// What SRP sign-in needs of a password: the salt, and the verifier sealed under a server key.

@@ -116,8 +116,11 @@ impl Cognate {
 
     /// UpdateUserPool: replaces the mutable settings (unspecified ones return to defaults, as
     /// Cognito does).
-    pub async fn update_user_pool(&self, pool_id: &str, settings: PoolSettings) -> Result<()> {
+    pub async fn update_user_pool(&self, pool_id: &str, mut settings: PoolSettings) -> Result<()> {
         let mut pool = self.pool(pool_id).await?;
+        // UpdateUserPool has no members for these: they stay as SetUserPoolMfaConfig left them.
+        settings.mfa.software_token = pool.settings.mfa.software_token;
+        settings.mfa.email = pool.settings.mfa.email.clone();
         validate_settings(&settings)?;
         pool.settings = settings;
         pool.modified = self.clock.now();
@@ -154,10 +157,7 @@ fn validate_settings(settings: &PoolSettings) -> Result<()> {
             return Err(DomainError::invalid(format!("Invalid AutoVerifiedAttributes value: {attr}")));
         }
     }
-    if !["OFF", "ON", "OPTIONAL"].contains(&settings.mfa_configuration.as_str()) {
-        return Err(DomainError::invalid("MfaConfiguration must be one of OFF, ON, OPTIONAL."));
-    }
-    Ok(())
+    crate::mfa::check_mfa_settings(settings)
 }
 
 /// The standard schema with the request's changes applied and its custom attributes added.

@@ -75,7 +75,7 @@ pub trait UserStore: Send + Sync {
     ) -> Result<CodeOutcome>;
 }
 
-/// Sign-in failures (lockout), ListUsers, and auth events.
+/// Sign-in failures (lockout), spent TOTP steps, ListUsers, and auth events.
 #[async_trait]
 pub trait UserActivityStore: Send + Sync {
     /// Counts a wrong password and sets `locked_until` to `lockout(failures)` seconds from
@@ -89,6 +89,9 @@ pub trait UserActivityStore: Send + Sync {
     ) -> Result<Option<UnixTime>>;
     /// Clears the failure count after a successful sign-in.
     async fn reset_sign_in_failures(&self, pool_id: &str, sub: &str) -> Result<()>;
+    /// Records that a TOTP code of `step` was accepted, if no code of that step or a later one
+    /// was: true when this call is the first, so that each code works once.
+    async fn claim_totp_step(&self, pool_id: &str, sub: &str, step: i64) -> Result<bool>;
     /// Users of a pool in index order: by `sub` without a filter, by (value, sub) with one.
     /// `after` is the (value, sub) of the last user of the previous page.
     async fn list_users(

@@ -169,6 +169,7 @@ impl Cognate {
             locked_until: None,
             pending: Default::default(),
             srp: None,
+            mfa: Default::default(),
         };
         self.set_password(&mut user, password).await?;
         self.store.insert_user(&user, &login_names(pool, &user), None).await.map_err(|e| match e {
@@ -313,6 +314,7 @@ impl Cognate {
                 locked_until: None,
                 pending: Default::default(),
                 srp: None,
+                mfa: Default::default(),
             };
             self.set_password(&mut user, &temporary).await?;
             self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {

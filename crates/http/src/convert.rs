@@ -1,7 +1,7 @@
 //! Translation between wire shapes (cognate-proto) and the model (cognate-domain).
 
 use cognate_domain::model::{
-    AppClient, AttributeDataType, MessageTemplate, PasswordPolicy, Pool, PoolSettings, SchemaAttribute, User,
+    AppClient, AttributeDataType, MessageTemplate, PasswordPolicy, Pool, PoolMfa, PoolSettings, SchemaAttribute, User,
     VerificationLink,
 };
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
@@ -135,6 +135,13 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
         },
         auto_verified_attributes: f.auto_verified_attributes.unwrap_or_default(),
         mfa_configuration: f.mfa_configuration.unwrap_or_else(|| "OFF".into()),
+        // Software tokens and email MFA are SetUserPoolMfaConfig's: UpdateUserPool keeps them.
+        mfa: PoolMfa {
+            sms_message: f.sms_authentication_message,
+            sms: f.sms_configuration.map(crate::api::mfa::sms_configuration_in),
+            software_token: false,
+            email: None,
+        },
         allow_admin_create_user_only: admin.allow_admin_create_user_only.unwrap_or(false),
         invite_message: MessageTemplate {
             email_message: invite.email_message,
@@ -196,6 +203,8 @@ fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
         }),
         auto_verified_attributes: non_empty(&s.auto_verified_attributes),
         mfa_configuration: Some(s.mfa_configuration.clone()),
+        sms_authentication_message: s.mfa.sms_message.clone(),
+        sms_configuration: s.mfa.sms.as_ref().map(crate::api::mfa::sms_configuration_out),
         admin_create_user_config: Some(AdminCreateUserConfigType {
             allow_admin_create_user_only: Some(s.allow_admin_create_user_only),
             unused_account_validity_days: Some(p.temporary_password_validity_days.into()),

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::auth::Caller;
-use crate::api::{auth, federation, groups, lifecycle, oauth, pools, users};
+use crate::api::{auth, federation, groups, lifecycle, mfa, oauth, pools, users};
 use crate::body::{self, MAX_BODY_BYTES};
 use crate::{sigv4, ApiError, AppState};
 
@@ -162,8 +162,15 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::ListIdentityProviders => call(body, |r| federation::list_identity_providers(c, r)).await,
         Action::AdminLinkProviderForUser => call(body, |r| federation::admin_link_provider_for_user(c, r)).await,
         Action::AdminDisableProviderForUser => call(body, |r| federation::admin_disable_provider_for_user(c, r)).await,
-        Action::AssociateSoftwareToken
-        | Action::CompleteWebAuthnRegistration
+        Action::SetUserPoolMfaConfig => call(body, |r| mfa::set_user_pool_mfa_config(c, r)).await,
+        Action::GetUserPoolMfaConfig => call(body, |r| mfa::get_user_pool_mfa_config(c, r)).await,
+        Action::AssociateSoftwareToken => call(body, |r| mfa::associate_software_token(c, r)).await,
+        Action::VerifySoftwareToken => call(body, |r| mfa::verify_software_token(c, r)).await,
+        Action::SetUserMFAPreference => call(body, |r| mfa::set_user_mfa_preference(c, r, Caller::Public)).await,
+        Action::AdminSetUserMFAPreference => call(body, |r| mfa::set_user_mfa_preference(c, r, Caller::Admin)).await,
+        Action::SetUserSettings => call(body, |r| mfa::set_user_settings(c, r, Caller::Public)).await,
+        Action::AdminSetUserSettings => call(body, |r| mfa::set_user_settings(c, r, Caller::Admin)).await,
+        Action::CompleteWebAuthnRegistration
         | Action::ConfirmDevice
         | Action::DeleteWebAuthnCredential
         | Action::ForgetDevice
@@ -171,17 +178,12 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::GetUserAuthFactors
         | Action::ListDevices
         | Action::ListWebAuthnCredentials
-        | Action::SetUserMFAPreference
-        | Action::SetUserSettings
         | Action::StartWebAuthnRegistration
         | Action::UpdateAuthEventFeedback
         | Action::UpdateDeviceStatus
-        | Action::VerifySoftwareToken
         | Action::AdminForgetDevice
         | Action::AdminGetDevice
         | Action::AdminListDevices
-        | Action::AdminSetUserMFAPreference
-        | Action::AdminSetUserSettings
         | Action::AdminUpdateAuthEventFeedback
         | Action::AdminUpdateDeviceStatus
         | Action::CreateManagedLoginBranding
@@ -197,13 +199,11 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::GetCSVHeader
         | Action::GetLogDeliveryConfiguration
         | Action::GetSigningCertificate
-        | Action::GetUserPoolMfaConfig
         | Action::ListTagsForResource
         | Action::ListTerms
         | Action::ListUserImportJobs
         | Action::SetLogDeliveryConfiguration
         | Action::SetRiskConfiguration
-        | Action::SetUserPoolMfaConfig
         | Action::StartUserImportJob
         | Action::StopUserImportJob
         | Action::TagResource

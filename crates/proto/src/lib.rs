@@ -5,13 +5,16 @@
 
 mod action;
 pub mod auth;
+mod challenge;
 mod error;
 pub mod federation;
 pub mod lifecycle;
+pub mod mfa;
 pub mod oauth;
 pub mod pools;
 pub mod types;
 pub mod users;
 
 pub use action::Action;
+pub use challenge::{AuthFlow, ChallengeName};
 pub use error::ErrorType;

@@ -15,6 +15,10 @@ pub struct PoolSettingsFields {
     pub policies: Option<UserPoolPolicyType>,
     pub auto_verified_attributes: Option<Vec<String>>,
     pub mfa_configuration: Option<String>,
+    /// The SMS MFA message, with `{####}` for the code.
+    pub sms_authentication_message: Option<String>,
+    /// The pool's SMS settings: with them, SMS MFA is on.
+    pub sms_configuration: Option<crate::mfa::SmsConfigurationType>,
     pub admin_create_user_config: Option<AdminCreateUserConfigType>,
     pub verification_message_template: Option<VerificationMessageTemplateType>,
     pub email_verification_message: Option<String>,

@@ -113,6 +113,20 @@ pub struct AdminGetUserResponse {
     pub user_last_modified_date: i64,
     pub enabled: bool,
     pub user_status: String,
+    #[serde(flatten)]
+    pub mfa: UserMfaFields,
+}
+
+/// The MFA members of GetUser and AdminGetUser.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserMfaFields {
+    /// The legacy SMS setting: `[{DeliveryMedium: SMS, AttributeName: phone_number}]` when on.
+    #[serde(rename = "MFAOptions")]
+    pub mfa_options: Option<Vec<crate::mfa::MfaOptionType>>,
+    /// `SMS_MFA`, `EMAIL_OTP` or `SOFTWARE_TOKEN_MFA`.
+    pub preferred_mfa_setting: Option<String>,
     #[serde(rename = "UserMFASettingList")]
     pub user_mfa_setting_list: Option<Vec<String>>,
 }
@@ -128,4 +142,6 @@ pub struct AccessTokenRequest {
 pub struct GetUserResponse {
     pub username: String,
     pub user_attributes: Vec<AttributeType>,
+    #[serde(flatten)]
+    pub mfa: UserMfaFields,
 }

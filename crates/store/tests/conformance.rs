@@ -73,6 +73,7 @@ fn user(pool_id: &str, sub: &str, username: &str) -> User {
         locked_until: None,
         pending: BTreeMap::new(),
         srp: Some(SrpVerifier { salt: vec![1, 2], sealed: vec![3, 4, 5] }),
+        mfa: Default::default(),
     }
 }
 
@@ -255,6 +256,19 @@ async fn conformance(store: Arc<dyn Store>) {
     assert_eq!((locked.failed_sign_ins, locked.locked_until), (2, Some(160)));
     store.reset_sign_in_failures("r_p1", "s1").await.unwrap();
     assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().failed_sign_ins, 0);
+
+    // A user's factors round-trip; a TOTP step is claimed once, and never an older one after it.
+    let mut with_mfa = store.get_user("r_p1", "s1").await.unwrap().unwrap();
+    with_mfa.mfa.totp_secret = Some("sealed".into());
+    with_mfa.mfa.totp_enabled = true;
+    with_mfa.mfa.preferred = Some(cognate_domain::model::MfaFactor::SoftwareToken);
+    assert!(store.update_user(&with_mfa, None).await.unwrap());
+    assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().mfa, with_mfa.mfa);
+    assert!(store.claim_totp_step("r_p1", "s1", 1000).await.unwrap());
+    assert!(!store.claim_totp_step("r_p1", "s1", 1000).await.unwrap(), "the same step twice");
+    assert!(!store.claim_totp_step("r_p1", "s1", 999).await.unwrap(), "an older step after a newer one");
+    assert!(store.claim_totp_step("r_p1", "s1", 1001).await.unwrap());
+    assert!(!store.claim_totp_step("r_p1", "nobody", 5).await.unwrap());
 
     // Code caps: `cap` codes per slot and window.
     assert!(store.put_code(&code(&alice, "c1", 900), 100, 0, 2).await.unwrap());

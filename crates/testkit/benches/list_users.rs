@@ -75,6 +75,7 @@ async fn insert(store: &Arc<dyn cognate_domain::Store>, pool_id: &str, i: usize)
         locked_until: None,
         pending: BTreeMap::new(),
         srp: None,
+        mfa: Default::default(),
     };
     store.insert_user(&user, std::slice::from_ref(&user.username), None).await.unwrap();
 }

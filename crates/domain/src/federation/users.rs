@@ -112,6 +112,7 @@ impl Cognate {
             locked_until: None,
             pending: BTreeMap::new(),
             srp: None,
+            mfa: Default::default(),
         };
         match self.store.insert_user(&user, std::slice::from_ref(&username), None).await {
             Ok(()) => {}

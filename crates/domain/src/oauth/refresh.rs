@@ -3,7 +3,7 @@
 
 use super::client_credentials::ClientAuthentication;
 use super::error::OAuthError;
-use crate::auth::{allows_refresh, RefreshSecret};
+use crate::signin::{allows_refresh, RefreshSecret};
 use crate::tokens::IssuedTokens;
 use crate::{Cognate, DomainError};
 

@@ -25,7 +25,7 @@ fn outcome_out(outcome: AuthOutcome) -> AuthResponse {
             ..AuthResponse::default()
         },
         AuthOutcome::Challenge { name, session, parameters } => AuthResponse {
-            challenge_name: Some(name),
+            challenge_name: Some(name.name().to_owned()),
             session,
             challenge_parameters: Some(parameters),
             authentication_result: None,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod federation;
 pub mod groups;
 pub mod lifecycle;
+pub mod mfa;
 pub mod oauth;
 pub mod pools;
 pub mod users;

@@ -74,7 +74,7 @@ pub async fn admin_get_user(c: &Cognate, r: AdminUserRequest) -> Result<AdminGet
         user_last_modified_date: user.modified,
         enabled: user.enabled,
         user_status: user.status.name().into(),
-        user_mfa_setting_list: None,
+        mfa: super::mfa::user_mfa_out(&user),
     })
 }
 
@@ -90,5 +90,9 @@ pub async fn admin_delete_user(c: &Cognate, r: AdminUserRequest) -> Result<Empty
 
 pub async fn get_user(c: &Cognate, r: AccessTokenRequest) -> Result<GetUserResponse> {
     let user = c.get_user(&r.access_token).await?;
-    Ok(GetUserResponse { username: user.username.clone(), user_attributes: attributes_out(&user) })
+    Ok(GetUserResponse {
+        username: user.username.clone(),
+        user_attributes: attributes_out(&user),
+        mfa: super::mfa::user_mfa_out(&user),
+    })
 }

@@ -64,7 +64,7 @@ pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     let outcome = state.cognate.hosted_confirm_sign_up(&page.authorization, username, posted.field("code"), pending);
     match outcome.await {
         Ok(Some(signed_in)) => {
-            let mut response = login::signed_in_or_next_step(&state, page, username, signed_in);
+            let mut response = login::signed_in_or_next_step(&state, page, username, signed_in).await;
             let spent = cookies::set(&pending_name(pool_id), "", 0, page.secure(&state));
             response.headers_mut().append(header::SET_COOKIE, spent);
             response

@@ -2,7 +2,7 @@
 //! parameters), including the new-password step for users an administrator created. Success is
 //! a 302 to the client's redirect URI with a code (or tokens) and the pool's session cookie; a
 //! user who has not confirmed goes on to `/confirm`, one whose password was reset to
-//! `/confirmforgotPassword`.
+//! `/confirmforgotPassword`; one that needs a second factor goes on to its step (see [`mfa`]).
 
 use std::collections::BTreeMap;
 
@@ -11,10 +11,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use cognate_domain::oauth::{HostedSignIn, HOSTED_SESSION_SECONDS};
 use cognate_domain::DomainError;
+use cognate_proto::ChallengeName;
 
 use super::form::{self, PageRequest, Posted};
 use super::pages::{LoginPage, NewPasswordPage};
-use super::{confirm, cookies, recovery, redirect, sent_to};
+use super::{confirm, cookies, mfa, recovery, redirect, sent_to};
 use crate::AppState;
 
 /// The handler of `GET /login`.
@@ -29,6 +30,9 @@ pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     if !posted.csrf_ok {
         return login_form(&state, page, username, Some(form::EXPIRED), None, StatusCode::FORBIDDEN);
     }
+    if let Some(challenge) = ChallengeName::from_name(posted.field("challenge")) {
+        return mfa::submit(&state, &posted, challenge).await;
+    }
     let session = posted.field("session");
     let outcome = if session.is_empty() {
         state.cognate.hosted_sign_in(&page.authorization, username, posted.field("password")).await
@@ -36,7 +40,7 @@ pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
         new_password(&state, &posted).await
     };
     let err = match outcome {
-        Ok(signed_in) => return signed_in_or_next_step(&state, page, username, signed_in),
+        Ok(signed_in) => return signed_in_or_next_step(&state, page, username, signed_in).await,
         Err(err) => err,
     };
     form::refused(&err, |message| {
@@ -52,7 +56,7 @@ pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
 }
 
 /// Where a sign-in that passed goes: to the client, or to the step the account needs.
-pub(super) fn signed_in_or_next_step(
+pub(super) async fn signed_in_or_next_step(
     state: &AppState,
     page: &PageRequest,
     username: &str,
@@ -72,6 +76,10 @@ pub(super) fn signed_in_or_next_step(
         }
         HostedSignIn::ResetRequired { delivery } => {
             recovery::confirm_form(state, page, username, Some(&sent_to(&delivery)), None, StatusCode::OK)
+        }
+        HostedSignIn::SecondFactor { challenge, session, parameters } => {
+            let step = mfa::Step { username, challenge, session: &session, parameters: &parameters, secret: None };
+            mfa::show(state, page, step, None, StatusCode::OK).await
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The hosted pages and the browser's side of OAuth: `/oauth2/authorize`, `/login` (with the
-//! new-password step), `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`,
+//! new-password and second-factor steps), `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`,
 //! `/confirmforgotPassword`, `/confirmUser`, `/logout`, `/error`, and the branding's logo. Server-rendered, usable without
 //! JavaScript; every form carries a CSRF token; nothing redirects to a URL the client did not
 //! register.
@@ -15,6 +15,7 @@ mod form;
 pub mod idp_response;
 pub mod login;
 pub mod logout;
+mod mfa;
 mod pages;
 pub mod recovery;
 pub mod signup;

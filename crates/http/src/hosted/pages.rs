@@ -45,6 +45,29 @@ pub(super) struct NewPasswordPage<'a> {
     pub required_attributes: &'a [String],
 }
 
+/// A second-factor step of a sign-in: a code to enter (`kind` "code", with the software token's
+/// setup when `secret` is set), a factor to choose ("select"), or the address that email MFA
+/// will use ("email_setup").
+#[derive(Template)]
+#[template(path = "hosted/mfa.html")]
+pub(super) struct MfaPage<'a> {
+    pub frame: Frame<'a>,
+    pub heading: &'a str,
+    pub kind: &'a str,
+    pub username: &'a str,
+    pub session: &'a str,
+    pub challenge: &'a str,
+    pub sent_to: Option<&'a str>,
+    /// `(answer, label)` of each factor to choose from.
+    pub choices: &'a [(String, String)],
+    pub secret: Option<&'a str>,
+    pub setup_uri: Option<&'a str>,
+    /// The setup URI as a QR code (SVG made here, from the URI only).
+    pub qr_svg: Option<&'a str>,
+    /// Challenge parameters carried in the form, for a retry of the step.
+    pub carried: &'a [(String, String)],
+}
+
 /// `/signup`: a new account with the pool's required attributes.
 #[derive(Template)]
 #[template(path = "hosted/signup.html")]

@@ -60,6 +60,18 @@ impl UserActivityStore for PostgresStore {
         Ok(())
     }
 
+    async fn claim_totp_step(&self, pool_id: &str, sub: &str, step: i64) -> Result<bool> {
+        // A compare-and-set in one statement: two requests with the same code cannot both win.
+        let done = sqlx::query("UPDATE users SET totp_step = $1 WHERE pool_id = $2 AND sub = $3 AND totp_step < $1")
+            .bind(step)
+            .bind(pool_id)
+            .bind(sub)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn list_users(
         &self,
         pool_id: &str,

@@ -11,13 +11,13 @@ use cognate_domain::{StoreError, UnixTime};
 
 use super::{backend, corrupt, PostgresStore};
 
-use crate::codec::{digests_equal, to_json};
+use crate::codec::{digests_equal, from_json, to_json};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
 pub(crate) const USER_COLUMNS: &str =
     "u.pool_id, u.sub, u.username, u.status, u.enabled, u.password_hash, u.attributes, \
-     u.created, u.modified, u.temp_expires, u.failed_sign_ins, u.locked_until, u.pending, u.srp_salt, u.srp_verifier";
+     u.created, u.modified, u.temp_expires, u.failed_sign_ins, u.locked_until, u.pending, u.srp_salt, u.srp_verifier, u.mfa";
 
 pub(crate) fn user_from_row(row: &PgRow) -> Result<User> {
     let status: String = row.try_get("status").map_err(backend)?;
@@ -42,6 +42,7 @@ pub(crate) fn user_from_row(row: &PgRow) -> Result<User> {
             (Some(salt), Some(sealed)) => Some(SrpVerifier { salt, sealed }),
             _ => None,
         },
+        mfa: from_json(&row.try_get::<String, _>("mfa").map_err(backend)?)?,
     })
 }
 
@@ -93,8 +94,8 @@ async fn write_logins(tx: &mut Transaction<'_, Postgres>, user: &User, logins: &
 async fn save_user(tx: &mut Transaction<'_, Postgres>, user: &User, logins: Option<&[String]>) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE users SET username = $1, status = $2, enabled = $3, password_hash = $4, attributes = $5, modified = $6, \
-         temp_expires = $7, failed_sign_ins = $8, locked_until = $9, pending = $10, srp_salt = $11, srp_verifier = $12 \
-         WHERE pool_id = $13 AND sub = $14",
+         temp_expires = $7, failed_sign_ins = $8, locked_until = $9, pending = $10, srp_salt = $11, srp_verifier = $12, \
+         mfa = $13 WHERE pool_id = $14 AND sub = $15",
     )
     .bind(&user.username)
     .bind(user.status.name())
@@ -108,6 +109,7 @@ async fn save_user(tx: &mut Transaction<'_, Postgres>, user: &User, logins: Opti
     .bind(to_json(&user.pending)?)
     .bind(user.srp.as_ref().map(|s| s.salt.clone()))
     .bind(user.srp.as_ref().map(|s| s.sealed.clone()))
+    .bind(to_json(&user.mfa)?)
     .bind(&user.pool_id)
     .bind(&user.sub)
     .execute(&mut **tx)
@@ -180,7 +182,7 @@ impl UserStore for PostgresStore {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO users (pool_id, sub, username, status, enabled, password_hash, attributes, created, modified, \
-             temp_expires, srp_salt, srp_verifier) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             temp_expires, srp_salt, srp_verifier, mfa) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(&user.pool_id)
         .bind(&user.sub)
@@ -194,6 +196,7 @@ impl UserStore for PostgresStore {
         .bind(user.temporary_password_expires)
         .bind(user.srp.as_ref().map(|s| s.salt.clone()))
         .bind(user.srp.as_ref().map(|s| s.sealed.clone()))
+        .bind(to_json(&user.mfa)?)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;

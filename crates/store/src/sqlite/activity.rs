@@ -61,6 +61,19 @@ impl UserActivityStore for SqliteStore {
         Ok(())
     }
 
+    async fn claim_totp_step(&self, pool_id: &str, sub: &str, step: i64) -> Result<bool> {
+        // A compare-and-set in one statement: two requests with the same code cannot both win.
+        let done = sqlx::query("UPDATE users SET totp_step = ? WHERE pool_id = ? AND sub = ? AND totp_step < ?")
+            .bind(step)
+            .bind(pool_id)
+            .bind(sub)
+            .bind(step)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn list_users(
         &self,
         pool_id: &str,

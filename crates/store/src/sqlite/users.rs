@@ -11,13 +11,13 @@ use cognate_domain::{StoreError, UnixTime};
 use super::cache::user_key;
 use super::{backend, SqliteStore};
 
-use crate::codec::{digests_equal, to_json};
+use crate::codec::{digests_equal, from_json, to_json};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
 pub(crate) const USER_COLUMNS: &str =
     "u.pool_id, u.sub, u.username, u.status, u.enabled, u.password_hash, u.attributes, \
-     u.created, u.modified, u.temp_expires, u.failed_sign_ins, u.locked_until, u.pending, u.srp_salt, u.srp_verifier";
+     u.created, u.modified, u.temp_expires, u.failed_sign_ins, u.locked_until, u.pending, u.srp_salt, u.srp_verifier, u.mfa";
 
 pub(crate) fn user_from_row(row: &SqliteRow) -> Result<User> {
     let status: String = row.try_get("status").map_err(backend)?;
@@ -41,6 +41,7 @@ pub(crate) fn user_from_row(row: &SqliteRow) -> Result<User> {
             (Some(salt), Some(sealed)) => Some(SrpVerifier { salt, sealed }),
             _ => None,
         },
+        mfa: from_json(&row.try_get::<String, _>("mfa").map_err(backend)?)?,
     })
 }
 
@@ -82,7 +83,7 @@ async fn write_logins(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: &[S
 async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option<&[String]>) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE users SET username = ?, status = ?, enabled = ?, password_hash = ?, attributes = ?, modified = ?, temp_expires = ?, \
-         failed_sign_ins = ?, locked_until = ?, pending = ?, srp_salt = ?, srp_verifier = ? WHERE pool_id = ? AND sub = ?",
+         failed_sign_ins = ?, locked_until = ?, pending = ?, srp_salt = ?, srp_verifier = ?, mfa = ? WHERE pool_id = ? AND sub = ?",
     )
     .bind(&user.username)
     .bind(user.status.name())
@@ -96,6 +97,7 @@ async fn save_user(tx: &mut Transaction<'_, Sqlite>, user: &User, logins: Option
     .bind(to_json(&user.pending)?)
     .bind(user.srp.as_ref().map(|s| s.salt.clone()))
     .bind(user.srp.as_ref().map(|s| s.sealed.clone()))
+    .bind(to_json(&user.mfa)?)
     .bind(&user.pool_id)
     .bind(&user.sub)
     .execute(&mut **tx)
@@ -166,7 +168,7 @@ impl UserStore for SqliteStore {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO users (pool_id, sub, username, status, enabled, password_hash, attributes, created, modified, temp_expires, \
-             srp_salt, srp_verifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             srp_salt, srp_verifier, mfa) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&user.pool_id)
         .bind(&user.sub)
@@ -180,6 +182,7 @@ impl UserStore for SqliteStore {
         .bind(user.temporary_password_expires)
         .bind(user.srp.as_ref().map(|s| s.salt.clone()))
         .bind(user.srp.as_ref().map(|s| s.sealed.clone()))
+        .bind(to_json(&user.mfa)?)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;

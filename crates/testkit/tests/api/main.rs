@@ -12,6 +12,7 @@ mod federation;
 mod hosted;
 mod hosted_account;
 mod lifecycle;
+mod mfa;
 mod oauth;
 mod pools;
 mod protocol;

@@ -4,6 +4,7 @@
 //! flow, its tokens. Signing up and recovering a password are beside it.
 
 mod recovery;
+mod second_factor;
 mod sign_up;
 
 use std::collections::BTreeMap;
@@ -14,9 +15,11 @@ use cognate_crypto::{mac, random};
 
 use super::authorize::{Authorization, AuthorizeError, ResponseType};
 use crate::account::EventKind;
-use crate::auth::{AuthOutcome, ChallengeRequest};
+use cognate_proto::ChallengeName;
+
 use crate::error::DomainError;
 use crate::model::{AuthSession, User, UserStatus};
+use crate::signin::ChallengeRequest;
 use crate::tokens::Grant;
 use crate::users::CodeDelivery;
 use crate::{Cognate, UnixTime};
@@ -66,6 +69,9 @@ pub enum HostedSignIn {
     /// An administrator reset the password: a recovery code went out; show the form that sets a
     /// new password with it.
     ResetRequired { delivery: CodeDelivery },
+    /// A second factor is called for: show the step of this challenge (a code to enter, a
+    /// factor to choose, or a software token to set up), answered with this session.
+    SecondFactor { challenge: ChallengeName, session: String, parameters: BTreeMap<String, String> },
 }
 
 impl Cognate {
@@ -84,21 +90,8 @@ impl Cognate {
         if user.enabled && user.status == UserStatus::ResetRequired {
             return self.reset_required(authorization, username).await;
         }
-        if user.status == UserStatus::ForceChangePassword {
-            return match self.complete_sign_in(pool, client, user).await? {
-                AuthOutcome::Challenge { session: Some(session), parameters, .. } => {
-                    let required = parameters
-                        .get("requiredAttributes")
-                        .and_then(|r| serde_json::from_str::<Vec<String>>(r).ok())
-                        .unwrap_or_default();
-                    let required_attributes =
-                        required.iter().map(|r| r.trim_start_matches("userAttributes.").to_owned()).collect();
-                    Ok(HostedSignIn::NewPasswordRequired { session, required_attributes })
-                }
-                _ => Err(DomainError::internal("a temporary password did not lead to NEW_PASSWORD_REQUIRED")),
-            };
-        }
-        self.start_hosted_session(authorization, user).await
+        let step = self.next_step(pool, client, user).await?;
+        self.hosted_step(authorization, step).await
     }
 
     /// The new-password step of the hosted page, for a user an administrator created.
@@ -122,8 +115,10 @@ impl Cognate {
             responses,
         };
         // Checked as the API checks the challenge's answer; the page sends no secret hash.
-        let user = self.apply_new_password(&authorization.pool, &authorization.client, &request).await?;
-        self.start_hosted_session(authorization, user).await
+        let (pool, client) = (&authorization.pool, &authorization.client);
+        let user = self.apply_new_password(pool, client, &request).await?;
+        let step = self.second_factor(pool, client, user).await?;
+        self.hosted_step(authorization, step).await
     }
 
     pub(crate) async fn start_hosted_session(

@@ -11,7 +11,9 @@ use cognate_crypto::{constant_time_eq, mac, random, seal};
 use serde::{Deserialize, Serialize};
 
 use crate::account::EventKind;
-use crate::auth::{required, AuthOutcome};
+use cognate_proto::ChallengeName;
+
+use super::{required, AuthOutcome};
 use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, AuthSession, Pool, User};
@@ -19,7 +21,7 @@ use crate::{srp_pool_name, Cognate};
 
 /// How far a client's TIMESTAMP may be from ours.
 const MAX_CLOCK_SKEW: i64 = 15 * 60;
-const CHALLENGE: &str = "PASSWORD_VERIFIER";
+const CHALLENGE: ChallengeName = ChallengeName::PasswordVerifier;
 
 /// The server's state between the two steps, kept in the challenge session.
 #[derive(Serialize, Deserialize)]
@@ -61,7 +63,7 @@ impl Cognate {
     }
 
     /// USER_SRP_AUTH: answers the client's A with the salt, B and a secret block.
-    pub(crate) async fn srp_start(
+    pub(super) async fn srp_start(
         &self,
         pool: &Pool,
         client: &AppClient,
@@ -83,7 +85,7 @@ impl Cognate {
                 parameters.insert("SECRET_BLOCK".into(), secret_block);
                 parameters.insert("USERNAME".into(), username.to_owned());
                 parameters.insert("USER_ID_FOR_SRP".into(), username.to_owned());
-                return Ok(AuthOutcome::Challenge { name: CHALLENGE.into(), session: None, parameters });
+                return Ok(AuthOutcome::Challenge { name: CHALLENGE, session: None, parameters });
             }
             None => return Err(DomainError::user_not_found()),
         };
@@ -105,7 +107,7 @@ impl Cognate {
                 pool_id: pool.id.clone(),
                 client_id: client.id.clone(),
                 sub: user.sub.clone(),
-                challenge: CHALLENGE.into(),
+                challenge: CHALLENGE.name().into(),
                 expires: self.clock.now() + client.settings.auth_session_validity_minutes * 60,
                 data: serde_json::to_string(&state).map_err(DomainError::internal)?,
             })
@@ -116,11 +118,11 @@ impl Cognate {
         parameters.insert("SECRET_BLOCK".into(), secret_block);
         parameters.insert("USERNAME".into(), user.username.clone());
         parameters.insert("USER_ID_FOR_SRP".into(), user.username.clone());
-        Ok(AuthOutcome::Challenge { name: CHALLENGE.into(), session: None, parameters })
+        Ok(AuthOutcome::Challenge { name: CHALLENGE, session: None, parameters })
     }
 
     /// PASSWORD_VERIFIER: checks the client's proof; a wrong one is a failed sign-in.
-    pub(crate) async fn srp_verify(
+    pub(super) async fn srp_verify(
         &self,
         pool: &Pool,
         client: &AppClient,
@@ -133,7 +135,7 @@ impl Cognate {
         check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
         let taken = self.store.take_session(&mac::token_digest(secret_block)).await?;
         let Some((stored, user)) =
-            taken.filter(|(s, _)| s.challenge == CHALLENGE && s.client_id == client.id && s.pool_id == pool.id)
+            taken.filter(|(s, _)| s.challenge == CHALLENGE.name() && s.client_id == client.id && s.pool_id == pool.id)
         else {
             return Err(DomainError::incorrect_credentials());
         };
@@ -166,7 +168,6 @@ impl Cognate {
         if !constant_time_eq(&expected, &presented) {
             return Err(self.wrong_password(&user, EventKind::SignIn).await);
         }
-        self.password_succeeded(&user).await?;
         self.complete_sign_in(pool, client, user).await
     }
 }

@@ -1,0 +1,431 @@
+//! The second factor of a sign-in: which one the pool and the user call for, starting its
+//! challenge (a code sent by SMS or email, or a software token's), and the answers to
+//! SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE and MFA_SETUP.
+
+use std::collections::BTreeMap;
+
+use cognate_crypto::{constant_time_eq, mac, random};
+use cognate_proto::ChallengeName;
+use serde::{Deserialize, Serialize};
+
+use crate::account::EventKind;
+use crate::attributes::{login_names, looks_like_email, mask_destination};
+use crate::clients::check_secret_hash;
+use crate::delivery::Channel;
+use crate::error::{DomainError, Result};
+use crate::model::{AppClient, CodePurpose, MfaFactor, Pool, User};
+use crate::signin::{challenge_of, required, AuthOutcome, ChallengeRequest, Step};
+use crate::Cognate;
+
+/// Cognito's SMS MFA message when the pool sets none.
+const DEFAULT_SMS_MESSAGE: &str = "Your authentication code is {####}. ";
+/// Cognito's email MFA message and subject when the pool sets none.
+const DEFAULT_EMAIL_MESSAGE: &str = "Your authentication code is {####}. ";
+const DEFAULT_EMAIL_SUBJECT: &str = "Your authentication code";
+
+/// What a sign-in asks for after the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum MfaStep {
+    /// A code of this factor.
+    Factor(MfaFactor),
+    /// SELECT_MFA_TYPE: several factors are on and none is preferred.
+    Select(Vec<MfaFactor>),
+    /// MFA_SETUP: the pool requires MFA and the user has no factor; these can be set up.
+    Setup(Vec<MfaFactor>),
+}
+
+/// Whether the user can receive or produce this factor's code.
+fn reachable(user: &User, factor: MfaFactor) -> bool {
+    match factor {
+        MfaFactor::Sms => user.attributes.contains_key("phone_number"),
+        MfaFactor::Email => user.attributes.contains_key("email"),
+        MfaFactor::SoftwareToken => user.mfa.totp_secret.is_some(),
+    }
+}
+
+/// The second factor a sign-in calls for, if any, by Cognito's rules: none when the pool's MFA
+/// is OFF; the preferred factor, or the only one, among those the user turned on (a software
+/// token verified before the pool stopped offering them still counts); a choice among several;
+/// and in a pool where MFA is ON, SMS for a user with a phone number and nothing turned on, or
+/// else the setup of a factor.
+pub(crate) fn mfa_step(pool: &Pool, user: &User) -> Option<MfaStep> {
+    let mode = pool.settings.mfa_configuration.as_str();
+    if mode != "ON" && mode != "OPTIONAL" {
+        return None;
+    }
+    let offers = |f: MfaFactor| pool.settings.mfa.offers(f) || f == MfaFactor::SoftwareToken;
+    let usable: Vec<MfaFactor> =
+        MfaFactor::ALL.into_iter().filter(|f| offers(*f) && user.mfa.enabled(*f) && reachable(user, *f)).collect();
+    if usable.is_empty() {
+        if mode != "ON" {
+            return None;
+        }
+        if pool.settings.mfa.offers(MfaFactor::Sms) && reachable(user, MfaFactor::Sms) {
+            return Some(MfaStep::Factor(MfaFactor::Sms));
+        }
+        let can_setup = MfaFactor::ALL.into_iter().filter(|f| pool.settings.mfa.offers(*f)).collect();
+        return Some(MfaStep::Setup(can_setup));
+    }
+    match user.mfa.preferred.filter(|p| usable.contains(p)) {
+        Some(preferred) => Some(MfaStep::Factor(preferred)),
+        None if usable.len() == 1 => Some(MfaStep::Factor(usable[0])),
+        None => Some(MfaStep::Select(usable)),
+    }
+}
+
+/// What a second-factor challenge session keeps.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(super) struct MfaState {
+    /// The keyed digest of the code sent (SMS_MFA, EMAIL_OTP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The factors offered (SELECT_MFA_TYPE) or that can be set up (MFA_SETUP).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub factors: Vec<MfaFactor>,
+    /// MFA_SETUP: a software token was verified with this session.
+    pub totp_verified: bool,
+    /// EMAIL_OTP while setting up email MFA: the address being proven.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_email: Option<String>,
+}
+
+impl MfaState {
+    pub(super) fn read(data: &str) -> Result<Self> {
+        serde_json::from_str(data).map_err(DomainError::internal)
+    }
+
+    pub(super) fn write(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(DomainError::internal)
+    }
+}
+
+/// A JSON array inside a string, as Cognito sends `MFAS_CAN_CHOOSE` and `MFAS_CAN_SETUP`.
+fn factor_list(factors: &[MfaFactor]) -> String {
+    let names: Vec<&str> = factors.iter().map(|f| f.name()).collect();
+    serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
+}
+
+fn code_mismatch() -> DomainError {
+    DomainError::CodeMismatch("Invalid code or auth state for the user.".into())
+}
+
+impl Cognate {
+    /// Starts the challenge of `step`: a session, and for SMS and email the code, sent now.
+    pub(crate) async fn start_mfa(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: &User,
+        step: MfaStep,
+    ) -> Result<AuthOutcome> {
+        let mut parameters = BTreeMap::new();
+        parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
+        let (name, state) = match step {
+            MfaStep::Factor(MfaFactor::SoftwareToken) => (ChallengeName::SoftwareTokenMfa, MfaState::default()),
+            MfaStep::Factor(factor) => {
+                let destination = user.attributes.get(factor_channel(factor).attribute()).cloned().unwrap_or_default();
+                let state = self.send_mfa_code(pool, user, factor, &destination, &mut parameters).await?;
+                (challenge_of(factor), state)
+            }
+            MfaStep::Select(factors) => {
+                parameters.insert("MFAS_CAN_CHOOSE".into(), factor_list(&factors));
+                (ChallengeName::SelectMfaType, MfaState { factors, ..MfaState::default() })
+            }
+            MfaStep::Setup(factors) => {
+                parameters.insert("MFAS_CAN_SETUP".into(), factor_list(&factors));
+                (ChallengeName::MfaSetup, MfaState { factors, ..MfaState::default() })
+            }
+        };
+        let session = self.open_challenge(pool, client, user, name, &state.write()?).await?;
+        Ok(AuthOutcome::Challenge { name, session: Some(session), parameters })
+    }
+
+    /// Sends a fresh code of an SMS or email factor to `destination`, naming where it went in
+    /// `parameters`; the state to keep holds its digest.
+    async fn send_mfa_code(
+        &self,
+        pool: &Pool,
+        user: &User,
+        factor: MfaFactor,
+        destination: &str,
+        parameters: &mut BTreeMap<String, String>,
+    ) -> Result<MfaState> {
+        let code = random::six_digit_code();
+        let channel = factor_channel(factor);
+        let (template, subject) = match channel {
+            Channel::Sms => (pool.settings.mfa.sms_message.as_deref().unwrap_or(DEFAULT_SMS_MESSAGE), None),
+            Channel::Email => {
+                let email = pool.settings.mfa.email.clone().unwrap_or_default();
+                let message = email.message.unwrap_or_else(|| DEFAULT_EMAIL_MESSAGE.into());
+                let subject = email.subject.unwrap_or_else(|| DEFAULT_EMAIL_SUBJECT.into());
+                return self
+                    .deliver_mfa(pool, user, channel, destination, &code, &message, Some(subject), parameters)
+                    .await;
+            }
+        };
+        self.deliver_mfa(pool, user, channel, destination, &code, template, subject, parameters).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn deliver_mfa(
+        &self,
+        pool: &Pool,
+        user: &User,
+        channel: Channel,
+        destination: &str,
+        code: &str,
+        template: &str,
+        subject: Option<String>,
+        parameters: &mut BTreeMap<String, String>,
+    ) -> Result<MfaState> {
+        self.deliver(pool, user, channel, destination, CodePurpose::Mfa, code, template, subject).await?;
+        parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), channel.name().into());
+        parameters.insert("CODE_DELIVERY_DESTINATION".into(), mask_destination(destination));
+        Ok(MfaState { code: Some(self.mfa_code_digest(user, code)), ..MfaState::default() })
+    }
+
+    fn mfa_code_digest(&self, user: &User, code: &str) -> String {
+        let context = format!("{}/{}/{}", user.pool_id, user.sub, CodePurpose::Mfa.name());
+        mac::code_digest(&self.config.code_key, &context, code)
+    }
+
+    /// The answer to SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP: the user, once the code is right.
+    /// A wrong code leaves the session for a retry and counts towards the lockout.
+    pub(crate) async fn answer_mfa_code(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        challenge: ChallengeName,
+        request: &ChallengeRequest,
+    ) -> Result<User> {
+        let responses = &request.responses;
+        let username = required(responses, "USERNAME")?;
+        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let code_key = match challenge {
+            ChallengeName::SmsMfa => "SMS_MFA_CODE",
+            ChallengeName::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
+            _ => "EMAIL_OTP_CODE",
+        };
+        let code = required(responses, code_key)?;
+        let session =
+            request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
+        let (stored, user) = self.peek_challenge(pool, client, session, challenge, username).await?;
+        self.check_lockout(&user)?;
+        let state = MfaState::read(&stored.data)?;
+        let right = match (challenge, &state.code) {
+            (ChallengeName::SoftwareTokenMfa, _) => {
+                self.accept_totp(&user, user.mfa.totp_secret.as_deref(), code).await?
+            }
+            (_, Some(digest)) => constant_time_eq(digest.as_bytes(), self.mfa_code_digest(&user, code).as_bytes()),
+            (_, None) => false,
+        };
+        if !right {
+            return Err(self.wrong_mfa_code(&user).await);
+        }
+        let (_, mut user) = self.take_challenge(pool, client, session, challenge, username).await?;
+        // The first code that arrives proves the destination (Cognito marks it verified).
+        let mut changed = false;
+        if let (ChallengeName::EmailOtp, Some(address)) = (challenge, state.setup_email) {
+            user.attributes.insert("email".into(), address);
+            user.mfa.set_enabled(MfaFactor::Email, true);
+            user.mfa.preferred.get_or_insert(MfaFactor::Email);
+            changed = true;
+        }
+        let proven = match challenge {
+            ChallengeName::EmailOtp => Some("email_verified"),
+            ChallengeName::SmsMfa => Some("phone_number_verified"),
+            _ => None,
+        };
+        if let Some(flag) = proven {
+            changed |= user.attributes.insert(flag.into(), "true".into()).as_deref() != Some("true");
+        }
+        if changed {
+            user.modified = self.clock.now();
+            let logins = login_names(pool, &user);
+            self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
+        }
+        Ok(user)
+    }
+
+    /// A wrong second factor: counted towards the lockout and recorded.
+    pub(super) async fn wrong_mfa_code(&self, user: &User) -> DomainError {
+        let counted = self
+            .store
+            .record_sign_in_failure(&user.pool_id, &user.sub, self.clock.now(), &crate::account::lockout_seconds)
+            .await;
+        let mut event = self.auth_event(user, EventKind::SignIn, false, Some(true));
+        event.challenges.push(("Mfa".into(), "Failure".into()));
+        if let Err(e) = self.store.record_auth_event(&user.pool_id, &user.sub, &event).await {
+            tracing::error!(error = %e, "cannot record auth event");
+        }
+        match counted {
+            Ok(_) => code_mismatch(),
+            Err(e) => e.into(),
+        }
+    }
+
+    /// SELECT_MFA_TYPE: the chosen factor's challenge, with a new session (its code sent now).
+    pub(crate) async fn answer_mfa_selection(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        request: &ChallengeRequest,
+    ) -> Result<AuthOutcome> {
+        let responses = &request.responses;
+        let username = required(responses, "USERNAME")?;
+        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let answer = required(responses, "ANSWER")?;
+        let session =
+            request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
+        let challenge = ChallengeName::SelectMfaType;
+        let (stored, _) = self.peek_challenge(pool, client, session, challenge, username).await?;
+        let state = MfaState::read(&stored.data)?;
+        let factor = MfaFactor::parse(answer)
+            .filter(|f| state.factors.contains(f))
+            .ok_or_else(|| DomainError::invalid(format!("The MFA type {answer} is not one this user can choose.")))?;
+        let (_, user) = self.take_challenge(pool, client, session, challenge, username).await?;
+        self.start_mfa(pool, client, &user, MfaStep::Factor(factor)).await
+    }
+
+    /// MFA_SETUP: done once VerifySoftwareToken proved a new software token with this session;
+    /// with `EMAIL`, an EMAIL_OTP challenge that proves the address and turns email MFA on.
+    pub(crate) async fn answer_mfa_setup(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        request: &ChallengeRequest,
+    ) -> Result<Step> {
+        let responses = &request.responses;
+        let username = required(responses, "USERNAME")?;
+        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let session =
+            request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
+        let challenge = ChallengeName::MfaSetup;
+        let (stored, _) = self.peek_challenge(pool, client, session, challenge, username).await?;
+        let state = MfaState::read(&stored.data)?;
+        if state.totp_verified {
+            let (_, user) = self.take_challenge(pool, client, session, challenge, username).await?;
+            return Ok(Step::Done(user));
+        }
+        let Some(address) = responses.get("EMAIL") else {
+            return Err(DomainError::invalid(
+                "MFA has not been set up: verify a software token with this session (AssociateSoftwareToken, VerifySoftwareToken), or answer with EMAIL.",
+            ));
+        };
+        if !state.factors.contains(&MfaFactor::Email) {
+            return Err(DomainError::invalid("Email MFA is not enabled for this user pool."));
+        }
+        if !looks_like_email(address) {
+            return Err(DomainError::invalid("Invalid email address format."));
+        }
+        let (_, user) = self.take_challenge(pool, client, session, challenge, username).await?;
+        let mut parameters = BTreeMap::new();
+        parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
+        let mut state = self.send_mfa_code(pool, &user, MfaFactor::Email, address, &mut parameters).await?;
+        state.setup_email = Some(address.clone());
+        let name = ChallengeName::EmailOtp;
+        let session = self.open_challenge(pool, client, &user, name, &state.write()?).await?;
+        Ok(Step::Challenge(AuthOutcome::Challenge { name, session: Some(session), parameters }))
+    }
+}
+
+fn factor_channel(factor: MfaFactor) -> Channel {
+    match factor {
+        MfaFactor::Email => Channel::Email,
+        _ => Channel::Sms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EmailMfa, PoolMfa, SmsConfiguration};
+
+    fn pool(mode: &str, mfa: PoolMfa) -> Pool {
+        let mut pool: Pool = serde_json::from_value(serde_json::json!({
+            "id": "us-east-1_test", "name": "t", "created": 0, "modified": 0, "username_attributes": [],
+            "alias_attributes": [], "case_sensitive": false, "schema": [],
+            "settings": serde_json::to_value(crate::model::PoolSettings::default()).unwrap()
+        }))
+        .unwrap();
+        pool.settings.mfa_configuration = mode.into();
+        pool.settings.mfa = mfa;
+        pool
+    }
+
+    fn user(attributes: &[(&str, &str)]) -> User {
+        User {
+            pool_id: "us-east-1_test".into(),
+            sub: "s".into(),
+            username: "u".into(),
+            status: crate::model::UserStatus::Confirmed,
+            enabled: true,
+            password_hash: None,
+            attributes: attributes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            created: 0,
+            modified: 0,
+            temporary_password_expires: None,
+            failed_sign_ins: 0,
+            locked_until: None,
+            pending: Default::default(),
+            srp: None,
+            mfa: Default::default(),
+        }
+    }
+
+    fn all_factors() -> PoolMfa {
+        PoolMfa {
+            sms_message: None,
+            sms: Some(SmsConfiguration::default()),
+            software_token: true,
+            email: Some(EmailMfa::default()),
+        }
+    }
+
+    #[test]
+    fn off_pools_ask_nothing_and_optional_pools_ask_only_users_with_a_factor() {
+        let mut u = user(&[("phone_number", "+15555550100")]);
+        u.mfa.sms_enabled = true;
+        assert_eq!(mfa_step(&pool("OFF", all_factors()), &u), None);
+        assert_eq!(mfa_step(&pool("OPTIONAL", all_factors()), &user(&[])), None);
+        assert_eq!(mfa_step(&pool("OPTIONAL", all_factors()), &u), Some(MfaStep::Factor(MfaFactor::Sms)));
+    }
+
+    #[test]
+    fn the_preferred_factor_wins_and_several_without_one_give_a_choice() {
+        let mut u = user(&[("phone_number", "+15555550100"), ("email", "a@example.com")]);
+        u.mfa.sms_enabled = true;
+        u.mfa.email_enabled = true;
+        u.mfa.totp_enabled = true;
+        u.mfa.totp_secret = Some("sealed".into());
+        let p = pool("OPTIONAL", all_factors());
+        assert_eq!(mfa_step(&p, &u), Some(MfaStep::Select(MfaFactor::ALL.to_vec())));
+        u.mfa.preferred = Some(MfaFactor::SoftwareToken);
+        assert_eq!(mfa_step(&p, &u), Some(MfaStep::Factor(MfaFactor::SoftwareToken)));
+    }
+
+    #[test]
+    fn required_pools_send_sms_to_a_phone_or_ask_for_setup() {
+        let p = pool("ON", all_factors());
+        assert_eq!(mfa_step(&p, &user(&[("phone_number", "+15555550100")])), Some(MfaStep::Factor(MfaFactor::Sms)));
+        assert_eq!(mfa_step(&p, &user(&[])), Some(MfaStep::Setup(MfaFactor::ALL.to_vec())));
+        let totp_only = PoolMfa { software_token: true, ..PoolMfa::default() };
+        assert_eq!(
+            mfa_step(&pool("ON", totp_only), &user(&[("phone_number", "+1555")])),
+            Some(MfaStep::Setup(vec![MfaFactor::SoftwareToken]))
+        );
+    }
+
+    #[test]
+    fn a_factor_without_its_destination_is_not_challenged() {
+        let mut u = user(&[]);
+        u.mfa.sms_enabled = true;
+        assert_eq!(mfa_step(&pool("OPTIONAL", all_factors()), &u), None);
+    }
+
+    #[test]
+    fn choices_travel_as_json_inside_a_string() {
+        assert_eq!(factor_list(&[MfaFactor::Sms, MfaFactor::SoftwareToken]), r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#);
+    }
+}

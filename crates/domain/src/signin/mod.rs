@@ -1,0 +1,149 @@
+//! The sign-in state machine: InitiateAuth and RespondToAuthChallenge (public and admin). Each
+//! flow and challenge has its module; [`next`] decides, once and for every flow, what follows a
+//! proven first factor (tokens, a new password, or a second factor).
+
+mod new_password;
+mod next;
+mod password;
+mod refresh;
+pub(crate) mod session;
+mod srp;
+
+use std::collections::BTreeMap;
+
+use cognate_proto::{AuthFlow, ChallengeName};
+
+use crate::error::{DomainError, Result};
+use crate::model::{AppClient, Pool};
+use crate::tokens::IssuedTokens;
+use crate::Cognate;
+
+pub(crate) use next::{challenge_of, Step};
+pub(crate) use refresh::{allows_refresh, RefreshSecret};
+
+/// InitiateAuth or AdminInitiateAuth.
+#[derive(Debug, Clone, Default)]
+pub struct AuthRequest {
+    /// Set for AdminInitiateAuth (the caller signed the request).
+    pub pool_id: Option<String>,
+    pub client_id: String,
+    pub flow: String,
+    pub parameters: BTreeMap<String, String>,
+}
+
+/// RespondToAuthChallenge or AdminRespondToAuthChallenge.
+#[derive(Debug, Clone, Default)]
+pub struct ChallengeRequest {
+    /// Set for AdminRespondToAuthChallenge.
+    pub pool_id: Option<String>,
+    pub client_id: String,
+    pub challenge_name: String,
+    pub session: Option<String>,
+    pub responses: BTreeMap<String, String>,
+}
+
+/// Tokens, or the next challenge to answer.
+#[derive(Debug, Clone)]
+pub enum AuthOutcome {
+    Tokens(IssuedTokens),
+    Challenge { name: ChallengeName, session: Option<String>, parameters: BTreeMap<String, String> },
+}
+
+pub(crate) fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Result<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or_else(|| DomainError::invalid(format!("Missing required parameter {name}")))
+}
+
+impl Cognate {
+    pub(crate) async fn resolve_client(&self, pool_id: Option<&str>, client_id: &str) -> Result<(Pool, AppClient)> {
+        match pool_id {
+            Some(pool_id) => {
+                self.pool(pool_id).await?;
+                self.client_in_pool(pool_id, client_id).await
+            }
+            None => self.client(client_id).await,
+        }
+    }
+
+    /// InitiateAuth / AdminInitiateAuth.
+    pub async fn initiate_auth(&self, request: AuthRequest) -> Result<AuthOutcome> {
+        let (pool, client) = self.resolve_client(request.pool_id.as_deref(), &request.client_id).await?;
+        let admin = request.pool_id.is_some();
+        let params = &request.parameters;
+        let flow = AuthFlow::from_name(&request.flow).ok_or_else(|| {
+            DomainError::invalid(format!(
+                "1 validation error detected: Value '{}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: {}",
+                request.flow,
+                AuthFlow::enum_set()
+            ))
+        })?;
+        match flow {
+            AuthFlow::UserPasswordAuth if !admin => {
+                if !client.allows("ALLOW_USER_PASSWORD_AUTH") {
+                    return Err(DomainError::invalid("USER_PASSWORD_AUTH flow not enabled for this client"));
+                }
+                self.password_sign_in(&pool, &client, params).await
+            }
+            AuthFlow::AdminUserPasswordAuth | AuthFlow::AdminNoSrpAuth if admin => {
+                if !client.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH") {
+                    return Err(DomainError::invalid("Auth flow not enabled for this client"));
+                }
+                self.password_sign_in(&pool, &client, params).await
+            }
+            AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => self.refresh_flow(&pool, &client, params).await,
+            AuthFlow::UserSrpAuth => {
+                let legacy = client.settings.explicit_auth_flows.iter().all(|f| !f.starts_with("ALLOW_"));
+                let custom_only = client.settings.explicit_auth_flows.iter().any(|f| f == "CUSTOM_AUTH_FLOW_ONLY");
+                if !(client.allows("ALLOW_USER_SRP_AUTH") || legacy && !custom_only) {
+                    return Err(DomainError::invalid("USER_SRP_AUTH flow not enabled for this client"));
+                }
+                self.srp_start(&pool, &client, params).await
+            }
+            AuthFlow::CustomAuth | AuthFlow::UserAuth => {
+                Err(DomainError::Unsupported(format!("The {} flow is not supported by Cognate yet.", request.flow)))
+            }
+            AuthFlow::UserPasswordAuth | AuthFlow::AdminUserPasswordAuth | AuthFlow::AdminNoSrpAuth => {
+                Err(DomainError::invalid("Initiate Auth method not supported."))
+            }
+        }
+    }
+
+    /// RespondToAuthChallenge / AdminRespondToAuthChallenge.
+    pub async fn respond_to_auth_challenge(&self, request: ChallengeRequest) -> Result<AuthOutcome> {
+        let (pool, client) = self.resolve_client(request.pool_id.as_deref(), &request.client_id).await?;
+        let challenge = ChallengeName::from_name(&request.challenge_name).ok_or_else(|| {
+            DomainError::invalid(format!(
+                "1 validation error detected: Value '{}' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: {}",
+                request.challenge_name,
+                ChallengeName::enum_set()
+            ))
+        })?;
+        match challenge {
+            ChallengeName::NewPasswordRequired => self.answer_new_password(&pool, &client, &request).await,
+            ChallengeName::PasswordVerifier => self.srp_verify(&pool, &client, &request.responses).await,
+            ChallengeName::SmsMfa | ChallengeName::SoftwareTokenMfa | ChallengeName::EmailOtp => {
+                let user = self.answer_mfa_code(&pool, &client, challenge, &request).await?;
+                self.signed_in_with_mfa(&pool, &client, &user).await
+            }
+            ChallengeName::SelectMfaType => self.answer_mfa_selection(&pool, &client, &request).await,
+            ChallengeName::MfaSetup => match self.answer_mfa_setup(&pool, &client, &request).await? {
+                Step::Done(user) => self.signed_in_with_mfa(&pool, &client, &user).await,
+                Step::Challenge(outcome) => Ok(outcome),
+            },
+            ChallengeName::CustomChallenge
+            | ChallengeName::DeviceSrpAuth
+            | ChallengeName::DevicePasswordVerifier
+            | ChallengeName::SelectChallenge
+            | ChallengeName::SmsOtp
+            | ChallengeName::WebAuthn
+            | ChallengeName::Password
+            | ChallengeName::PasswordSrp
+            | ChallengeName::AdminNoSrpAuth => Err(DomainError::Unsupported(format!(
+                "The {} challenge is not supported by Cognate yet.",
+                request.challenge_name
+            ))),
+        }
+    }
+}
