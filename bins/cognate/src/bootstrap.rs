@@ -7,7 +7,8 @@ use cognate_crypto::random;
 use cognate_domain::federation::IdentityProviderInput;
 use cognate_domain::oauth::DomainInput;
 use cognate_domain::{Cognate, DomainError, NewClientSecret};
-use cognate_http::convert::{client_input, new_pool};
+use cognate_http::convert::{client_input, mfa_config_in, new_pool};
+use cognate_proto::mfa::SetUserPoolMfaConfigRequest;
 
 use crate::config::{AccessKeyConfig, PoolConfig};
 
@@ -66,7 +67,20 @@ pub async fn ensure_pools(cognate: &Cognate, pools: &[PoolConfig]) -> Result<(),
             Err(DomainError::ResourceNotFound(_)) => {
                 let new = new_pool(pool.request.clone(), Some(pool.id.clone())).map_err(what)?;
                 match cognate.create_user_pool(new).await {
-                    Ok(_) => tracing::info!(pool_id = %pool.id, "created pool from configuration"),
+                    Ok(_) => {
+                        tracing::info!(pool_id = %pool.id, "created pool from configuration");
+                        if let Some(mfa) = &pool.mfa {
+                            let request = SetUserPoolMfaConfigRequest {
+                                user_pool_id: pool.id.clone(),
+                                mfa_configuration: mfa.mfa_configuration.clone(),
+                                software_token_mfa_configuration: mfa.software_token_mfa_configuration.clone(),
+                                sms_mfa_configuration: mfa.sms_mfa_configuration.clone(),
+                                email_mfa_configuration: mfa.email_mfa_configuration.clone(),
+                                web_authn_configuration: None,
+                            };
+                            cognate.set_user_pool_mfa_config(&pool.id, mfa_config_in(request)).await.map_err(what)?;
+                        }
+                    }
                     // Another instance on the same database created it first.
                     Err(e) if cognate.describe_user_pool(&pool.id).await.is_ok() => {
                         tracing::debug!(error = %e, "pool created meanwhile by another instance");

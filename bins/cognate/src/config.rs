@@ -115,6 +115,20 @@ pub struct PoolConfig {
     /// list them in SupportedIdentityProviders.
     #[serde(rename = "IdentityProviders", default)]
     pub identity_providers: Vec<IdentityProviderConfig>,
+    /// The pool's MFA configuration (as SetUserPoolMfaConfig takes it, without the pool id),
+    /// applied when the pool is created.
+    #[serde(rename = "MfaConfig")]
+    pub mfa: Option<MfaConfig>,
+}
+
+/// SetUserPoolMfaConfig's members, for a pool of the config file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct MfaConfig {
+    pub mfa_configuration: Option<String>,
+    pub software_token_mfa_configuration: Option<cognate_proto::mfa::SoftwareTokenMfaConfigType>,
+    pub sms_mfa_configuration: Option<cognate_proto::mfa::SmsMfaConfigType>,
+    pub email_mfa_configuration: Option<cognate_proto::mfa::EmailMfaConfigType>,
 }
 
 /// An identity provider of a pool, created at start-up if it does not exist yet.

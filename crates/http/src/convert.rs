@@ -1,10 +1,12 @@
 //! Translation between wire shapes (cognate-proto) and the model (cognate-domain).
 
+use cognate_domain::mfa::{MfaConfigInput, SmsMfaInput};
 use cognate_domain::model::{
-    AppClient, AttributeDataType, MessageTemplate, PasswordPolicy, Pool, PoolMfa, PoolSettings, SchemaAttribute, User,
-    VerificationLink,
+    AppClient, AttributeDataType, EmailMfa, MessageTemplate, PasswordPolicy, Pool, PoolMfa, PoolSettings,
+    SchemaAttribute, SmsConfiguration, User, VerificationLink,
 };
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
+use cognate_proto::mfa::{SetUserPoolMfaConfigRequest, SmsConfigurationType};
 use cognate_proto::pools::{
     ClientSettingsFields, CreateUserPoolRequest, PoolSettingsFields, RefreshTokenRotationType, UserPoolClientType,
     UserPoolType,
@@ -138,7 +140,7 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
         // Software tokens and email MFA are SetUserPoolMfaConfig's: UpdateUserPool keeps them.
         mfa: PoolMfa {
             sms_message: f.sms_authentication_message,
-            sms: f.sms_configuration.map(crate::api::mfa::sms_configuration_in),
+            sms: f.sms_configuration.map(sms_configuration_in),
             software_token: false,
             email: None,
         },
@@ -204,7 +206,7 @@ fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
         auto_verified_attributes: non_empty(&s.auto_verified_attributes),
         mfa_configuration: Some(s.mfa_configuration.clone()),
         sms_authentication_message: s.mfa.sms_message.clone(),
-        sms_configuration: s.mfa.sms.as_ref().map(crate::api::mfa::sms_configuration_out),
+        sms_configuration: s.mfa.sms.as_ref().map(sms_configuration_out),
         admin_create_user_config: Some(AdminCreateUserConfigType {
             allow_admin_create_user_only: Some(s.allow_admin_create_user_only),
             unused_account_validity_days: Some(p.temporary_password_validity_days.into()),
@@ -345,5 +347,31 @@ fn checked_link_message(message: Option<String>) -> Result<Option<String>, Domai
             )))
         }
         _ => Ok(message),
+    }
+}
+
+pub(crate) fn sms_configuration_in(c: SmsConfigurationType) -> SmsConfiguration {
+    SmsConfiguration { sns_caller_arn: c.sns_caller_arn, external_id: c.external_id, sns_region: c.sns_region }
+}
+
+pub(crate) fn sms_configuration_out(c: &SmsConfiguration) -> SmsConfigurationType {
+    SmsConfigurationType {
+        sns_caller_arn: c.sns_caller_arn.clone(),
+        external_id: c.external_id.clone(),
+        sns_region: c.sns_region.clone(),
+    }
+}
+
+/// SetUserPoolMfaConfig's request as the domain takes it (also for the pools of the config file).
+pub fn mfa_config_in(r: SetUserPoolMfaConfigRequest) -> MfaConfigInput {
+    MfaConfigInput {
+        sms: r.sms_mfa_configuration.map(|sms| SmsMfaInput {
+            message: sms.sms_authentication_message,
+            configuration: sms.sms_configuration.map(sms_configuration_in),
+        }),
+        software_token: r.software_token_mfa_configuration.map(|t| t.enabled.unwrap_or(false)),
+        email: r.email_mfa_configuration.map(|e| EmailMfa { message: e.message, subject: e.subject }),
+        mode: r.mfa_configuration,
+        web_authn: r.web_authn_configuration.is_some_and(|v| !v.is_null()),
     }
 }

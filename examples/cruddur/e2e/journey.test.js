@@ -9,6 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+
+import { totp } from '../../../e2e/node/totp.js';
 
 import { listening, startExample } from './example.js';
 
@@ -53,6 +57,55 @@ async function eventually(check, what, seconds = 10) {
     if (Date.now() > deadline) assert.fail(`not within ${seconds}s: ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The text of the QR code in a screenshot of `image`, decoded as a phone's camera would. */
+async function qrText(image) {
+  const png = PNG.sync.read(await image.screenshot());
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
+
+/** The security page sets up an authenticator app from its QR code; the next sign-in asks for a code. */
+async function secondFactor(page, shot, email, profile) {
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Security' }).click();
+  await page.getByTestId('mfa-status').filter({ hasText: 'No second factor is on.' }).waitFor();
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+  await qr.waitFor();
+  await shot('security-qr');
+  const uri = new URL(await qrText(qr));
+  const secret = await page.getByTestId('totp-secret').textContent();
+  assert.equal(uri.protocol, 'otpauth:');
+  assert.equal(uri.host, 'totp');
+  assert.equal(decodeURIComponent(uri.pathname), `/Cruddur:${email}`);
+  assert.equal(uri.searchParams.get('secret'), secret, 'the picture carries the key shown beside it');
+  assert.equal(uri.searchParams.get('issuer'), 'Cruddur');
+  await page.getByLabel('Code', { exact: true }).fill(String((Number(totp(secret)) + 1) % 1000000).padStart(6, '0'));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Code mismatch' }).waitFor();
+  await page.getByLabel('Code', { exact: true }).fill(totp(secret));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('status').filter({ hasText: 'Your authenticator app is set up' }).waitFor();
+  await page.getByTestId('mfa-status').filter({ hasText: 'Authenticator app (preferred)' }).waitFor();
+  await shot('security-on');
+
+  // Signing in again asks for the app's code; a wrong one is refused on the page.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+  await page.getByText('Enter the six-digit code from your authenticator app.').waitFor();
+  await page.getByLabel('Code', { exact: true }).fill('000000');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Invalid code or auth state for the user.' }).waitFor();
+  await shot('signin-totp-wrong');
+  await page.getByLabel('Code', { exact: true }).fill(totp(secret, 1));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/\/$/);
+  await profile.getByText('Andrew Brown').waitFor();
+  await shot('signed-in-with-totp');
 }
 
 async function journey(mode) {
@@ -171,6 +224,7 @@ async function journey(mode) {
     await page.waitForURL(`${example.url}/`);
     await profile.getByText('Andrew Brown').waitFor();
     await verified.filter({ hasText: verifiedBy }).waitFor();
+    if (mode === 'direct') await secondFactor(page, shot, email, profile);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).waitFor();
 

@@ -1,29 +1,16 @@
 //! MFA handlers: the pool's MFA configuration, software tokens, the users' MFA preferences.
 
-use cognate_domain::mfa::{
-    FactorSetting, MfaConfigInput, MfaPreferences, PoolMfaView, SmsMfaInput, UserMfaView, UserRef,
-};
-use cognate_domain::model::{EmailMfa, SmsConfiguration, User};
+use cognate_domain::mfa::{FactorSetting, MfaPreferences, PoolMfaView, UserMfaView, UserRef};
+use cognate_domain::model::User;
 use cognate_domain::{Cognate, DomainError};
 use cognate_proto::mfa::*;
 use cognate_proto::pools::Empty;
 use cognate_proto::users::UserMfaFields;
 
 use super::auth::Caller;
+use crate::convert::{mfa_config_in, sms_configuration_out};
 
 type Result<T> = std::result::Result<T, DomainError>;
-
-pub(crate) fn sms_configuration_in(c: SmsConfigurationType) -> SmsConfiguration {
-    SmsConfiguration { sns_caller_arn: c.sns_caller_arn, external_id: c.external_id, sns_region: c.sns_region }
-}
-
-pub(crate) fn sms_configuration_out(c: &SmsConfiguration) -> SmsConfigurationType {
-    SmsConfigurationType {
-        sns_caller_arn: c.sns_caller_arn.clone(),
-        external_id: c.external_id.clone(),
-        sns_region: c.sns_region.clone(),
-    }
-}
 
 fn pool_mfa_out(view: PoolMfaView) -> UserPoolMfaConfigResponse {
     let mfa = view.mfa;
@@ -62,17 +49,8 @@ pub async fn set_user_pool_mfa_config(
     c: &Cognate,
     r: SetUserPoolMfaConfigRequest,
 ) -> Result<UserPoolMfaConfigResponse> {
-    let input = MfaConfigInput {
-        sms: r.sms_mfa_configuration.map(|sms| SmsMfaInput {
-            message: sms.sms_authentication_message,
-            configuration: sms.sms_configuration.map(sms_configuration_in),
-        }),
-        software_token: r.software_token_mfa_configuration.map(|t| t.enabled.unwrap_or(false)),
-        email: r.email_mfa_configuration.map(|e| EmailMfa { message: e.message, subject: e.subject }),
-        mode: r.mfa_configuration,
-        web_authn: r.web_authn_configuration.is_some_and(|v| !v.is_null()),
-    };
-    Ok(pool_mfa_out(c.set_user_pool_mfa_config(&r.user_pool_id, input).await?))
+    let pool_id = r.user_pool_id.clone();
+    Ok(pool_mfa_out(c.set_user_pool_mfa_config(&pool_id, mfa_config_in(r)).await?))
 }
 
 pub async fn get_user_pool_mfa_config(

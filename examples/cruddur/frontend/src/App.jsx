@@ -6,6 +6,7 @@ import SignupPage from './pages/SignupPage.jsx';
 import ConfirmationPage from './pages/ConfirmationPage.jsx';
 import SigninPage from './pages/SigninPage.jsx';
 import RecoverPage from './pages/RecoverPage.jsx';
+import SecurityPage from './pages/SecurityPage.jsx';
 
 function Header() {
   const { user, signOut } = useSession();
@@ -23,6 +24,7 @@ function Header() {
         {user ? (
           <>
             <span className="whoami">{user.name}</span>
+            <NavLink to="/security" className="nav-link">Security</NavLink>
             <button type="button" className="button secondary" onClick={onSignOut}>
               Sign out
             </button>
@@ -49,6 +51,7 @@ export default function App() {
           <Route path="/confirm" element={<ConfirmationPage />} />
           <Route path="/signin" element={<SigninPage />} />
           <Route path="/forgot" element={<RecoverPage />} />
+          <Route path="/security" element={<SecurityPage />} />
           <Route path="*" element={<p className="card">Nothing here. <Link to="/">Back home</Link></p>} />
         </Routes>
       </main>

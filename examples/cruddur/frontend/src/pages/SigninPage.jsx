@@ -1,7 +1,8 @@
 // Sign in with email and password (Amplify's default SRP flow: the password never leaves the
 // browser), on Cognate's hosted page (OAuth code flow with PKCE through signInWithRedirect), or
 // through one of the pool's identity providers (the same redirect, naming the provider).
-// Errors are shown as Cognito words them; an unconfirmed account goes to Confirm.
+// Errors are shown as Cognito words them; an unconfirmed account goes to Confirm; an account with a
+// second factor goes on to its step (SecondFactor), then home.
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { signIn, signInWithRedirect } from 'aws-amplify/auth';
@@ -9,6 +10,7 @@ import { signIn, signInWithRedirect } from 'aws-amplify/auth';
 import { config } from '../config.js';
 import { useSession } from '../session.jsx';
 import { Errors, Field, FormCard, Notice, useFormAction } from '../components/Form.jsx';
+import SecondFactor, { SECOND_FACTOR_STEPS } from '../components/SecondFactor.jsx';
 
 export default function SigninPage() {
   const navigate = useNavigate();
@@ -17,6 +19,11 @@ export default function SigninPage() {
   const [email, setEmail] = useState(params.get('email') || '');
   const [password, setPassword] = useState('');
   const { errors, setErrors, busy, submit } = useFormAction();
+  const [step, setStep] = useState(null);
+  const done = async () => {
+    await refresh();
+    navigate('/');
+  };
   const notice = params.get('confirmed')
     ? 'Your email is confirmed. Sign in to continue.'
     : params.get('reset')
@@ -30,6 +37,10 @@ export default function SigninPage() {
         navigate(`/confirm?email=${encodeURIComponent(email)}`);
         return;
       }
+      if (!isSignedIn && SECOND_FACTOR_STEPS.includes(nextStep.signInStep)) {
+        setStep(nextStep);
+        return;
+      }
       if (!isSignedIn) {
         setErrors(`This account needs a step this app does not support yet (${nextStep.signInStep}).`);
         return;
@@ -38,8 +49,7 @@ export default function SigninPage() {
       // Already signed in (another tab): just go home.
       if (error.name !== 'UserAlreadyAuthenticatedException') throw error;
     }
-    await refresh();
-    navigate('/');
+    await done();
   });
 
   // `provider`: a pool's identity provider by name; none is the hosted page itself.
@@ -51,6 +61,15 @@ export default function SigninPage() {
       else setErrors(error.message);
     }
   };
+
+  if (step) {
+    return (
+      <section className="card form-card">
+        <h1>Confirm it is you</h1>
+        <SecondFactor email={email} step={step} onStep={setStep} onDone={done} />
+      </section>
+    );
+  }
 
   return (
     <FormCard

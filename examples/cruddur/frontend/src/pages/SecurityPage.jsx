@@ -1,0 +1,103 @@
+// The account's second factors: set up an authenticator app (Amplify's setUpTOTP, shown as a QR
+// code of its setup URI, then verifyTOTPSetup with the first code), choose the preferred factor,
+// and turn factors off (updateMFAPreference); what is on comes from fetchMFAPreference.
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { fetchMFAPreference, setUpTOTP, updateMFAPreference, verifyTOTPSetup } from 'aws-amplify/auth';
+
+import QrCode from '../components/QrCode.jsx';
+import { Errors, Field, Notice, useFormAction } from '../components/Form.jsx';
+import { useSession } from '../session.jsx';
+
+const NAMES = { TOTP: 'Authenticator app', SMS: 'Text message', EMAIL: 'Email' };
+const KEYS = { TOTP: 'totp', SMS: 'sms', EMAIL: 'email' };
+
+export default function SecurityPage() {
+  const { user } = useSession();
+  const [preference, setPreference] = useState(null);
+  const [setup, setSetup] = useState(null);
+  const [code, setCode] = useState('');
+  const [notice, setNotice] = useState('');
+  const { errors, busy, submit } = useFormAction();
+
+  const load = useCallback(async () => setPreference(await fetchMFAPreference()), []);
+  useEffect(() => {
+    if (user) load().catch(() => setPreference({ enabled: [] }));
+  }, [user, load]);
+
+  if (!user) {
+    return <p className="card">Please <Link to="/signin">sign in</Link> to manage your account&apos;s security.</p>;
+  }
+
+  const startSetup = submit(async () => {
+    const details = await setUpTOTP();
+    setSetup({ secret: details.sharedSecret, uri: details.getSetupUri('Cruddur', user.email).toString() });
+    setNotice('');
+  });
+
+  const finishSetup = submit(async () => {
+    await verifyTOTPSetup({ code: code.trim(), options: { friendlyDeviceName: 'Cruddur' } });
+    await updateMFAPreference({ totp: 'PREFERRED' });
+    setSetup(null);
+    setCode('');
+    setNotice('Your authenticator app is set up: sign-ins will ask for its code.');
+    await load();
+  });
+
+  const prefer = (factor) => submit(async () => {
+    await updateMFAPreference({ [KEYS[factor]]: 'PREFERRED' });
+    setNotice(`${NAMES[factor]} is now your preferred sign-in method.`);
+    await load();
+  })();
+
+  const turnOff = (factor) => submit(async () => {
+    await updateMFAPreference({ [KEYS[factor]]: 'DISABLED' });
+    setNotice(`${NAMES[factor]} is turned off.`);
+    await load();
+  })();
+
+  const enabled = preference?.enabled ?? [];
+  return (
+    <section className="card form-card">
+      <h1>Security</h1>
+      <p className="subtitle">A second factor keeps your account safe even if your password leaks.</p>
+      <Notice message={notice} />
+      {preference && (
+        enabled.length === 0 ? <p data-testid="mfa-status">No second factor is on.</p> : (
+          <ul className="factors" data-testid="mfa-status">
+            {enabled.map((factor) => (
+              <li key={factor}>
+                <label className="choice">
+                  <input type="radio" name="preferred" checked={preference.preferred === factor}
+                    onChange={() => prefer(factor)} disabled={busy} />
+                  {NAMES[factor] ?? factor}{preference.preferred === factor ? ' (preferred)' : ''}
+                </label>
+                <button type="button" className="button secondary" onClick={() => turnOff(factor)} disabled={busy}>
+                  Turn off
+                </button>
+              </li>
+            ))}
+          </ul>
+        )
+      )}
+      {setup ? (
+        <form onSubmit={finishSetup} aria-label="Set up an authenticator app">
+          <p>Scan this code with your authenticator app, then enter the six digits it shows.</p>
+          <QrCode text={setup.uri} label="QR code for your authenticator app" />
+          <p className="hint">Or type this key: <code data-testid="totp-secret">{setup.secret}</code></p>
+          <Field label="Code" value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric"
+            pattern="[0-9]{6}" maxLength={6} />
+          <Errors message={errors} />
+          <button type="submit" className="button wide" disabled={busy}>Verify</button>
+        </form>
+      ) : (
+        <>
+          <Errors message={errors} />
+          <button type="button" className="button wide" onClick={startSetup} disabled={busy}>
+            {enabled.includes('TOTP') ? 'Set up a new authenticator app' : 'Set up an authenticator app'}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
