@@ -690,3 +690,75 @@ async fn the_hosted_pages_ask_for_the_second_factor_and_set_up_a_token_with_a_qr
     assert_eq!(done.status, 302, "{}", done.body);
     assert!(done.location.unwrap().starts_with(CALLBACK));
 }
+
+#[tokio::test]
+async fn a_required_pool_with_email_codes_sets_up_email_mfa_during_sign_in() {
+    let server = TestServer::start().await;
+    let sdk = server.sdk();
+    let (pool_id, client_id) = username_pool(&sdk).await;
+    sdk.set_user_pool_mfa_config()
+        .user_pool_id(&pool_id)
+        .email_mfa_configuration(EmailMfaConfigType::builder().message("Your code: {####}").build())
+        .mfa_configuration(UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+    sdk.admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    sdk.admin_set_user_password()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+
+    let challenged = sign_in(&sdk, &client_id, "carol", PASSWORD).await.unwrap();
+    assert_eq!(challenged.challenge_name(), Some(&ChallengeNameType::MfaSetup));
+    assert_eq!(challenged.challenge_parameters().unwrap()["MFAS_CAN_SETUP"], r#"["EMAIL_OTP"]"#);
+    let session = challenged.session().unwrap();
+    let bad = answer(
+        &sdk,
+        &client_id,
+        ChallengeNameType::MfaSetup,
+        session,
+        &[("USERNAME", "carol"), ("EMAIL", "not-an-address")],
+    )
+    .await;
+    assert_eq!(code(bad), "InvalidParameterException");
+    let otp = answer(
+        &sdk,
+        &client_id,
+        ChallengeNameType::MfaSetup,
+        session,
+        &[("USERNAME", "carol"), ("EMAIL", "carol@example.com")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(otp.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+    assert_eq!(otp.challenge_parameters().unwrap()["CODE_DELIVERY_DESTINATION"], "c***@e***");
+    let sent = server.last_code("carol@example.com").unwrap();
+    let done = answer(
+        &sdk,
+        &client_id,
+        ChallengeNameType::EmailOtp,
+        otp.session().unwrap(),
+        &[("USERNAME", "carol"), ("EMAIL_OTP_CODE", &sent)],
+    )
+    .await
+    .unwrap();
+    let id = jwt_claims(done.authentication_result().unwrap().id_token().unwrap());
+    assert_eq!((id["email"].as_str(), id["email_verified"].as_bool()), (Some("carol@example.com"), Some(true)));
+    let user = sdk.admin_get_user().user_pool_id(&pool_id).username("carol").send().await.unwrap();
+    assert_eq!(user.preferred_mfa_setting(), Some("EMAIL_OTP"));
+
+    // The next sign-in sends a code to that address.
+    let next = sign_in(&sdk, &client_id, "carol", PASSWORD).await.unwrap();
+    assert_eq!(next.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+}
