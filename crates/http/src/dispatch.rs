@@ -166,6 +166,7 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::GetUserPoolMfaConfig => call(body, |r| mfa::get_user_pool_mfa_config(c, r)).await,
         Action::AssociateSoftwareToken => call(body, |r| mfa::associate_software_token(c, r)).await,
         Action::VerifySoftwareToken => call(body, |r| mfa::verify_software_token(c, r)).await,
+        Action::GetUserAuthFactors => call(body, |r| mfa::get_user_auth_factors(c, r)).await,
         Action::SetUserMFAPreference => call(body, |r| mfa::set_user_mfa_preference(c, r, Caller::Public)).await,
         Action::AdminSetUserMFAPreference => call(body, |r| mfa::set_user_mfa_preference(c, r, Caller::Admin)).await,
         Action::SetUserSettings => call(body, |r| mfa::set_user_settings(c, r, Caller::Public)).await,
@@ -175,7 +176,6 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::DeleteWebAuthnCredential
         | Action::ForgetDevice
         | Action::GetDevice
-        | Action::GetUserAuthFactors
         | Action::ListDevices
         | Action::ListWebAuthnCredentials
         | Action::StartWebAuthnRegistration

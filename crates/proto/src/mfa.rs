@@ -148,3 +148,16 @@ pub struct SetUserSettingsRequest {
     #[serde(rename = "MFAOptions")]
     pub mfa_options: Vec<MfaOptionType>,
 }
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetUserAuthFactorsResponse {
+    pub username: String,
+    pub preferred_mfa_setting: Option<String>,
+    #[serde(rename = "UserMFASettingList")]
+    pub user_mfa_setting_list: Option<Vec<String>>,
+    /// The first factors the user can sign in with: `PASSWORD` (passwordless and passkeys are
+    /// not built).
+    pub configured_user_auth_factors: Option<Vec<String>>,
+}

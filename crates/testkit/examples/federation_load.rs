@@ -11,6 +11,9 @@
 //! `cargo run --release -p cognate-testkit --example federation_load -- URL PID SECONDS CONCURRENCY`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -221,14 +224,6 @@ async fn native_flow(http: &reqwest::Client, url: &str, client_id: &str) {
     exchange(http, url, client_id, &location, &verifier).await;
 }
 
-/// The server's CPU time so far (user + system), from `/proc/<pid>/stat` (USER_HZ = 100).
-fn server_cpu(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    Duration::from_millis(ticks * 10)
-}
-
 struct Measured {
     flows: usize,
     per_second: f64,
@@ -240,7 +235,7 @@ struct Measured {
 async fn measure(url: &str, client_id: &str, pid: u32, seconds: u64, concurrency: usize, federated: bool) -> Measured {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    let cpu_before = server_cpu(pid);
+    let cpu_before = cpu::server_cpu(pid);
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
@@ -264,7 +259,7 @@ async fn measure(url: &str, client_id: &str, pid: u32, seconds: u64, concurrency
         all.extend(worker.await.unwrap());
     }
     let elapsed = started.elapsed();
-    let cpu = server_cpu(pid) - cpu_before;
+    let cpu = cpu::server_cpu(pid) - cpu_before;
     all.sort();
     Measured {
         flows: all.len(),

@@ -10,6 +10,9 @@
 //! `cargo run --release -p cognate-testkit --example mfa_load -- URL PID SIGN_INS CONCURRENCY`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -118,14 +121,6 @@ async fn mfa_sign_in(sdk: &Client, email: &str, secret: &[u8]) {
     assert!(done.authentication_result().is_some());
 }
 
-/// The server's CPU time so far (user + system), from `/proc/<pid>/stat` (USER_HZ = 100).
-fn server_cpu(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    Duration::from_millis(ticks * 10)
-}
-
 struct Measured {
     per_second: f64,
     p50: Duration,
@@ -142,7 +137,7 @@ async fn measure(
     secrets: Option<Arc<Vec<Vec<u8>>>>,
 ) -> Measured {
     let next = Arc::new(AtomicUsize::new(0));
-    let cpu_before = server_cpu(pid);
+    let cpu_before = cpu::server_cpu(pid);
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
@@ -172,7 +167,7 @@ async fn measure(
         all.extend(worker.await.unwrap());
     }
     let elapsed = started.elapsed();
-    let cpu = server_cpu(pid) - cpu_before;
+    let cpu = cpu::server_cpu(pid) - cpu_before;
     all.sort();
     Measured {
         per_second: all.len() as f64 / elapsed.as_secs_f64(),

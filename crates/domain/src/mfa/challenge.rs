@@ -106,6 +106,20 @@ fn factor_list(factors: &[MfaFactor]) -> String {
     serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
 }
 
+/// What every answer here carries: its responses, USERNAME (with the client's SECRET_HASH
+/// checked against it) and the challenge's Session.
+fn answer_of<'a>(
+    client: &AppClient,
+    request: &'a ChallengeRequest,
+) -> Result<(&'a BTreeMap<String, String>, &'a str, &'a str)> {
+    let responses = &request.responses;
+    let username = required(responses, "USERNAME")?;
+    check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+    let session =
+        request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
+    Ok((responses, username, session))
+}
+
 fn code_mismatch() -> DomainError {
     DomainError::CodeMismatch("Invalid code or auth state for the user.".into())
 }
@@ -199,17 +213,13 @@ impl Cognate {
         challenge: ChallengeName,
         request: &ChallengeRequest,
     ) -> Result<User> {
-        let responses = &request.responses;
-        let username = required(responses, "USERNAME")?;
-        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let (responses, username, session) = answer_of(client, request)?;
         let code_key = match challenge {
             ChallengeName::SmsMfa => "SMS_MFA_CODE",
             ChallengeName::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
             _ => "EMAIL_OTP_CODE",
         };
         let code = required(responses, code_key)?;
-        let session =
-            request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
         let (stored, user) = self.peek_challenge(pool, client, session, challenge, username).await?;
         self.check_lockout(&user)?;
         let state = MfaState::read(&stored.data)?;
@@ -272,12 +282,8 @@ impl Cognate {
         client: &AppClient,
         request: &ChallengeRequest,
     ) -> Result<AuthOutcome> {
-        let responses = &request.responses;
-        let username = required(responses, "USERNAME")?;
-        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let (responses, username, session) = answer_of(client, request)?;
         let answer = required(responses, "ANSWER")?;
-        let session =
-            request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
         let challenge = ChallengeName::SelectMfaType;
         let (stored, _) = self.peek_challenge(pool, client, session, challenge, username).await?;
         let state = MfaState::read(&stored.data)?;
@@ -296,11 +302,7 @@ impl Cognate {
         client: &AppClient,
         request: &ChallengeRequest,
     ) -> Result<Step> {
-        let responses = &request.responses;
-        let username = required(responses, "USERNAME")?;
-        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
-        let session =
-            request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
+        let (responses, username, session) = answer_of(client, request)?;
         let challenge = ChallengeName::MfaSetup;
         let (stored, _) = self.peek_challenge(pool, client, session, challenge, username).await?;
         let state = MfaState::read(&stored.data)?;

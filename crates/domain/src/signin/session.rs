@@ -58,14 +58,8 @@ impl Cognate {
                 "1 validation error detected: Value at 'session' failed to satisfy constraint: Member must have length between 20 and 2048",
             ));
         }
-        let found = self.store.find_session(&mac::token_digest(session)).await?;
-        let (stored, user) = found.ok_or_else(invalid_session)?;
-        self.check_challenge(pool, client, &stored, challenge)?;
-        let user = user.ok_or_else(invalid_session)?;
-        if !self.names_user(pool, username, &user).await? {
-            return Err(invalid_session());
-        }
-        Ok((stored, user))
+        let found = self.store.find_session(&mac::token_digest(session)).await?.ok_or_else(invalid_session)?;
+        self.session_of(pool, client, found, challenge, username).await
     }
 
     /// Takes a session whose answer was right: a session taken meanwhile (a concurrent answer)
@@ -79,9 +73,22 @@ impl Cognate {
         username: &str,
     ) -> Result<(AuthSession, User)> {
         let taken = self.store.take_session(&mac::token_digest(session)).await?;
-        let (stored, user) = taken.ok_or_else(|| {
+        let taken = taken.ok_or_else(|| {
             DomainError::not_authorized("Invalid session for the user, session can only be used once.")
         })?;
+        self.session_of(pool, client, taken, challenge, username).await
+    }
+
+    /// A stored session, if it is of `challenge` and this client, live, and for the user
+    /// `username` names.
+    async fn session_of(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        (stored, user): (AuthSession, Option<User>),
+        challenge: ChallengeName,
+        username: &str,
+    ) -> Result<(AuthSession, User)> {
         self.check_challenge(pool, client, &stored, challenge)?;
         let user = user.ok_or_else(invalid_session)?;
         if !self.names_user(pool, username, &user).await? {

@@ -126,3 +126,19 @@ pub async fn set_user_settings(c: &Cognate, r: SetUserSettingsRequest, caller: C
     c.set_user_settings(&who, &options).await?;
     Ok(Empty {})
 }
+
+/// GetUserAuthFactors: the bearer's second factors and first factors.
+pub async fn get_user_auth_factors(
+    c: &Cognate,
+    r: cognate_proto::users::AccessTokenRequest,
+) -> Result<GetUserAuthFactorsResponse> {
+    let user = c.get_user(&r.access_token).await?;
+    let mfa = user_mfa_out(&user);
+    let first: Vec<String> = user.password_hash.iter().map(|_| "PASSWORD".to_owned()).collect();
+    Ok(GetUserAuthFactorsResponse {
+        username: user.username.clone(),
+        preferred_mfa_setting: mfa.preferred_mfa_setting,
+        user_mfa_setting_list: mfa.user_mfa_setting_list,
+        configured_user_auth_factors: Some(first),
+    })
+}

@@ -174,6 +174,9 @@ async fn a_software_token_is_set_up_then_asked_for_and_each_code_works_once() {
     assert_eq!(user.user_mfa_setting_list(), ["SOFTWARE_TOKEN_MFA"]);
     let admin_view = sdk.admin_get_user().user_pool_id(&pool_id).username("totp@example.com").send().await.unwrap();
     assert_eq!(admin_view.preferred_mfa_setting(), Some("SOFTWARE_TOKEN_MFA"));
+    let factors = sdk.get_user_auth_factors().access_token(&access).send().await.unwrap();
+    assert_eq!(factors.user_mfa_setting_list(), ["SOFTWARE_TOKEN_MFA"]);
+    assert_eq!(factors.configured_user_auth_factors().iter().map(|f| f.as_str()).collect::<Vec<_>>(), ["PASSWORD"]);
 
     // The code that verified the token does not also sign in.
     let challenged = sign_in(&sdk, &client_id, "totp@example.com", PASSWORD).await.unwrap();
