@@ -177,3 +177,35 @@ def test_the_cli_sets_up_a_software_token_during_an_admin_sign_in_to_a_required_
                                     AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD})
     assert again["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
     requests.get(f"{server.url}/health", timeout=5).raise_for_status()
+
+
+def test_the_sms_spend_cap_survives_a_restart(tmp_path):
+    import signal
+
+    from conftest import idp_for, start_cognate, stop
+
+    process, server = start_cognate(tmp_path, "--sms-daily-limit", "2")
+    try:
+        idp = idp_for(server)
+        pool, client = new_pool(idp)
+        email = f"cap-{uuid.uuid4().hex[:6]}@example.com"
+        confirmed(server, idp, client, email)
+        idp.admin_update_user_attributes(UserPoolId=pool, Username=email,
+                                         UserAttributes=[{"Name": "phone_number", "Value": "+15555550177"}])
+        idp.admin_set_user_mfa_preference(UserPoolId=pool, Username=email,
+                                          SMSMfaSettings={"Enabled": True, "PreferredMfa": True})
+        for _ in range(2):
+            assert password_sign_in(idp, client, email)["ChallengeName"] == "SMS_MFA"
+        with pytest.raises(idp.exceptions.CodeDeliveryFailureException):
+            password_sign_in(idp, client, email)
+        # A crash and a restart do not reset the count.
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        process, server = start_cognate(tmp_path, "--sms-daily-limit", "2")
+        idp = idp_for(server)
+        with pytest.raises(idp.exceptions.CodeDeliveryFailureException):
+            password_sign_in(idp, client, email)
+        texts = [m for m in server.messages() if m["destination"] == "+15555550177"]
+        assert len(texts) == 2, "two texts were sent, not the refused ones"
+    finally:
+        stop(process)

@@ -56,6 +56,12 @@ pub struct ServeArgs {
     /// Seconds a client has to send a request's body after its head [default: 30].
     #[arg(long, env = "COGNATE_BODY_TIMEOUT", value_name = "SECONDS")]
     pub body_timeout: Option<u64>,
+    /// Text messages each pool may send per UTC day (the SMS spend cap) [default: no limit].
+    #[arg(long, env = "COGNATE_SMS_DAILY_LIMIT", value_name = "MESSAGES")]
+    pub sms_daily_limit: Option<u32>,
+    /// Text messages one phone number may be sent per hour [default: no limit].
+    #[arg(long, env = "COGNATE_SMS_HOURLY_LIMIT_PER_NUMBER", value_name = "MESSAGES")]
+    pub sms_hourly_limit_per_number: Option<u32>,
 }
 
 /// The `cognate.toml` file. Pools and clients use the field names of CreateUserPool and
@@ -76,6 +82,8 @@ pub struct FileConfig {
     pub aws_issuer: Option<bool>,
     pub header_timeout: Option<u64>,
     pub body_timeout: Option<u64>,
+    pub sms_daily_limit: Option<u32>,
+    pub sms_hourly_limit_per_number: Option<u32>,
     #[serde(default)]
     pub access_keys: Vec<AccessKeyConfig>,
     #[serde(default)]
@@ -175,6 +183,8 @@ pub struct Config {
     pub aws_issuer: bool,
     /// How long clients may take to send a request.
     pub timeouts: Timeouts,
+    /// The SMS spend cap.
+    pub sms_limits: cognate_domain::SmsLimits,
     pub access_keys: Vec<AccessKeyConfig>,
     pub pools: Vec<PoolConfig>,
     pub config_file: Option<PathBuf>,
@@ -308,6 +318,10 @@ impl Config {
             tls_listen: TlsListen::parse(args.tls_listen.or(file.tls_listen))?,
             aws_issuer: args.aws_issuer || file.aws_issuer.unwrap_or(false),
             timeouts: timeouts(args.header_timeout.or(file.header_timeout), args.body_timeout.or(file.body_timeout))?,
+            sms_limits: cognate_domain::SmsLimits {
+                daily_per_pool: args.sms_daily_limit.or(file.sms_daily_limit),
+                hourly_per_destination: args.sms_hourly_limit_per_number.or(file.sms_hourly_limit_per_number),
+            },
             access_keys,
             pools: file.pools,
             config_file,

@@ -154,6 +154,7 @@ async fn build_with(
         code_key,
         max_code_attempts: 5,
         aws_issuer: config.aws_issuer,
+        sms_limits: config.sms_limits,
     };
     Ok(Cognate::new(store, Arc::new(SystemClock), delivery, hasher, service))
 }

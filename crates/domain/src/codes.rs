@@ -130,8 +130,18 @@ impl Cognate {
         template: &str,
         subject: Option<String>,
     ) -> Result<()> {
+        let now = self.clock.now();
+        let limits = self.config.sms_limits;
+        let capped = limits != crate::SmsLimits::default();
+        if channel == Channel::Sms && capped && !self.store.spend_sms(&pool.id, destination, now, limits).await? {
+            tracing::warn!(pool_id = %pool.id, purpose = purpose.name(), limits = ?limits,
+                "text message not sent: the spend cap is reached");
+            return Err(DomainError::CodeDeliveryFailure(
+                "Unable to deliver the text message: the limit of messages is reached.".into(),
+            ));
+        }
         let message = Message {
-            time: self.clock.now(),
+            time: now,
             pool_id: pool.id.clone(),
             username: user.username.clone(),
             destination: destination.to_owned(),

@@ -58,6 +58,16 @@ pub struct ServiceConfig {
     /// Whether tokens carry Amazon Cognito's issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`)
     /// instead of `<public_url>/<poolId>`, for verifiers hard-wired to AWS.
     pub aws_issuer: bool,
+    /// The spend cap on text messages, so that a bug or an attacker cannot run up a bill.
+    pub sms_limits: SmsLimits,
+}
+
+/// How many text messages may go out: per pool per UTC day, and per phone number per hour.
+/// `None` is no limit. The counts are kept in the database: a restart does not reset them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SmsLimits {
+    pub daily_per_pool: Option<u32>,
+    pub hourly_per_destination: Option<u32>,
 }
 
 /// The use cases, with everything they depend on. Cheap to share behind an `Arc`.

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use crate::clock::UnixTime;
 use crate::error::StoreError;
 use crate::model::*;
+use crate::SmsLimits;
 
 type Result<T> = std::result::Result<T, StoreError>;
 
@@ -92,6 +93,10 @@ pub trait UserActivityStore: Send + Sync {
     /// Records that a TOTP code of `step` was accepted, if no code of that step or a later one
     /// was: true when this call is the first, so that each code works once.
     async fn claim_totp_step(&self, pool_id: &str, sub: &str, step: i64) -> Result<bool>;
+    /// Counts one text message to `destination` against the pool's day and the destination's
+    /// hour (the windows `now` falls in), unless that would pass a limit: then nothing is counted
+    /// and the answer is false. Atomic; expired counts are removed on the way.
+    async fn spend_sms(&self, pool_id: &str, destination: &str, now: UnixTime, limits: SmsLimits) -> Result<bool>;
     /// Users of a pool in index order: by `sub` without a filter, by (value, sub) with one.
     /// `after` is the (value, sub) of the last user of the previous page.
     async fn list_users(

@@ -17,3 +17,17 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
 pub(crate) fn digests_equal(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// The spend-cap buckets a text message sent at `now` counts in: the pool's UTC day and the
+/// destination's hour, each with when it expires and its limit (only those with a limit).
+pub(crate) fn sms_buckets(destination: &str, now: i64, limits: cognate_domain::SmsLimits) -> Vec<(String, i64, u32)> {
+    let (day, hour) = (now.div_euclid(86_400), now.div_euclid(3600));
+    let mut buckets = Vec::new();
+    if let Some(limit) = limits.daily_per_pool {
+        buckets.push((format!("day:{day}"), (day + 1) * 86_400, limit));
+    }
+    if let Some(limit) = limits.hourly_per_destination {
+        buckets.push((format!("to:{destination}:{hour}"), (hour + 1) * 3600, limit));
+    }
+    buckets
+}

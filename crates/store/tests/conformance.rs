@@ -270,6 +270,19 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(store.claim_totp_step("r_p1", "s1", 1001).await.unwrap());
     assert!(!store.claim_totp_step("r_p1", "nobody", 5).await.unwrap());
 
+    // The SMS spend cap: counted per pool and day and per number and hour; a refusal counts nothing.
+    let limits = cognate_domain::SmsLimits { daily_per_pool: Some(3), hourly_per_destination: Some(2) };
+    let day = 86_400 * 20_000;
+    assert!(store.spend_sms("r_p1", "+1555", day, limits).await.unwrap());
+    assert!(store.spend_sms("r_p1", "+1555", day + 1, limits).await.unwrap());
+    assert!(!store.spend_sms("r_p1", "+1555", day + 2, limits).await.unwrap(), "the number's hour is used up");
+    assert!(store.spend_sms("r_p1", "+1666", day + 3, limits).await.unwrap(), "the refusal counted nothing");
+    assert!(!store.spend_sms("r_p1", "+1777", day + 4, limits).await.unwrap(), "the pool's day is used up");
+    assert!(store.spend_sms("r_other", "+1777", day + 5, limits).await.unwrap(), "another pool's day is its own");
+    assert!(store.spend_sms("r_p1", "+1555", day + 86_400, limits).await.unwrap(), "a new day, a new hour");
+    let unlimited = cognate_domain::SmsLimits::default();
+    assert!(store.spend_sms("r_p1", "+1555", day + 86_401, unlimited).await.unwrap());
+
     // Code caps: `cap` codes per slot and window.
     assert!(store.put_code(&code(&alice, "c1", 900), 100, 0, 2).await.unwrap());
     assert!(store.put_code(&code(&alice, "c2", 900), 101, 0, 2).await.unwrap());

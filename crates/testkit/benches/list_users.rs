@@ -29,6 +29,7 @@ fn setup(runtime: &tokio::runtime::Runtime, users: usize) -> Setup {
             code_key: [1; 32],
             max_code_attempts: 5,
             aws_issuer: false,
+            sms_limits: Default::default(),
         };
         let hasher =
             cognate_crypto::password::PasswordHasher::new(cognate_crypto::password::HashCost::DEVELOPMENT).unwrap();

@@ -78,6 +78,7 @@ impl TestServer {
             code_key: [7; 32],
             max_code_attempts: 5,
             aws_issuer: false,
+            sms_limits: Default::default(),
         };
         configure(&mut config);
         let hasher = PasswordHasher::new(HashCost::DEVELOPMENT).expect("hasher");

@@ -4,11 +4,12 @@ use async_trait::async_trait;
 
 use cognate_domain::model::{AuthEvent, User, UserFilter};
 use cognate_domain::store::UserActivityStore;
-use cognate_domain::{StoreError, UnixTime};
+use cognate_domain::{SmsLimits, StoreError, UnixTime};
 
 use super::cache::user_key;
 use super::users::{user_from_row, USER_COLUMNS};
 use super::{backend, SqliteStore};
+use crate::codec::sms_buckets;
 
 type Result<T> = std::result::Result<T, StoreError>;
 
@@ -72,6 +73,34 @@ impl UserActivityStore for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn spend_sms(&self, pool_id: &str, destination: &str, now: UnixTime, limits: SmsLimits) -> Result<bool> {
+        let buckets = sms_buckets(destination, now, limits);
+        if buckets.is_empty() {
+            return Ok(true);
+        }
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        sqlx::query("DELETE FROM sms_spend WHERE expires <= ?").bind(now).execute(&mut *tx).await.map_err(backend)?;
+        for (bucket, expires, limit) in &buckets {
+            // The upsert locks the row: concurrent messages are counted one after another.
+            let count: i64 = sqlx::query_scalar(
+                "INSERT INTO sms_spend (pool_id, bucket, count, expires) VALUES (?, ?, 1, ?) \
+                 ON CONFLICT (pool_id, bucket) DO UPDATE SET count = sms_spend.count + 1 RETURNING count",
+            )
+            .bind(pool_id)
+            .bind(bucket)
+            .bind(expires)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+            if count > i64::from(*limit) {
+                tx.rollback().await.map_err(backend)?;
+                return Ok(false);
+            }
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
     }
 
     async fn list_users(

@@ -765,3 +765,62 @@ async fn a_required_pool_with_email_codes_sets_up_email_mfa_during_sign_in() {
     let next = sign_in(&sdk, &client_id, "carol", PASSWORD).await.unwrap();
     assert_eq!(next.challenge_name(), Some(&ChallengeNameType::EmailOtp));
 }
+
+#[tokio::test]
+async fn the_sms_spend_cap_stops_the_next_text_and_sign_in_says_so() {
+    let server = TestServer::start_configured(|config| {
+        config.sms_limits = cognate_domain::SmsLimits { daily_per_pool: Some(3), hourly_per_destination: Some(2) };
+    })
+    .await;
+    let sdk = server.sdk();
+    let (pool_id, client_id) = email_pool(&sdk).await;
+    all_factors(&sdk, &pool_id, UserPoolMfaType::Optional).await;
+    for (email, phone) in [("one@example.com", "+15555550161"), ("two@example.com", "+15555550162")] {
+        confirmed_user(&server, &sdk, &client_id, email).await;
+        sdk.admin_update_user_attributes()
+            .user_pool_id(&pool_id)
+            .username(email)
+            .user_attributes(attr("phone_number", phone))
+            .send()
+            .await
+            .unwrap();
+        sdk.admin_set_user_mfa_preference()
+            .user_pool_id(&pool_id)
+            .username(email)
+            .sms_mfa_settings(SmsMfaSettingsType::builder().enabled(true).preferred_mfa(true).build())
+            .send()
+            .await
+            .unwrap();
+    }
+    let texts = |to: &str| server.messages().iter().filter(|m| m["destination"] == to).count();
+    for _ in 0..2 {
+        let challenged = sign_in(&sdk, &client_id, "one@example.com", PASSWORD).await.unwrap();
+        assert_eq!(challenged.challenge_name(), Some(&ChallengeNameType::SmsMfa));
+    }
+    let (kind, message) = error(sign_in(&sdk, &client_id, "one@example.com", PASSWORD).await);
+    assert_eq!(kind, "CodeDeliveryFailureException", "{message}");
+    assert_eq!(texts("+15555550161"), 2, "the third text to one number in an hour was not sent");
+    // The pool's day: one more text for the other number, then none.
+    sign_in(&sdk, &client_id, "two@example.com", PASSWORD).await.unwrap();
+    assert_eq!(code(sign_in(&sdk, &client_id, "two@example.com", PASSWORD).await), "CodeDeliveryFailureException");
+    assert_eq!(texts("+15555550162"), 1);
+    // Email codes are not texts: they still go out.
+    sdk.admin_set_user_mfa_preference()
+        .user_pool_id(&pool_id)
+        .username("two@example.com")
+        .email_mfa_settings(
+            aws_sdk_cognitoidentityprovider::types::EmailMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let by_email = sign_in(&sdk, &client_id, "two@example.com", PASSWORD).await.unwrap();
+    assert_eq!(by_email.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+    // The next day the pool may text again.
+    server.clock.advance(86_400);
+    let texted = sign_in(&sdk, &client_id, "one@example.com", PASSWORD).await.unwrap();
+    assert_eq!(texted.challenge_name(), Some(&ChallengeNameType::SmsMfa));
+}
