@@ -63,8 +63,9 @@ pub(crate) fn mfa_step(pool: &Pool, user: &User) -> Option<MfaStep> {
         if pool.settings.mfa.offers(MfaFactor::Sms) && reachable(user, MfaFactor::Sms) {
             return Some(MfaStep::Factor(MfaFactor::Sms));
         }
-        let can_setup = MfaFactor::ALL.into_iter().filter(|f| pool.settings.mfa.offers(*f)).collect();
-        return Some(MfaStep::Setup(can_setup));
+        let can_setup: Vec<MfaFactor> = MfaFactor::ALL.into_iter().filter(|f| pool.settings.mfa.offers(*f)).collect();
+        // A pool saved as ON before its factors were checked offers none: nothing can be asked.
+        return (!can_setup.is_empty()).then_some(MfaStep::Setup(can_setup));
     }
     match user.mfa.preferred.filter(|p| usable.contains(p)) {
         Some(preferred) => Some(MfaStep::Factor(preferred)),
@@ -417,6 +418,11 @@ mod tests {
             mfa_step(&pool("ON", totp_only), &user(&[("phone_number", "+1555")])),
             Some(MfaStep::Setup(vec![MfaFactor::SoftwareToken]))
         );
+    }
+
+    #[test]
+    fn a_required_pool_without_any_factor_asks_nothing() {
+        assert_eq!(mfa_step(&pool("ON", PoolMfa::default()), &user(&[])), None);
     }
 
     #[test]
