@@ -168,36 +168,18 @@ impl Cognate {
     ) -> Result<MfaState> {
         let code = random::six_digit_code();
         let channel = factor_channel(factor);
-        let (template, subject) = match channel {
-            Channel::Sms => (pool.settings.mfa.sms_message.as_deref().unwrap_or(DEFAULT_SMS_MESSAGE), None),
-            Channel::Email => {
-                let email = pool.settings.mfa.email.clone().unwrap_or_default();
-                let message = email.message.unwrap_or_else(|| DEFAULT_EMAIL_MESSAGE.into());
-                let subject = email.subject.unwrap_or_else(|| DEFAULT_EMAIL_SUBJECT.into());
-                return self
-                    .deliver_mfa(pool, user, channel, destination, &code, &message, Some(subject), parameters)
-                    .await;
-            }
+        let mfa = &pool.settings.mfa;
+        let (template, subject) = match (channel, &mfa.email) {
+            (Channel::Sms, _) => (mfa.sms_message.as_deref().unwrap_or(DEFAULT_SMS_MESSAGE), None),
+            (Channel::Email, email) => (
+                email.as_ref().and_then(|e| e.message.as_deref()).unwrap_or(DEFAULT_EMAIL_MESSAGE),
+                Some(email.as_ref().and_then(|e| e.subject.clone()).unwrap_or_else(|| DEFAULT_EMAIL_SUBJECT.into())),
+            ),
         };
-        self.deliver_mfa(pool, user, channel, destination, &code, template, subject, parameters).await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn deliver_mfa(
-        &self,
-        pool: &Pool,
-        user: &User,
-        channel: Channel,
-        destination: &str,
-        code: &str,
-        template: &str,
-        subject: Option<String>,
-        parameters: &mut BTreeMap<String, String>,
-    ) -> Result<MfaState> {
-        self.deliver(pool, user, channel, destination, CodePurpose::Mfa, code, template, subject).await?;
+        self.deliver(pool, user, channel, destination, CodePurpose::Mfa, &code, template, subject).await?;
         parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), channel.name().into());
         parameters.insert("CODE_DELIVERY_DESTINATION".into(), mask_destination(destination));
-        Ok(MfaState { code: Some(self.mfa_code_digest(user, code)), ..MfaState::default() })
+        Ok(MfaState { code: Some(self.mfa_code_digest(user, &code)), ..MfaState::default() })
     }
 
     fn mfa_code_digest(&self, user: &User, code: &str) -> String {

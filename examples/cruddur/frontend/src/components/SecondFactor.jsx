@@ -37,9 +37,8 @@ function prompt(step) {
 export default function SecondFactor({ email, step, onStep, onDone }) {
   const [answer, setAnswer] = useState('');
   const { errors, busy, submit } = useFormAction();
-  const choices = step.signInStep === 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION'
-    ? step.allowedMFATypes
-    : step.signInStep === 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION' ? step.allowedMFATypes : null;
+  const choosing = ['CONTINUE_SIGN_IN_WITH_MFA_SELECTION', 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION'];
+  const choices = choosing.includes(step.signInStep) ? step.allowedMFATypes : null;
   const setupUri = step.totpSetupDetails?.getSetupUri('Cruddur', email).toString();
 
   const onSubmit = submit(async () => {
