@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use cognate_crypto::password::HashCost;
 use cognate_http::Timeouts;
+use cognate_outbound::{SmsWebhookSettings, SmtpSecurity, SmtpSettings};
 use cognate_proto::pools::{ClientSettingsFields, CreateUserPoolRequest};
 use serde::Deserialize;
 
@@ -84,10 +85,45 @@ pub struct FileConfig {
     pub body_timeout: Option<u64>,
     pub sms_daily_limit: Option<u32>,
     pub sms_hourly_limit_per_number: Option<u32>,
+    /// Email over SMTP (else email goes to the log or the outbox).
+    pub smtp: Option<SmtpFileConfig>,
+    /// Text messages through a signed webhook (else they go to the log or the outbox).
+    pub sms_webhook: Option<SmsWebhookFileConfig>,
     #[serde(default)]
     pub access_keys: Vec<AccessKeyConfig>,
     #[serde(default)]
     pub pools: Vec<PoolConfig>,
+}
+
+/// The `[smtp]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpFileConfig {
+    pub host: String,
+    /// Default: 587 for starttls, 465 for tls, 25 for none.
+    pub port: Option<u16>,
+    /// `starttls` (default), `tls` (implicit TLS) or `none` (a relay on this machine only).
+    pub security: Option<String>,
+    pub username: Option<String>,
+    /// Better given as COGNATE_SMTP_PASSWORD (or COGNATE_SMTP_PASSWORD_FILE).
+    pub password: Option<String>,
+    /// The sender when a pool's EmailConfiguration names none.
+    pub from: String,
+    /// A PEM file of certificate authorities to trust besides the system's.
+    pub ca_file: Option<PathBuf>,
+    /// Seconds one SMTP command may take [default: 15].
+    pub timeout_seconds: Option<u64>,
+}
+
+/// The `[sms_webhook]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsWebhookFileConfig {
+    pub url: String,
+    /// The HMAC key of the signature; better given as COGNATE_SMS_WEBHOOK_SECRET (or `_FILE`).
+    pub secret: Option<String>,
+    /// Seconds one call may take [default: 10].
+    pub timeout_seconds: Option<u64>,
 }
 
 /// A named cost or explicit argon2id parameters.
@@ -185,6 +221,10 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// The SMS spend cap.
     pub sms_limits: cognate_domain::SmsLimits,
+    /// Email over SMTP, when configured.
+    pub smtp: Option<SmtpSettings>,
+    /// Text messages through the webhook, when configured.
+    pub sms_webhook: Option<SmsWebhookSettings>,
     pub access_keys: Vec<AccessKeyConfig>,
     pub pools: Vec<PoolConfig>,
     pub config_file: Option<PathBuf>,
@@ -264,6 +304,45 @@ fn timeouts(header: Option<u64>, body: Option<u64>) -> Result<Timeouts, String> 
     Ok(timeouts)
 }
 
+fn smtp(file: Option<SmtpFileConfig>) -> Result<Option<SmtpSettings>, String> {
+    let Some(file) = file else { return Ok(None) };
+    let security = SmtpSecurity::parse(file.security.as_deref().unwrap_or("starttls"))?;
+    let password = env_or_file("COGNATE_SMTP_PASSWORD")?.or(file.password);
+    let credentials = match (file.username, password) {
+        (Some(user), Some(password)) => Some((user, password)),
+        (None, None) => None,
+        _ => return Err("smtp username and password must be given together".into()),
+    };
+    let ca_pem = match &file.ca_file {
+        Some(path) => {
+            vec![std::fs::read(path).map_err(|e| format!("cannot read smtp ca_file {}: {e}", path.display()))?]
+        }
+        None => Vec::new(),
+    };
+    let timeout = Duration::from_secs(file.timeout_seconds.unwrap_or(15).max(1));
+    let settings = SmtpSettings {
+        port: file.port.unwrap_or(security.default_port()),
+        host: file.host,
+        security,
+        credentials,
+        from: file.from,
+        ca_pem,
+        timeout,
+    };
+    // The sender and the TLS settings are checked now, not at the first message.
+    cognate_outbound::SmtpDelivery::new(&settings)?;
+    Ok(Some(settings))
+}
+
+fn sms_webhook(file: Option<SmsWebhookFileConfig>) -> Result<Option<SmsWebhookSettings>, String> {
+    let Some(file) = file else { return Ok(None) };
+    let secret = env_or_file("COGNATE_SMS_WEBHOOK_SECRET")?
+        .or(file.secret)
+        .ok_or("sms_webhook needs a secret to sign its calls with (COGNATE_SMS_WEBHOOK_SECRET or secret)")?;
+    let timeout = Duration::from_secs(file.timeout_seconds.unwrap_or(10).max(1));
+    Ok(Some(SmsWebhookSettings { url: file.url, secret: secret.into_bytes(), timeout }))
+}
+
 impl Config {
     /// Layers defaults, the file, the environment and the flags, and validates the result.
     pub fn load(args: ServeArgs) -> Result<Self, String> {
@@ -322,6 +401,8 @@ impl Config {
                 daily_per_pool: args.sms_daily_limit.or(file.sms_daily_limit),
                 hourly_per_destination: args.sms_hourly_limit_per_number.or(file.sms_hourly_limit_per_number),
             },
+            smtp: smtp(file.smtp)?,
+            sms_webhook: sms_webhook(file.sms_webhook)?,
             access_keys,
             pools: file.pools,
             config_file,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use cognate_crypto::password::PasswordHasher;
-use cognate_domain::{Cognate, Delivery, LogDelivery, OutboxDelivery, ServiceConfig, SystemClock};
+use cognate_domain::{Cognate, Delivery, LogDelivery, OutboxDelivery, ServiceConfig, SystemClock, Transports};
 use cognate_http::{router, serve, AccessKeys, AppState};
 use tracing_subscriber::EnvFilter;
 
@@ -52,16 +52,21 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
         ),
         None => Arc::new(LogDelivery),
     };
-    let cognate = Arc::new(build_with(&config, store, delivery).await?);
+    let upstream = cognate_outbound::HttpUpstream::new(&[]).map_err(|e| format!("the outbound HTTP client: {e}"))?;
+    let transports = transports(&config, &upstream)?;
+    let cognate = Arc::new(build_with(&config, store, delivery).await?.with_transports(transports));
     bootstrap::ensure_pools(&cognate, &config.pools).await?;
+    // With no transport, a worker still drains what an earlier configuration queued (to the log
+    // or the outbox).
+    if cognate.has_transports() || cognate.queue_depth().await.map_err(|e| e.to_string())?.0 > 0 {
+        tokio::spawn(cognate.clone().run_delivery_worker());
+    }
 
     let generated = bootstrap::admin_key(&config.data_dir, &config.access_keys)?;
     let mut keys = AccessKeys::default();
     for key in config.access_keys.iter().chain(generated.iter()) {
         keys.insert(&key.id, &key.secret);
     }
-    let upstream =
-        cognate_http::upstream::HttpUpstream::new(&[]).map_err(|e| format!("the identity-provider client: {e}"))?;
     let state = AppState {
         cognate: cognate.clone(),
         upstream: Arc::new(upstream),
@@ -98,6 +103,19 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     }
     println!("Cognate stopped.");
     Ok(())
+}
+
+/// The real transports the configuration names: SMTP for email, the webhook for SMS.
+fn transports(config: &Config, client: &cognate_outbound::HttpUpstream) -> Result<Transports, String> {
+    let mut transports = Transports::default();
+    if let Some(smtp) = &config.smtp {
+        transports.email = Some(Arc::new(cognate_outbound::SmtpDelivery::new(smtp)?));
+    }
+    if let Some(webhook) = &config.sms_webhook {
+        let sender = cognate_outbound::SmsWebhook::new(client.clone(), webhook.clone(), Arc::new(SystemClock))?;
+        transports.sms = Some(Arc::new(sender));
+    }
+    Ok(transports)
 }
 
 /// The second, HTTPS, listener, and where its certificate came from.
@@ -217,6 +235,12 @@ fn print_banner(
     println!("  database:      {}", config.database_url);
     if let Some(outbox) = &config.outbox {
         println!("  outbox:        {}", outbox.display());
+    }
+    if let Some(smtp) = &config.smtp {
+        println!("  email:         SMTP {}:{} ({:?}), from {}", smtp.host, smtp.port, smtp.security, smtp.from);
+    }
+    if let Some(webhook) = &config.sms_webhook {
+        println!("  text messages: webhook {}", webhook.url);
     }
     for pool in &config.pools {
         println!("  pool {} ({})", pool.id, pool.request.pool_name);

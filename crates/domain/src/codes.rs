@@ -4,7 +4,7 @@
 use cognate_crypto::{mac, random};
 
 use crate::attributes::{login_names, mask_destination};
-use crate::delivery::{Channel, Message};
+use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{CodeOutcome, CodePurpose, Pool, StoredCode, User};
 use crate::users::CodeDelivery;
@@ -63,9 +63,6 @@ impl Cognate {
         let ttl = if purpose == CodePurpose::SignUp { SIGN_UP_CODE_TTL } else { CODE_TTL };
         let mut record = self.code_record(user, purpose, &code, now + ttl);
         record.target = target.map(str::to_owned);
-        if !self.store.put_code(&record, now, now - CODE_WINDOW, CODES_PER_WINDOW).await? {
-            return Err(limit_exceeded());
-        }
         let template = &pool.settings.verification_message;
         let default_text = "Your verification code is {####}. ";
         let link = &pool.settings.verification_link;
@@ -80,7 +77,13 @@ impl Cognate {
             ),
             (Channel::Sms, _) => (template.sms_message.clone().unwrap_or_else(|| default_text.into()), None),
         };
-        self.deliver(pool, user, to.channel, &to.address, purpose, &code, &text, subject).await?;
+        let outgoing =
+            self.prepare_message(pool, user, to.channel, &to.address, purpose, &code, &text, subject).await?;
+        // The code and the message that carries it are stored together, or neither is.
+        if !self.store.put_code(&record, now, now - CODE_WINDOW, CODES_PER_WINDOW, outgoing.queued()).await? {
+            return Err(limit_exceeded());
+        }
+        self.release(outgoing).await?;
         Ok(CodeDelivery {
             destination: mask_destination(&to.address),
             channel: to.channel,
@@ -114,47 +117,7 @@ impl Cognate {
             expires: 0,
         };
         let now = self.clock.now();
-        let _ = self.store.put_code(&decoy, now, now - CODE_WINDOW, CODES_PER_WINDOW).await;
-    }
-
-    /// Hands a message to the configured delivery.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn deliver(
-        &self,
-        pool: &Pool,
-        user: &User,
-        channel: Channel,
-        destination: &str,
-        purpose: CodePurpose,
-        code: &str,
-        template: &str,
-        subject: Option<String>,
-    ) -> Result<()> {
-        let now = self.clock.now();
-        let limits = self.config.sms_limits;
-        let capped = limits != crate::SmsLimits::default();
-        if channel == Channel::Sms && capped && !self.store.spend_sms(&pool.id, destination, now, limits).await? {
-            tracing::warn!(pool_id = %pool.id, purpose = purpose.name(), limits = ?limits,
-                "text message not sent: the spend cap is reached");
-            return Err(DomainError::CodeDeliveryFailure(
-                "Unable to deliver the text message: the limit of messages is reached.".into(),
-            ));
-        }
-        let message = Message {
-            time: now,
-            pool_id: pool.id.clone(),
-            username: user.username.clone(),
-            destination: destination.to_owned(),
-            channel,
-            purpose,
-            code: code.to_owned(),
-            subject,
-            text: template.replace("{####}", code).replace("{username}", &user.username),
-        };
-        self.delivery.deliver(&message).await.map_err(|e| {
-            tracing::error!(error = %e, "message delivery failed");
-            DomainError::CodeDeliveryFailure("Unable to deliver the message.".into())
-        })
+        let _ = self.store.put_code(&decoy, now, now - CODE_WINDOW, CODES_PER_WINDOW, None).await;
     }
 
     /// The stored form of `code` for this user and purpose.

@@ -34,7 +34,7 @@ use cognate_crypto::password::PasswordHasher;
 pub use account::lockout_seconds;
 pub use clients::{ClientInput, NewClientSecret};
 pub use clock::{Clock, ManualClock, SystemClock, UnixTime};
-pub use delivery::{Channel, Delivery, LogDelivery, Message, OutboxDelivery};
+pub use delivery::{Channel, Delivery, DeliveryError, LogDelivery, Message, OutboxDelivery, Transports};
 pub use error::{DomainError, Result, StoreError};
 pub use groups::GroupInput;
 pub use pools::NewPool;
@@ -74,7 +74,13 @@ pub struct SmsLimits {
 pub struct Cognate {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The local delivery (log or outbox), for channels with no transport.
     pub(crate) delivery: Arc<dyn Delivery>,
+    /// The real transports the worker sends queued messages through.
+    pub(crate) transports: Transports,
+    /// Wakes the delivery worker when a request queues a message.
+    pub(crate) delivery_wake: tokio::sync::Notify,
+    pub(crate) queue_seal_key: [u8; 32],
     pub(crate) hashing: hashing::HashPool,
     pub(crate) keys: keys::KeyRing,
     pub(crate) provider_cache: federation::ProviderCache,
@@ -96,11 +102,20 @@ impl Cognate {
             store,
             clock,
             delivery,
+            transports: Transports::default(),
+            delivery_wake: tokio::sync::Notify::new(),
+            queue_seal_key: delivery::queue::queue_seal_key(&config.code_key),
             hashing,
             keys: keys::KeyRing::default(),
             provider_cache: federation::ProviderCache::default(),
             config,
         }
+    }
+
+    /// The same use cases with real transports: messages of their channels are queued and sent
+    /// by [`Cognate::run_delivery_worker`], which the caller spawns.
+    pub fn with_transports(self, transports: Transports) -> Self {
+        Self { transports, ..self }
     }
 
     /// The settings the use cases were built with.

@@ -121,6 +121,21 @@ pub struct PoolSettings {
     /// Which second factors the pool offers (`mfa_configuration` says whether they are asked for).
     #[serde(default)]
     pub mfa: PoolMfa,
+    /// The sender of the pool's email (EmailConfiguration).
+    #[serde(default)]
+    pub email_sending: EmailSending,
+}
+
+/// `EmailConfigurationType`, kept as given: `From` and `ReplyToEmailAddress` head the pool's
+/// email; the SES fields are shown back but Cognate sends through its own SMTP delivery.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailSending {
+    pub from: Option<String>,
+    pub reply_to: Option<String>,
+    pub source_arn: Option<String>,
+    /// COGNITO_DEFAULT or DEVELOPER.
+    pub sending_account: Option<String>,
+    pub configuration_set: Option<String>,
 }
 
 /// The second factors a pool offers: SMS once it has an SMS configuration, software tokens when
@@ -678,4 +693,19 @@ impl KeyPurpose {
             KeyPurpose::Access => "access",
         }
     }
+}
+
+/// A message waiting in the delivery queue. Its body (destination, text, the code it carries) is
+/// sealed under the server's key: the queue holds what the codes table never does, the code itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMessage {
+    /// A UUIDv7, so that ids sort by creation.
+    pub id: String,
+    pub pool_id: String,
+    pub created: UnixTime,
+    /// When the worker may (next) try it; while one instance sends it, the end of its lease.
+    pub due: UnixTime,
+    /// Tries so far, counted when a worker takes it.
+    pub attempts: u32,
+    pub sealed: Vec<u8>,
 }

@@ -6,7 +6,7 @@ use cognate_crypto::random;
 use crate::attributes::{is_standard, standard_schema};
 use crate::clock::UnixTime;
 use crate::error::{DomainError, Result};
-use crate::model::{KeyPurpose, Pool, PoolSettings, SchemaAttribute, StoredKey};
+use crate::model::{EmailSending, KeyPurpose, Pool, PoolSettings, SchemaAttribute, StoredKey};
 use crate::Cognate;
 
 /// What CreateUserPool asks for.
@@ -157,7 +157,34 @@ fn validate_settings(settings: &PoolSettings) -> Result<()> {
             return Err(DomainError::invalid(format!("Invalid AutoVerifiedAttributes value: {attr}")));
         }
     }
+    check_email_sending(&settings.email_sending)?;
     crate::mfa::check_mfa_settings(settings)
+}
+
+/// EmailConfiguration: a known sending account, and addresses that are addresses (`From` may
+/// carry a display name: `Example <no-reply@example.com>`).
+fn check_email_sending(email: &EmailSending) -> Result<()> {
+    if let Some(account) = &email.sending_account {
+        if account != "COGNITO_DEFAULT" && account != "DEVELOPER" {
+            return Err(DomainError::invalid(format!(
+                "1 validation error detected: Value '{account}' at 'emailConfiguration.emailSendingAccount' failed to satisfy constraint: Member must satisfy enum value set: [COGNITO_DEFAULT, DEVELOPER]"
+            )));
+        }
+    }
+    let address_of = |value: &str| match value.rsplit_once('<') {
+        Some((_, rest)) => rest.strip_suffix('>').map(str::to_owned),
+        None => Some(value.to_owned()),
+    };
+    for (name, value) in [("From", &email.from), ("ReplyToEmailAddress", &email.reply_to)] {
+        let Some(value) = value else { continue };
+        let ok = address_of(value.trim()).is_some_and(|a| {
+            a.split_once('@').is_some_and(|(local, host)| !local.is_empty() && host.contains('.') && !a.contains(' '))
+        });
+        if !ok || value.contains(['\r', '\n']) {
+            return Err(DomainError::invalid(format!("EmailConfiguration {name} is not an email address: {value}")));
+        }
+    }
+    Ok(())
 }
 
 /// The standard schema with the request's changes applied and its custom attributes added.

@@ -47,8 +47,15 @@ pub trait ClientStore: Send + Sync {
 #[async_trait]
 pub trait UserStore: Send + Sync {
     /// Inserts a user with the sign-in names (`logins`, already normalised) that must be unique
-    /// in the pool, and optionally a first code. A taken name is a `Conflict`.
-    async fn insert_user(&self, user: &User, logins: &[String], code: Option<&StoredCode>) -> Result<()>;
+    /// in the pool, optionally a first code, and the messages that announce the user (an
+    /// invitation), queued in the same transaction. A taken name is a `Conflict`.
+    async fn insert_user(
+        &self,
+        user: &User,
+        logins: &[String],
+        code: Option<&StoredCode>,
+        outgoing: &[QueuedMessage],
+    ) -> Result<()>;
     /// The user a normalised sign-in name belongs to.
     async fn find_user_by_login(&self, pool_id: &str, login: &str) -> Result<Option<User>>;
     async fn get_user(&self, pool_id: &str, sub: &str) -> Result<Option<User>>;
@@ -61,8 +68,16 @@ pub trait UserStore: Send + Sync {
     async fn delete_user(&self, pool_id: &str, sub: &str, reason: &str, now: UnixTime) -> Result<bool>;
     /// Stores a code, replacing any outstanding one in the same slot (user, purpose, target).
     /// Refuses (returns false) when `cap` codes were already sent for that slot since
-    /// `window_start`; a code sent after the window restarts the count.
-    async fn put_code(&self, code: &StoredCode, now: UnixTime, window_start: UnixTime, cap: u32) -> Result<bool>;
+    /// `window_start`; a code sent after the window restarts the count. `outgoing`, the message
+    /// that carries the code, is queued in the same transaction (nothing is queued on a refusal).
+    async fn put_code(
+        &self,
+        code: &StoredCode,
+        now: UnixTime,
+        window_start: UnixTime,
+        cap: u32,
+        outgoing: Option<&QueuedMessage>,
+    ) -> Result<bool>;
     /// Checks a presented code. On a match the code is deleted and `on_success` saved (with its
     /// sign-in names replaced by `logins` when given) in the same transaction; a mismatch counts
     /// an attempt; `max_attempts` mismatches void the code.
@@ -155,7 +170,9 @@ pub trait TokenStore: Send + Sync {
     /// A refresh token with its user (`None` if the user is gone); one round trip where the
     /// backend allows, so that a refresh makes two with the groups' read.
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>>;
-    async fn insert_session(&self, session: &AuthSession) -> Result<()>;
+    /// Stores a challenge session, with the message carrying its code (an MFA code) queued in
+    /// the same transaction.
+    async fn insert_session(&self, session: &AuthSession, outgoing: Option<&QueuedMessage>) -> Result<()>;
     /// Removes and returns a session with the user it was started for (`None` if that user is
     /// gone since): a session answers one challenge only. One round trip where the backend
     /// allows, so that answering a challenge and issuing tokens make two.
@@ -268,6 +285,24 @@ pub trait HostedStore: Send + Sync {
     ) -> Result<Option<Vec<Group>>>;
 }
 
+/// The delivery queue: messages written with the state they announce (see `outgoing` above),
+/// taken by one worker at a time, sent outside any transaction.
+#[async_trait]
+pub trait OutboundStore: Send + Sync {
+    /// Queues messages on their own (when no other state changes with them).
+    async fn enqueue_messages(&self, messages: &[QueuedMessage]) -> Result<()>;
+    /// Takes up to `limit` messages due by `now`, oldest due first: each gets `lease_until` as its
+    /// due time and one more attempt, so that no other worker takes it meanwhile (on PostgreSQL,
+    /// concurrent workers skip each other's rows).
+    async fn claim_messages(&self, now: UnixTime, lease_until: UnixTime, limit: u32) -> Result<Vec<QueuedMessage>>;
+    /// Removes a message that was sent (or given up on).
+    async fn finish_message(&self, id: &str) -> Result<()>;
+    /// Puts a message back for another try at `due`, noting why the last one failed.
+    async fn retry_message(&self, id: &str, due: UnixTime, error: &str) -> Result<()>;
+    /// How many messages wait, and the oldest one's creation time (for health and logs).
+    async fn queue_depth(&self) -> Result<(i64, Option<UnixTime>)>;
+}
+
 /// Everything Cognate keeps.
 #[async_trait]
 pub trait Store:
@@ -280,6 +315,7 @@ pub trait Store:
     + OAuthStore
     + HostedStore
     + FederationStore
+    + OutboundStore
 {
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;

@@ -7,6 +7,7 @@ use crate::attributes::{
     self, login_names, looks_like_email, looks_like_phone, mask_destination, normalize_login, Writer,
 };
 use crate::clients::check_secret_hash;
+use crate::delivery::queue::Outgoing;
 use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, Pool, User, UserStatus};
@@ -172,7 +173,7 @@ impl Cognate {
             mfa: Default::default(),
         };
         self.set_password(&mut user, password).await?;
-        self.store.insert_user(&user, &login_names(pool, &user), None).await.map_err(|e| match e {
+        self.store.insert_user(&user, &login_names(pool, &user), None, &[]).await.map_err(|e| match e {
             StoreError::Conflict(_) => Self::exists_error(pool, false),
             other => other.into(),
         })?;
@@ -278,7 +279,7 @@ impl Cognate {
         };
         let now = self.clock.now();
         let expires = now + i64::from(policy.temporary_password_validity_days.max(1)) * 86_400;
-        let user = if resend {
+        let (user, invitations) = if resend {
             let mut user = self.existing_user(&pool, &new.username).await?;
             if user.status != UserStatus::ForceChangePassword {
                 return Err(DomainError::UnsupportedUserState(format!(
@@ -289,8 +290,13 @@ impl Cognate {
             self.set_password(&mut user, &temporary).await?;
             user.temporary_password_expires = Some(expires);
             user.modified = now;
+            let invitations =
+                self.invitations(&pool, &user, &temporary, &new.desired_delivery_mediums, suppress).await?;
             self.store.update_user(&user, None).await?;
-            user
+            // The user row is saved on its own, so a crash in between loses this invitation; the
+            // administrator's RESEND is the remedy, as it is for any invitation.
+            self.store.enqueue_messages(&Outgoing::all_queued(&invitations)).await?;
+            (user, invitations)
         } else {
             let sub = random::time_ordered_uuid();
             let (username, from_name) = self.username_for(&pool, &new.username, &sub)?;
@@ -317,19 +323,34 @@ impl Cognate {
                 mfa: Default::default(),
             };
             self.set_password(&mut user, &temporary).await?;
-            self.store.insert_user(&user, &login_names(&pool, &user), None).await.map_err(|e| match e {
+            let invitations =
+                self.invitations(&pool, &user, &temporary, &new.desired_delivery_mediums, suppress).await?;
+            // The user and the invitations that announce them are stored together.
+            let queued = Outgoing::all_queued(&invitations);
+            self.store.insert_user(&user, &login_names(&pool, &user), None, &queued).await.map_err(|e| match e {
                 StoreError::Conflict(_) => Self::exists_error(&pool, true),
                 other => other.into(),
             })?;
-            user
+            (user, invitations)
         };
-        if !suppress {
-            self.send_invitation(&pool, &user, &temporary, &new.desired_delivery_mediums).await?;
+        for outgoing in invitations {
+            self.release(outgoing).await?;
         }
         Ok(user)
     }
 
-    async fn send_invitation(&self, pool: &Pool, user: &User, temporary: &str, mediums: &[String]) -> Result<()> {
+    /// The invitation messages (none when suppressed), prepared for the caller to store.
+    async fn invitations(
+        &self,
+        pool: &Pool,
+        user: &User,
+        temporary: &str,
+        mediums: &[String],
+        suppress: bool,
+    ) -> Result<Vec<Outgoing>> {
+        if suppress {
+            return Ok(Vec::new());
+        }
         let wanted: Vec<Channel> = if mediums.is_empty() {
             vec![Channel::Sms]
         } else {
@@ -342,6 +363,7 @@ impl Cognate {
             channels.push(Channel::Email);
         }
         let template = &pool.settings.invite_message;
+        let mut invitations = Vec::with_capacity(channels.len());
         for channel in channels {
             let destination = user.attributes.get(channel.attribute()).cloned().unwrap_or_default();
             let (text, subject) = match channel {
@@ -360,10 +382,21 @@ impl Cognate {
                     None,
                 ),
             };
-            self.deliver(pool, user, channel, &destination, CodePurpose::AdminCreateUser, temporary, &text, subject)
-                .await?;
+            invitations.push(
+                self.prepare_message(
+                    pool,
+                    user,
+                    channel,
+                    &destination,
+                    CodePurpose::AdminCreateUser,
+                    temporary,
+                    &text,
+                    subject,
+                )
+                .await?,
+            );
         }
-        Ok(())
+        Ok(invitations)
     }
 
     /// AdminSetUserPassword: a permanent password confirms the user; a temporary one requires a

@@ -2,14 +2,14 @@
 
 use cognate_domain::mfa::{MfaConfigInput, SmsMfaInput};
 use cognate_domain::model::{
-    AppClient, AttributeDataType, EmailMfa, MessageTemplate, PasswordPolicy, Pool, PoolMfa, PoolSettings,
+    AppClient, AttributeDataType, EmailMfa, EmailSending, MessageTemplate, PasswordPolicy, Pool, PoolMfa, PoolSettings,
     SchemaAttribute, SmsConfiguration, User, VerificationLink,
 };
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
 use cognate_proto::mfa::{SetUserPoolMfaConfigRequest, SmsConfigurationType};
 use cognate_proto::pools::{
-    ClientSettingsFields, CreateUserPoolRequest, PoolSettingsFields, RefreshTokenRotationType, UserPoolClientType,
-    UserPoolType,
+    ClientSettingsFields, CreateUserPoolRequest, EmailConfigurationType, PoolSettingsFields, RefreshTokenRotationType,
+    UserPoolClientType, UserPoolType,
 };
 use cognate_proto::types::*;
 use cognate_proto::users::UserType;
@@ -144,6 +144,7 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
             software_token: false,
             email: None,
         },
+        email_sending: f.email_configuration.map(email_sending_in).unwrap_or_default(),
         allow_admin_create_user_only: admin.allow_admin_create_user_only.unwrap_or(false),
         invite_message: MessageTemplate {
             email_message: invite.email_message,
@@ -207,6 +208,7 @@ fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
         mfa_configuration: Some(s.mfa_configuration.clone()),
         sms_authentication_message: s.mfa.sms_message.clone(),
         sms_configuration: s.mfa.sms.as_ref().map(sms_configuration_out),
+        email_configuration: Some(email_sending_out(&s.email_sending)),
         admin_create_user_config: Some(AdminCreateUserConfigType {
             allow_admin_create_user_only: Some(s.allow_admin_create_user_only),
             unused_account_validity_days: Some(p.temporary_password_validity_days.into()),
@@ -347,6 +349,27 @@ fn checked_link_message(message: Option<String>) -> Result<Option<String>, Domai
             )))
         }
         _ => Ok(message),
+    }
+}
+
+fn email_sending_in(c: EmailConfigurationType) -> EmailSending {
+    EmailSending {
+        from: c.from,
+        reply_to: c.reply_to_email_address,
+        source_arn: c.source_arn,
+        sending_account: c.email_sending_account,
+        configuration_set: c.configuration_set,
+    }
+}
+
+fn email_sending_out(e: &EmailSending) -> EmailConfigurationType {
+    EmailConfigurationType {
+        source_arn: e.source_arn.clone(),
+        reply_to_email_address: e.reply_to.clone(),
+        // Cognito shows COGNITO_DEFAULT when the pool chose nothing.
+        email_sending_account: Some(e.sending_account.clone().unwrap_or_else(|| "COGNITO_DEFAULT".into())),
+        from: e.from.clone(),
+        configuration_set: e.configuration_set.clone(),
     }
 }
 

@@ -14,7 +14,6 @@ pub mod oauth2;
 mod served;
 pub mod server;
 mod sigv4;
-pub mod upstream;
 mod wellknown;
 
 use std::collections::HashMap;

@@ -19,6 +19,8 @@ pub struct PoolSettingsFields {
     pub sms_authentication_message: Option<String>,
     /// The pool's SMS settings: with them, SMS MFA is on.
     pub sms_configuration: Option<crate::mfa::SmsConfigurationType>,
+    /// Where the pool's email comes from (Cognate sends it through its own SMTP delivery).
+    pub email_configuration: Option<EmailConfigurationType>,
     pub admin_create_user_config: Option<AdminCreateUserConfigType>,
     pub verification_message_template: Option<VerificationMessageTemplateType>,
     pub email_verification_message: Option<String>,
@@ -30,6 +32,18 @@ pub struct PoolSettingsFields {
     pub deletion_protection: Option<String>,
     /// Lambda triggers: Cognate runs none, so a non-empty value is refused.
     pub lambda_config: Option<serde_json::Value>,
+}
+
+/// `EmailConfigurationType`: the sender of the pool's email.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EmailConfigurationType {
+    pub source_arn: Option<String>,
+    pub reply_to_email_address: Option<String>,
+    pub email_sending_account: Option<String>,
+    pub from: Option<String>,
+    pub configuration_set: Option<String>,
 }
 
 #[skip_serializing_none]

@@ -120,16 +120,16 @@ async fn conformance(store: Arc<dyn Store>) {
     // Sign-in names are unique per pool, not across pools.
     let alice = user("r_p1", "s1", "alice");
     store
-        .insert_user(&alice, &["alice".into(), "alice@example.com".into()], Some(&code(&alice, "d1", 100)))
+        .insert_user(&alice, &["alice".into(), "alice@example.com".into()], Some(&code(&alice, "d1", 100)), &[])
         .await
         .unwrap();
     let clash = user("r_p1", "s2", "alice2");
     assert!(matches!(
-        store.insert_user(&clash, &["alice@example.com".into()], None).await,
+        store.insert_user(&clash, &["alice@example.com".into()], None, &[]).await,
         Err(StoreError::Conflict(_))
     ));
     assert!(store.get_user("r_p1", "s2").await.unwrap().is_none(), "a refused insert leaves nothing behind");
-    store.insert_user(&user("r_p2", "s1", "alice"), &["alice".into()], None).await.unwrap();
+    store.insert_user(&user("r_p2", "s1", "alice"), &["alice".into()], None, &[]).await.unwrap();
     assert_eq!(store.find_user_by_login("r_p1", "alice@example.com").await.unwrap().unwrap().sub, "s1");
     assert_eq!(store.count_users("r_p1").await.unwrap(), 1);
 
@@ -148,7 +148,7 @@ async fn conformance(store: Arc<dyn Store>) {
         store.redeem_code(&code(&alice, "d1", 0), 100, 5, &confirmed, None).await.unwrap(),
         CodeOutcome::Expired
     );
-    assert!(store.put_code(&code(&alice, "d2", 200), 60, 0, 5).await.unwrap());
+    assert!(store.put_code(&code(&alice, "d2", 200), 60, 0, 5, None).await.unwrap());
     let logins = vec!["alice".to_owned(), "alice@example.com".to_owned(), "al".to_owned()];
     assert_eq!(
         store.redeem_code(&code(&alice, "d2", 0), 150, 5, &confirmed, Some(&logins)).await.unwrap(),
@@ -160,7 +160,7 @@ async fn conformance(store: Arc<dyn Store>) {
     );
     assert_eq!(store.get_user("r_p1", "s1").await.unwrap().unwrap().status, UserStatus::Confirmed);
     assert_eq!(store.find_user_by_login("r_p1", "al").await.unwrap().unwrap().sub, "s1");
-    assert!(store.put_code(&code(&alice, "d3", 500), 60, 0, 5).await.unwrap());
+    assert!(store.put_code(&code(&alice, "d3", 500), 60, 0, 5, None).await.unwrap());
     for _ in 0..2 {
         assert_eq!(
             store.redeem_code(&code(&alice, "x", 0), 150, 2, &confirmed, None).await.unwrap(),
@@ -207,10 +207,10 @@ async fn conformance(store: Arc<dyn Store>) {
         data: r#"{"b":"01"}"#.into(),
     };
     let abandoned = AuthSession { digest: "old".into(), expires: 10, ..session.clone() };
-    store.insert_session(&abandoned).await.unwrap();
+    store.insert_session(&abandoned, None).await.unwrap();
     let orphan = AuthSession { digest: "orphan".into(), sub: "gone".into(), expires: 5000, ..session.clone() };
-    store.insert_session(&orphan).await.unwrap();
-    store.insert_session(&session).await.unwrap();
+    store.insert_session(&orphan, None).await.unwrap();
+    store.insert_session(&session, None).await.unwrap();
     let (taken, session_user) = store.take_session("sess").await.unwrap().unwrap();
     assert_eq!((taken.data.as_str(), taken.sub.as_str()), (r#"{"b":"01"}"#, "s1"));
     assert_eq!(session_user.expect("the session's user comes with it").username, "alice");
@@ -284,10 +284,11 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(store.spend_sms("r_p1", "+1555", day + 86_401, unlimited).await.unwrap());
 
     // Code caps: `cap` codes per slot and window.
-    assert!(store.put_code(&code(&alice, "c1", 900), 100, 0, 2).await.unwrap());
-    assert!(store.put_code(&code(&alice, "c2", 900), 101, 0, 2).await.unwrap());
-    assert!(!store.put_code(&code(&alice, "c3", 900), 102, 0, 2).await.unwrap());
-    assert!(store.put_code(&code(&alice, "c4", 900), 200, 150, 2).await.unwrap(), "a new window starts over");
+    assert!(store.put_code(&code(&alice, "c1", 900), 100, 0, 2, None).await.unwrap());
+    assert!(store.put_code(&code(&alice, "c2", 900), 101, 0, 2, None).await.unwrap());
+    assert!(!store.put_code(&code(&alice, "c3", 900), 102, 0, 2, None).await.unwrap());
+    assert!(store.put_code(&code(&alice, "c4", 900), 200, 150, 2, None).await.unwrap(), "a new window starts over");
+    queue_conformance(store.as_ref(), &alice).await;
 
     // Groups, by precedence then name, unset last.
     for (name, precedence) in [("b", None), ("a", Some(5)), ("c", Some(1))] {
@@ -308,7 +309,7 @@ async fn conformance(store: Arc<dyn Store>) {
     assert_eq!(names, ["c", "a", "b"]);
 
     // A sign-in's writes and the groups read, at once.
-    store.insert_user(&user("r_p1", "s9", "session"), &["session".into()], None).await.unwrap();
+    store.insert_user(&user("r_p1", "s9", "session"), &["session".into()], None, &[]).await.unwrap();
     for name in ["a", "b", "c"] {
         store.add_user_to_group("r_p1", name, "s9").await.unwrap();
     }
@@ -347,7 +348,7 @@ async fn conformance(store: Arc<dyn Store>) {
     // ListUsers: filters are index ranges; cursors continue after the last row.
     let mut bob = user("r_p1", "s5", "bob");
     bob.status = UserStatus::Confirmed;
-    store.insert_user(&bob, &["bob".into()], None).await.unwrap();
+    store.insert_user(&bob, &["bob".into()], None, &[]).await.unwrap();
     let all = store.list_users("r_p1", None, None, 10).await.unwrap();
     assert_eq!(all.iter().map(|(_, u)| u.sub.as_str()).collect::<Vec<_>>(), ["s1", "s5"]);
     let by_prefix = UserFilter { attr: "email".into(), value: "bo".into(), prefix: true };
@@ -442,6 +443,57 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(!store.delete_pool("r_p2").await.unwrap());
     assert!(store.get_domain("p2-login").await.unwrap().is_none(), "a pool's domain goes with it");
     assert!(store.get_resource_server("r_p2", "api").await.unwrap().is_none());
+}
+
+fn queued(id: &str, due: i64) -> QueuedMessage {
+    QueuedMessage { id: id.into(), pool_id: "r_p1".into(), created: due, due, attempts: 0, sealed: vec![1, 2, 3] }
+}
+
+/// The delivery queue: messages written with the code, the session or the user they announce
+/// (and not when the code is refused), taken oldest due first under a lease, retried, finished.
+async fn queue_conformance(store: &dyn Store, alice: &User) {
+    let base = 5_000_000;
+    assert_eq!(store.queue_depth().await.unwrap(), (0, None));
+    let with_code = queued("m1", base);
+    assert!(store.put_code(&code(alice, "q1", base + 900), base, 0, 100, Some(&with_code)).await.unwrap());
+    let refused = queued("m-refused", base);
+    assert!(!store.put_code(&code(alice, "q2", base + 900), base, 0, 0, Some(&refused)).await.unwrap());
+    let session = AuthSession {
+        digest: "queued-session".into(),
+        pool_id: "r_p1".into(),
+        client_id: "c1".into(),
+        sub: "s1".into(),
+        challenge: "EMAIL_OTP".into(),
+        expires: base + 180,
+        data: "{}".into(),
+    };
+    store.insert_session(&session, Some(&queued("m2", base + 1))).await.unwrap();
+    let invited = user("r_p1", "s-invited", "invited");
+    store
+        .insert_user(&invited, &["invited".into()], None, &[queued("m3", base + 2), queued("m4", base + 2)])
+        .await
+        .unwrap();
+    store.enqueue_messages(&[queued("m5", base + 50)]).await.unwrap();
+    assert_eq!(store.queue_depth().await.unwrap(), (5, Some(base)), "the refused code queued nothing");
+
+    let taken = store.claim_messages(base + 10, base + 130, 3).await.unwrap();
+    let ids: Vec<&str> = taken.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["m1", "m2", "m3"], "oldest due first, up to the limit");
+    assert!(taken.iter().all(|m| m.attempts == 1 && m.due == base + 130 && m.sealed == [1, 2, 3]));
+    let rest = store.claim_messages(base + 10, base + 130, 10).await.unwrap();
+    assert_eq!(rest.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["m4"], "leased ones and future ones wait");
+    store.finish_message("m1").await.unwrap();
+    store.retry_message("m2", base + 20, "connection refused").await.unwrap();
+    let again = store.claim_messages(base + 20, base + 140, 10).await.unwrap();
+    assert_eq!(again.iter().map(|m| (m.id.as_str(), m.attempts)).collect::<Vec<_>>(), [("m2", 2)]);
+    let lapsed = store.claim_messages(base + 131, base + 250, 10).await.unwrap();
+    let lapsed: Vec<&str> = lapsed.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(lapsed, ["m3", "m4", "m5"], "a lease that ran out is due again (its worker died)");
+    for id in ["m2", "m3", "m4", "m5"] {
+        store.finish_message(id).await.unwrap();
+    }
+    assert_eq!(store.queue_depth().await.unwrap(), (0, None));
+    assert!(store.delete_user("r_p1", "s-invited", "test", base).await.unwrap());
 }
 
 /// Identity providers: by name and by identifier (each naming one provider of the pool),
@@ -583,12 +635,42 @@ async fn postgres_redeems_a_code_once_across_instances() {
     one_redemption_wins(a, Some(b)).await;
 }
 
+#[tokio::test]
+async fn postgres_workers_take_each_message_once() {
+    let Some(url) = postgres_url().await else { return };
+    let (a, b) = (cognate_store::open(&url).await.unwrap(), cognate_store::open(&url).await.unwrap());
+    let messages: Vec<QueuedMessage> = (0..200).map(|i| queued(&format!("m{i:03}"), 10)).collect();
+    a.enqueue_messages(&messages).await.unwrap();
+    let takers: Vec<_> = (0..8)
+        .map(|i| {
+            let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let taken = store.claim_messages(100, 1000, 7).await.unwrap();
+                    if taken.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(taken.into_iter().map(|m| m.id));
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for taker in takers {
+        all.extend(taker.await.unwrap());
+    }
+    all.sort();
+    let expected: Vec<String> = messages.iter().map(|m| m.id.clone()).collect();
+    assert_eq!(all, expected, "every message taken, none by two workers");
+}
+
 /// Many redemptions of one code at once, spread over two stores on one database: one wins.
 async fn one_redemption_wins(a: Arc<dyn Store>, b: Option<Arc<dyn Store>>) {
     a.insert_pool(&pool("r_race"), &[]).await.unwrap();
     let target = user("r_race", "s1", "racer");
     let code = code(&target, "d", 1000);
-    a.insert_user(&target, &["racer".into()], Some(&code)).await.unwrap();
+    a.insert_user(&target, &["racer".into()], Some(&code), &[]).await.unwrap();
     let stores: Vec<Arc<dyn Store>> = vec![a.clone(), b.unwrap_or(a)];
     let attempts: Vec<_> = (0..16)
         .map(|i| {
@@ -612,7 +694,7 @@ async fn sqlite_keeps_data_and_revocations_across_reopen() {
     let store = cognate_store::open(&url).await.unwrap();
     store.insert_pool(&pool("r_keep"), &[]).await.unwrap();
     store.insert_client(&client("c1", "r_keep")).await.unwrap();
-    store.insert_user(&user("r_keep", "s1", "u"), &["u".into()], None).await.unwrap();
+    store.insert_user(&user("r_keep", "s1", "u"), &["u".into()], None, &[]).await.unwrap();
     let record = RefreshTokenRecord {
         digest: "rt".into(),
         pool_id: "r_keep".into(),

@@ -78,7 +78,7 @@ async fn insert(store: &Arc<dyn cognate_domain::Store>, pool_id: &str, i: usize)
         srp: None,
         mfa: Default::default(),
     };
-    store.insert_user(&user, std::slice::from_ref(&user.username), None).await.unwrap();
+    store.insert_user(&user, std::slice::from_ref(&user.username), None, &[]).await.unwrap();
 }
 
 fn list_users(c: &mut Criterion) {

@@ -10,7 +10,9 @@ use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::Client;
 use cognate_crypto::password::{HashCost, PasswordHasher};
-use cognate_domain::{Clock, Cognate, LogDelivery, ManualClock, OutboxDelivery, ServiceConfig, SystemClock};
+use cognate_domain::{
+    Clock, Cognate, LogDelivery, ManualClock, OutboxDelivery, ServiceConfig, SystemClock, Transports,
+};
 use cognate_http::{router, serve, AccessKeys, AppState, Timeouts};
 
 /// The access key the test server accepts on signed actions.
@@ -54,8 +56,17 @@ impl TestServer {
     ///
     /// # Panics
     /// If the temporary directory, database or socket cannot be set up.
-    #[allow(clippy::expect_used)]
     pub async fn start_configured(configure: impl FnOnce(&mut ServiceConfig)) -> Self {
+        Self::start_with(configure, Transports::default()).await
+    }
+
+    /// Starts a server whose messages of the channels `transports` covers are queued: the test
+    /// drives the worker with `server.cognate.deliver_due()` and the manual clock.
+    ///
+    /// # Panics
+    /// If the temporary directory, database or socket cannot be set up.
+    #[allow(clippy::expect_used)]
+    pub async fn start_with(configure: impl FnOnce(&mut ServiceConfig), transports: Transports) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = match std::env::var("COGNATE_TEST_BACKEND").as_deref() {
             Ok("postgres") => {
@@ -82,14 +93,15 @@ impl TestServer {
         };
         configure(&mut config);
         let hasher = PasswordHasher::new(HashCost::DEVELOPMENT).expect("hasher");
-        let cognate = Arc::new(Cognate::new(store, clock.clone(), delivery, hasher, config));
+        let cognate =
+            Arc::new(Cognate::new(store, clock.clone(), delivery, hasher, config).with_transports(transports));
         let mut keys = AccessKeys::default();
         keys.insert(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
         // Calls to identity providers are bounded tighter than the server's 10 s, so that the
         // test of a provider that hangs is quick.
-        let upstream = cognate_http::upstream::HttpUpstream::new(&[])
+        let upstream = cognate_outbound::http_client::HttpUpstream::new(&[])
             .expect("the identity-provider client")
-            .with_bounds(UPSTREAM_TIMEOUT, cognate_http::upstream::MAX_UPSTREAM_BYTES);
+            .with_bounds(UPSTREAM_TIMEOUT, cognate_outbound::http_client::MAX_UPSTREAM_BYTES);
         let state = AppState {
             cognate: cognate.clone(),
             upstream: Arc::new(upstream),

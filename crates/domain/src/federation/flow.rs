@@ -115,7 +115,7 @@ impl Cognate {
             expires: self.clock.now() + FEDERATION_SECONDS,
             data: serde_json::to_string(&remembered).map_err(|e| AuthorizeError::Server(DomainError::internal(e)))?,
         };
-        self.store.insert_session(&session).await.map_err(|e| AuthorizeError::Server(e.into()))?;
+        self.store.insert_session(&session, None).await.map_err(|e| AuthorizeError::Server(e.into()))?;
         let scopes = provider.details.get("authorize_scopes").map_or("openid", String::as_str).replace(',', " ");
         let mut location = url::Url::parse(&metadata.authorize)
             .map_err(|_| authorization.error("server_error", "The identity provider's authorize URL is not valid."))?;

@@ -114,7 +114,7 @@ impl Cognate {
             srp: None,
             mfa: Default::default(),
         };
-        match self.store.insert_user(&user, std::slice::from_ref(&username), None).await {
+        match self.store.insert_user(&user, std::slice::from_ref(&username), None, &[]).await {
             Ok(()) => {}
             // Two first sign-ins at once: the other made the user.
             Err(StoreError::Conflict(_)) => {

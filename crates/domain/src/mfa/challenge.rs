@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::account::EventKind;
 use crate::attributes::{login_names, looks_like_email, mask_destination};
 use crate::clients::check_secret_hash;
+use crate::delivery::queue::Outgoing;
 use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, MfaFactor, Pool, User};
@@ -136,11 +137,13 @@ impl Cognate {
     ) -> Result<AuthOutcome> {
         let mut parameters = BTreeMap::new();
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
+        let mut outgoing = None;
         let (name, state) = match step {
             MfaStep::Factor(MfaFactor::SoftwareToken) => (ChallengeName::SoftwareTokenMfa, MfaState::default()),
             MfaStep::Factor(factor) => {
                 let destination = user.attributes.get(factor_channel(factor).attribute()).cloned().unwrap_or_default();
-                let state = self.send_mfa_code(pool, user, factor, &destination, &mut parameters).await?;
+                let (state, message) = self.send_mfa_code(pool, user, factor, &destination, &mut parameters).await?;
+                outgoing = Some(message);
                 (challenge_of(factor), state)
             }
             MfaStep::Select(factors) => {
@@ -152,12 +155,17 @@ impl Cognate {
                 (ChallengeName::MfaSetup, MfaState { factors, ..MfaState::default() })
             }
         };
-        let session = self.open_challenge(pool, client, user, name, &state.write()?).await?;
+        let queued = outgoing.as_ref().and_then(Outgoing::queued);
+        let session = self.open_challenge_sending(pool, client, user, name, &state.write()?, queued).await?;
+        if let Some(outgoing) = outgoing {
+            self.release(outgoing).await?;
+        }
         Ok(AuthOutcome::Challenge { name, session: Some(session), parameters })
     }
 
-    /// Sends a fresh code of an SMS or email factor to `destination`, naming where it went in
-    /// `parameters`; the state to keep holds its digest.
+    /// Prepares a fresh code of an SMS or email factor for `destination`, naming where it goes in
+    /// `parameters`: the state to keep (its digest), and the message, for the caller to store
+    /// with the session and release.
     async fn send_mfa_code(
         &self,
         pool: &Pool,
@@ -165,7 +173,7 @@ impl Cognate {
         factor: MfaFactor,
         destination: &str,
         parameters: &mut BTreeMap<String, String>,
-    ) -> Result<MfaState> {
+    ) -> Result<(MfaState, Outgoing)> {
         let code = random::six_digit_code();
         let channel = factor_channel(factor);
         let mfa = &pool.settings.mfa;
@@ -176,10 +184,11 @@ impl Cognate {
                 Some(email.as_ref().and_then(|e| e.subject.clone()).unwrap_or_else(|| DEFAULT_EMAIL_SUBJECT.into())),
             ),
         };
-        self.deliver(pool, user, channel, destination, CodePurpose::Mfa, &code, template, subject).await?;
+        let outgoing =
+            self.prepare_message(pool, user, channel, destination, CodePurpose::Mfa, &code, template, subject).await?;
         parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), channel.name().into());
         parameters.insert("CODE_DELIVERY_DESTINATION".into(), mask_destination(destination));
-        Ok(MfaState { code: Some(self.mfa_code_digest(user, &code)), ..MfaState::default() })
+        Ok((MfaState { code: Some(self.mfa_code_digest(user, &code)), ..MfaState::default() }, outgoing))
     }
 
     fn mfa_code_digest(&self, user: &User, code: &str) -> String {
@@ -307,10 +316,12 @@ impl Cognate {
         let (_, user) = self.take_challenge(pool, client, session, challenge, username).await?;
         let mut parameters = BTreeMap::new();
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
-        let mut state = self.send_mfa_code(pool, &user, MfaFactor::Email, address, &mut parameters).await?;
+        let (mut state, outgoing) = self.send_mfa_code(pool, &user, MfaFactor::Email, address, &mut parameters).await?;
         state.setup_email = Some(address.clone());
         let name = ChallengeName::EmailOtp;
-        let session = self.open_challenge(pool, client, &user, name, &state.write()?).await?;
+        let session =
+            self.open_challenge_sending(pool, client, &user, name, &state.write()?, outgoing.queued()).await?;
+        self.release(outgoing).await?;
         Ok(Step::Challenge(AuthOutcome::Challenge { name, session: Some(session), parameters }))
     }
 }

@@ -102,7 +102,7 @@ impl Cognate {
         }
         let session = cognate_crypto::random::opaque_token();
         let renewed = AuthSession { digest: mac::token_digest(&session), data: state.write()?, ..stored.clone() };
-        self.store.insert_session(&renewed).await?;
+        self.store.insert_session(&renewed, None).await?;
         Ok(session)
     }
 

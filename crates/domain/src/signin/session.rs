@@ -7,7 +7,7 @@ use cognate_crypto::{mac, random};
 use cognate_proto::ChallengeName;
 
 use crate::error::{DomainError, Result};
-use crate::model::{AppClient, AuthSession, Pool, User};
+use crate::model::{AppClient, AuthSession, Pool, QueuedMessage, User};
 use crate::Cognate;
 
 /// The state of a challenge that keeps none.
@@ -28,17 +28,34 @@ impl Cognate {
         challenge: ChallengeName,
         state: &str,
     ) -> Result<String> {
+        self.open_challenge_sending(pool, client, user, challenge, state, None).await
+    }
+
+    /// [`Cognate::open_challenge`], with the message that carries the challenge's code queued in
+    /// the same transaction.
+    pub(crate) async fn open_challenge_sending(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: &User,
+        challenge: ChallengeName,
+        state: &str,
+        outgoing: Option<&QueuedMessage>,
+    ) -> Result<String> {
         let session = random::opaque_token();
         self.store
-            .insert_session(&AuthSession {
-                digest: mac::token_digest(&session),
-                pool_id: pool.id.clone(),
-                client_id: client.id.clone(),
-                sub: user.sub.clone(),
-                challenge: challenge.name().into(),
-                expires: self.clock.now() + client.settings.auth_session_validity_minutes * 60,
-                data: state.to_owned(),
-            })
+            .insert_session(
+                &AuthSession {
+                    digest: mac::token_digest(&session),
+                    pool_id: pool.id.clone(),
+                    client_id: client.id.clone(),
+                    sub: user.sub.clone(),
+                    challenge: challenge.name().into(),
+                    expires: self.clock.now() + client.settings.auth_session_validity_minutes * 60,
+                    data: state.to_owned(),
+                },
+                outgoing,
+            )
             .await?;
         Ok(session)
     }

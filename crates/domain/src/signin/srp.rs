@@ -102,15 +102,18 @@ impl Cognate {
         let state =
             SrpState { b: hex::encode(server.secret()), big_b: hex::encode(&server.public_b), big_a: hex::encode(&a) };
         self.store
-            .insert_session(&AuthSession {
-                digest: mac::token_digest(&secret_block),
-                pool_id: pool.id.clone(),
-                client_id: client.id.clone(),
-                sub: user.sub.clone(),
-                challenge: CHALLENGE.name().into(),
-                expires: self.clock.now() + client.settings.auth_session_validity_minutes * 60,
-                data: serde_json::to_string(&state).map_err(DomainError::internal)?,
-            })
+            .insert_session(
+                &AuthSession {
+                    digest: mac::token_digest(&secret_block),
+                    pool_id: pool.id.clone(),
+                    client_id: client.id.clone(),
+                    sub: user.sub.clone(),
+                    challenge: CHALLENGE.name().into(),
+                    expires: self.clock.now() + client.settings.auth_session_validity_minutes * 60,
+                    data: serde_json::to_string(&state).map_err(DomainError::internal)?,
+                },
+                None,
+            )
             .await?;
         let mut parameters = BTreeMap::new();
         parameters.insert("SALT".into(), hex_number(&salt));

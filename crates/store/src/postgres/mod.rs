@@ -8,6 +8,7 @@ mod federation;
 mod groups;
 mod hosted;
 mod oauth;
+mod outbound;
 mod pools;
 mod tokens;
 mod users;

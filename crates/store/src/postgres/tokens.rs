@@ -4,11 +4,12 @@
 use async_trait::async_trait;
 use sqlx::{Postgres, Row, Transaction};
 
-use cognate_domain::model::{AuthEvent, AuthSession, Group, RefreshTokenRecord, RevocationEvent, User};
+use cognate_domain::model::{AuthEvent, AuthSession, Group, QueuedMessage, RefreshTokenRecord, RevocationEvent, User};
 use cognate_domain::store::TokenStore;
 use cognate_domain::{StoreError, UnixTime};
 
 use super::groups::{group_from_row, GROUP_COLUMNS};
+use super::outbound::enqueue;
 use super::users::{joined_user_from_row, USER_COLUMNS};
 use super::{backend, corrupt, PostgresStore};
 
@@ -158,10 +159,10 @@ impl TokenStore for PostgresStore {
         Ok(Some((record, user)))
     }
 
-    async fn insert_session(&self, s: &AuthSession) -> Result<()> {
+    async fn insert_session(&self, s: &AuthSession, outgoing: Option<&QueuedMessage>) -> Result<()> {
         // One statement: abandoned challenges are swept (through the expiry index) as new ones
         // arrive. Both parts see the same snapshot, and the new row is never among the swept.
-        sqlx::query(
+        let insert = sqlx::query(
             "WITH swept AS (DELETE FROM sessions WHERE expires < $8) \
              INSERT INTO sessions (digest, pool_id, client_id, sub, challenge, expires, data) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -173,11 +174,16 @@ impl TokenStore for PostgresStore {
         .bind(&s.challenge)
         .bind(s.expires)
         .bind(&s.data)
-        .bind(s.expires - 3600)
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        .bind(s.expires - 3600);
+        match outgoing {
+            None => insert.execute(&self.pool).await.map(drop).map_err(backend),
+            Some(message) => {
+                let mut tx = self.pool.begin().await.map_err(backend)?;
+                insert.execute(&mut *tx).await.map_err(backend)?;
+                enqueue(&mut tx, std::slice::from_ref(message)).await?;
+                tx.commit().await.map_err(backend)
+            }
+        }
     }
 
     async fn take_session(&self, digest: &str) -> Result<Option<(AuthSession, Option<User>)>> {

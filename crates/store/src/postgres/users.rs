@@ -5,10 +5,11 @@ use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, Row, Transaction};
 
-use cognate_domain::model::{CodeOutcome, SrpVerifier, StoredCode, User, UserStatus};
+use cognate_domain::model::{CodeOutcome, QueuedMessage, SrpVerifier, StoredCode, User, UserStatus};
 use cognate_domain::store::UserStore;
 use cognate_domain::{StoreError, UnixTime};
 
+use super::outbound::enqueue;
 use super::{backend, corrupt, PostgresStore};
 
 use crate::codec::{digests_equal, from_json, to_json};
@@ -178,7 +179,13 @@ async fn upsert_code(
 
 #[async_trait]
 impl UserStore for PostgresStore {
-    async fn insert_user(&self, user: &User, logins: &[String], code: Option<&StoredCode>) -> Result<()> {
+    async fn insert_user(
+        &self,
+        user: &User,
+        logins: &[String],
+        code: Option<&StoredCode>,
+        outgoing: &[QueuedMessage],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO users (pool_id, sub, username, status, enabled, password_hash, attributes, created, modified, \
@@ -205,6 +212,7 @@ impl UserStore for PostgresStore {
         if let Some(code) = code {
             upsert_code(&mut tx, code, user.created, user.created, u32::MAX).await?;
         }
+        enqueue(&mut tx, outgoing).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -253,9 +261,19 @@ impl UserStore for PostgresStore {
         Ok(deleted)
     }
 
-    async fn put_code(&self, code: &StoredCode, now: UnixTime, window_start: UnixTime, cap: u32) -> Result<bool> {
+    async fn put_code(
+        &self,
+        code: &StoredCode,
+        now: UnixTime,
+        window_start: UnixTime,
+        cap: u32,
+        outgoing: Option<&QueuedMessage>,
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let stored = upsert_code(&mut tx, code, now, window_start, cap).await?;
+        if stored {
+            enqueue(&mut tx, outgoing.map(std::slice::from_ref).unwrap_or_default()).await?;
+        }
         tx.commit().await.map_err(backend)?;
         Ok(stored)
     }

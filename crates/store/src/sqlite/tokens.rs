@@ -6,10 +6,11 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use sqlx::{Row, SqlitePool};
 
-use cognate_domain::model::{AuthEvent, AuthSession, Group, RefreshTokenRecord, RevocationEvent, User};
+use cognate_domain::model::{AuthEvent, AuthSession, Group, QueuedMessage, RefreshTokenRecord, RevocationEvent, User};
 use cognate_domain::store::{TokenStore, UserStore};
 use cognate_domain::{StoreError, UnixTime};
 
+use super::outbound::enqueue;
 use super::{backend, SqliteStore};
 
 /// How long a revocation is remembered in memory: longer than any access token lives (1 day).
@@ -107,9 +108,10 @@ impl TokenStore for SqliteStore {
         Ok(Some((record, user)))
     }
 
-    async fn insert_session(&self, s: &AuthSession) -> Result<()> {
+    async fn insert_session(&self, s: &AuthSession, outgoing: Option<&QueuedMessage>) -> Result<()> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         insert_session_row(&mut tx, s).await?;
+        enqueue(&mut tx, outgoing.map(std::slice::from_ref).unwrap_or_default()).await?;
         tx.commit().await.map_err(backend)
     }
 

@@ -4,11 +4,12 @@ use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 
-use cognate_domain::model::{CodeOutcome, SrpVerifier, StoredCode, User, UserStatus};
+use cognate_domain::model::{CodeOutcome, QueuedMessage, SrpVerifier, StoredCode, User, UserStatus};
 use cognate_domain::store::UserStore;
 use cognate_domain::{StoreError, UnixTime};
 
 use super::cache::user_key;
+use super::outbound::enqueue;
 use super::{backend, SqliteStore};
 
 use crate::codec::{digests_equal, from_json, to_json};
@@ -164,7 +165,13 @@ async fn upsert_code(
 
 #[async_trait]
 impl UserStore for SqliteStore {
-    async fn insert_user(&self, user: &User, logins: &[String], code: Option<&StoredCode>) -> Result<()> {
+    async fn insert_user(
+        &self,
+        user: &User,
+        logins: &[String],
+        code: Option<&StoredCode>,
+        outgoing: &[QueuedMessage],
+    ) -> Result<()> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO users (pool_id, sub, username, status, enabled, password_hash, attributes, created, modified, temp_expires, \
@@ -191,6 +198,7 @@ impl UserStore for SqliteStore {
         if let Some(code) = code {
             upsert_code(&mut tx, code, user.created, user.created, u32::MAX).await?;
         }
+        enqueue(&mut tx, outgoing).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -250,9 +258,19 @@ impl UserStore for SqliteStore {
         Ok(deleted)
     }
 
-    async fn put_code(&self, code: &StoredCode, now: UnixTime, window_start: UnixTime, cap: u32) -> Result<bool> {
+    async fn put_code(
+        &self,
+        code: &StoredCode,
+        now: UnixTime,
+        window_start: UnixTime,
+        cap: u32,
+        outgoing: Option<&QueuedMessage>,
+    ) -> Result<bool> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let stored = upsert_code(&mut tx, code, now, window_start, cap).await?;
+        if stored {
+            enqueue(&mut tx, outgoing.map(std::slice::from_ref).unwrap_or_default()).await?;
+        }
         tx.commit().await.map_err(backend)?;
         Ok(stored)
     }

@@ -7,6 +7,7 @@ mod common;
 
 mod auth;
 mod branding;
+mod delivery;
 mod directory;
 mod federation;
 mod hosted;

@@ -184,7 +184,7 @@ impl Cognate {
         let location = match authorization.response_type {
             ResponseType::Code => {
                 let (code, record) = self.new_code(authorization, &user, data.auth_time)?;
-                self.store.insert_session(&record).await?;
+                self.store.insert_session(&record, None).await?;
                 authorization.answer(&[("code", &code)])
             }
             ResponseType::Token => self.implicit_answer(authorization, &user, data.auth_time).await?,

@@ -146,15 +146,18 @@ impl Cognate {
     ) -> Result<String, DomainError> {
         let pending = random::opaque_token();
         self.store
-            .insert_session(&AuthSession {
-                digest: mac::token_digest(&pending),
-                pool_id: user.pool_id.clone(),
-                client_id: authorization.client.id.clone(),
-                sub: user.sub.clone(),
-                challenge: PENDING_CONFIRMATION.into(),
-                expires: self.clock.now() + HOSTED_SESSION_SECONDS,
-                data: "{}".into(),
-            })
+            .insert_session(
+                &AuthSession {
+                    digest: mac::token_digest(&pending),
+                    pool_id: user.pool_id.clone(),
+                    client_id: authorization.client.id.clone(),
+                    sub: user.sub.clone(),
+                    challenge: PENDING_CONFIRMATION.into(),
+                    expires: self.clock.now() + HOSTED_SESSION_SECONDS,
+                    data: "{}".into(),
+                },
+                None,
+            )
             .await?;
         Ok(pending)
     }

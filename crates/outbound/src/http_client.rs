@@ -1,6 +1,6 @@
-//! The outbound client for identity providers ([`UpstreamClient`]): hyper over rustls, trusting
-//! the system's roots (plus any CA given); every call bounded in time and size, redirects not
-//! followed, and only to the endpoints Cognito would call — https, or http on a loopback address.
+//! The outbound HTTP client, for identity providers ([`UpstreamClient`]) and the SMS webhook:
+//! hyper over rustls, trusting the system's roots (plus any CA given); every call bounded in time
+//! and size, redirects not followed, and only to https endpoints, or http on a loopback address.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -92,6 +92,22 @@ impl HttpUpstream {
             Ok(UpstreamResponse { status, body: body.to_bytes().to_vec() })
         };
         tokio::time::timeout(self.timeout, exchange).await.map_err(|_| UpstreamError::Timeout(shown.to_owned()))?
+    }
+}
+
+impl HttpUpstream {
+    /// POSTs a JSON body with extra headers (the SMS webhook's signature and timestamp).
+    pub async fn post_json(
+        &self,
+        url: &str,
+        headers: &[(&'static str, String)],
+        body: Vec<u8>,
+    ) -> Result<UpstreamResponse, UpstreamError> {
+        let mut request = http::Request::post(url).header(http::header::CONTENT_TYPE, "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        self.call(url, request, Bytes::from(body)).await
     }
 }
 
