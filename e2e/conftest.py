@@ -77,10 +77,11 @@ def wait_healthy(url, process, log_path, verify=True):
     raise AssertionError(f"{url} did not become healthy: " + Path(log_path).read_text())
 
 
-def start_cognate(data_dir, *extra_args, scheme="http", verify=True, log="warn"):
-    """Starts the release binary on a free port with the demo pool; returns (process, Server)."""
+def start_cognate(data_dir, *extra_args, scheme="http", verify=True, log="warn", config=None, port=None):
+    """Starts the release binary on a free port (or `port`) with the demo pool (or the `config`
+    file given); returns (process, Server)."""
     assert BINARY.exists(), f"build the release binary first: {BINARY}"
-    port = free_port()
+    port = port or free_port()
     url = f"{scheme}://127.0.0.1:{port}"
     env = dict(os.environ)
     env.update(
@@ -92,7 +93,7 @@ def start_cognate(data_dir, *extra_args, scheme="http", verify=True, log="warn")
     log_path = data_dir / "server.log"
     process = subprocess.Popen(
         [str(BINARY), "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data_dir),
-         "--outbox", str(data_dir / "outbox.jsonl"), "--config", str(ROOT / "cognate.toml"), *extra_args],
+         "--outbox", str(data_dir / "outbox.jsonl"), "--config", str(config or ROOT / "cognate.toml"), *extra_args],
         env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, cwd=data_dir,
     )
     wait_healthy(f"{url}/health", process, log_path, verify=verify)
