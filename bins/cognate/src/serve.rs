@@ -59,7 +59,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     // With no transport, a worker still drains what an earlier configuration queued (to the log
     // or the outbox).
     if cognate.has_transports() || cognate.queue_depth().await.map_err(|e| e.to_string())?.0 > 0 {
-        tokio::spawn(cognate.clone().run_delivery_worker());
+        spawn_delivery_worker(cognate.clone())?;
     }
 
     let generated = bootstrap::admin_key(&config.data_dir, &config.access_keys)?;
@@ -103,6 +103,34 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     }
     println!("Cognate stopped.");
     Ok(())
+}
+
+/// The delivery worker's thread priority on thread-priority's 0..=99 scale, which on Linux maps
+/// to nice 10 (it runs from nice 19 at 0 to nice -20 at 99). Sending is background work:
+/// under a load that takes every core, requests come first and the queue drains in the gaps (the
+/// kernel still gives a nice-10 thread about a tenth of a busy core, so it never stops).
+const DELIVERY_PRIORITY: u8 = 22;
+
+/// Runs the delivery worker on a thread of its own, at a lower priority than the requests.
+fn spawn_delivery_worker(cognate: Arc<Cognate>) -> Result<(), String> {
+    use thread_priority::{ThreadPriority, ThreadPriorityValue};
+    std::thread::Builder::new()
+        .name("cognate-delivery".into())
+        .spawn(move || {
+            let lowered = ThreadPriorityValue::try_from(DELIVERY_PRIORITY).map_err(|e| e.to_string()).and_then(|v| {
+                thread_priority::set_current_thread_priority(ThreadPriority::Crossplatform(v))
+                    .map_err(|e| format!("{e:?}"))
+            });
+            if let Err(e) = lowered {
+                tracing::warn!(error = %e, "the delivery worker runs at the requests' priority");
+            }
+            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime.block_on(cognate.run_delivery_worker()),
+                Err(e) => tracing::error!(error = %e, "no delivery worker: queued messages are not sent"),
+            }
+        })
+        .map(drop)
+        .map_err(|e| format!("cannot start the delivery worker: {e}"))
 }
 
 /// The real transports the configuration names: SMTP for email, the webhook for SMS.

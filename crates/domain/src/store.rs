@@ -295,8 +295,8 @@ pub trait OutboundStore: Send + Sync {
     /// due time and one more attempt, so that no other worker takes it meanwhile (on PostgreSQL,
     /// concurrent workers skip each other's rows).
     async fn claim_messages(&self, now: UnixTime, lease_until: UnixTime, limit: u32) -> Result<Vec<QueuedMessage>>;
-    /// Removes a message that was sent (or given up on).
-    async fn finish_message(&self, id: &str) -> Result<()>;
+    /// Removes messages that were sent (or given up on), in one statement.
+    async fn finish_messages(&self, ids: &[String]) -> Result<()>;
     /// Puts a message back for another try at `due`, noting why the last one failed.
     async fn retry_message(&self, id: &str, due: UnixTime, error: &str) -> Result<()>;
     /// How many messages wait, and the oldest one's creation time (for health and logs).

@@ -2,7 +2,6 @@
 //! hyper over rustls, trusting the system's roots (plus any CA given); every call bounded in time
 //! and size, redirects not followed, and only to https endpoints, or http on a loopback address.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -37,22 +36,7 @@ impl HttpUpstream {
     /// A client trusting the system's certificate authorities and `extra_roots` (PEM), with the
     /// default bounds.
     pub fn new(extra_roots: &[Vec<u8>]) -> Result<Self, String> {
-        use rustls::pki_types::pem::PemObject;
-        use rustls::pki_types::CertificateDer;
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-        for pem in extra_roots {
-            for certificate in CertificateDer::pem_slice_iter(pem) {
-                let certificate = certificate.map_err(|e| format!("bad CA certificate: {e}"))?;
-                roots.add(certificate).map_err(|e| format!("unusable CA certificate: {e}"))?;
-            }
-        }
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let tls = crate::tls::client_config(extra_roots)?;
         let connector =
             hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
         let client = Client::builder(TokioExecutor::new()).build(connector);

@@ -6,6 +6,7 @@
 pub mod http_client;
 pub mod sms_webhook;
 pub mod smtp;
+pub mod tls;
 
 pub use http_client::HttpUpstream;
 pub use sms_webhook::{SmsWebhook, SmsWebhookSettings};

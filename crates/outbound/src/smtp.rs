@@ -1,18 +1,25 @@
-//! Email over SMTP with lettre: STARTTLS (submission, port 587), implicit TLS (port 465) or, to
-//! a relay on this machine only, plain SMTP; optional authentication; a small pool of
-//! connections; every conversation bounded in time. The pool's `From` and `ReplyToEmailAddress`
-//! head the message when it sets them, else the server's sender.
+//! Email over SMTP with lettre's protocol client: STARTTLS (submission, port 587), implicit TLS
+//! (port 465) or, to a relay on this machine only, plain SMTP; optional authentication; every
+//! step bounded in time. Connections are Cognate's own, kept in a small pool and opened with
+//! TCP_NODELAY: lettre's end-of-data write after the body otherwise waits out the peer's delayed
+//! ACK (40 ms a message). The pool's `From` and `ReplyToEmailAddress` head the message when it
+//! sets them, else the server's sender.
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use cognate_domain::{Delivery, DeliveryError, Message};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+
+/// Connections kept open to the SMTP server: as many as the worker has messages in flight.
+pub const SMTP_CONNECTIONS: u32 = cognate_domain::delivery::worker::IN_FLIGHT as u32;
 
 /// How the connection to the SMTP server is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,51 +81,198 @@ impl std::fmt::Debug for SmtpSettings {
     }
 }
 
+/// How long a connection may sit unused in the pool before it is closed rather than reused.
+const IDLE: Duration = Duration::from_secs(30);
+
+/// How a new connection is secured.
+enum Security {
+    /// lettre upgrades the plain connection after EHLO.
+    StartTls(TlsParameters),
+    /// TLS from the first byte, with this client configuration.
+    Implicit(tokio_rustls::TlsConnector, rustls::pki_types::ServerName<'static>),
+    None,
+}
+
 /// Sends email through one SMTP server.
 pub struct SmtpDelivery {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    host: String,
+    port: u16,
+    security: Security,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    hello: ClientId,
     from: Mailbox,
+    /// Open connections not in use, with when each was last used. Locked only to take or put one.
+    idle: Mutex<Vec<(Instant, AsyncSmtpConnection)>>,
 }
 
 fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// A TLS stream as lettre's protocol client takes one.
+#[derive(Debug)]
+struct ImplicitTls(tokio_rustls::client::TlsStream<TcpStream>);
+
+impl AsyncRead for ImplicitTls {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ImplicitTls {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
+
+impl AsyncTokioStream for ImplicitTls {
+    fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.0.get_ref().0.peer_addr()
+    }
+}
+
+/// Why a send failed, for the worker: 5xx is the server refusing this message (another try would
+/// be refused too); anything else (unreachable, 4xx, a timeout) is worth another try.
+fn failure(e: lettre::transport::smtp::Error) -> DeliveryError {
+    if e.is_permanent() {
+        DeliveryError::Permanent(format!("the SMTP server refused it: {e}"))
+    } else {
+        DeliveryError::Transient(format!("SMTP: {e}"))
+    }
+}
+
 impl SmtpDelivery {
     /// A transport for `settings`; connections are opened when the first message goes.
     pub fn new(settings: &SmtpSettings) -> Result<Self, String> {
         let from: Mailbox = settings.from.parse().map_err(|e| format!("smtp from '{}': {e}", settings.from))?;
-        let tls = match settings.security {
+        let security = match settings.security {
             SmtpSecurity::None if !is_loopback(&settings.host) => {
                 return Err(format!(
                     "smtp security 'none' sends codes and the password in clear: only to a relay on this machine, not {}",
                     settings.host
                 ));
             }
-            SmtpSecurity::None => Tls::None,
-            security => {
+            SmtpSecurity::None => Security::None,
+            SmtpSecurity::StartTls => {
                 let mut parameters = TlsParameters::builder(settings.host.clone());
                 for pem in &settings.ca_pem {
                     let certificate = Certificate::from_pem(pem).map_err(|e| format!("smtp CA certificate: {e}"))?;
                     parameters = parameters.add_root_certificate(certificate);
                 }
-                let parameters = parameters.build_rustls().map_err(|e| format!("smtp TLS settings: {e}"))?;
-                if security == SmtpSecurity::Tls {
-                    Tls::Wrapper(parameters)
-                } else {
-                    Tls::Required(parameters)
-                }
+                Security::StartTls(parameters.build_rustls().map_err(|e| format!("smtp TLS settings: {e}"))?)
+            }
+            SmtpSecurity::Tls => {
+                let config =
+                    crate::tls::client_config(&settings.ca_pem).map_err(|e| format!("smtp TLS settings: {e}"))?;
+                let name = rustls::pki_types::ServerName::try_from(settings.host.clone())
+                    .map_err(|e| format!("smtp host {}: {e}", settings.host))?;
+                Security::Implicit(tokio_rustls::TlsConnector::from(Arc::new(config)), name)
             }
         };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.clone())
-            .port(settings.port)
-            .tls(tls)
-            .timeout(Some(settings.timeout))
-            .pool_config(PoolConfig::new().max_size(4).idle_timeout(Duration::from_secs(30)));
-        if let Some((user, password)) = &settings.credentials {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        Ok(Self {
+            host: settings.host.clone(),
+            port: settings.port,
+            security,
+            credentials: settings
+                .credentials
+                .as_ref()
+                .map(|(user, password)| Credentials::new(user.clone(), password.clone())),
+            timeout: settings.timeout,
+            hello: ClientId::default(),
+            from,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A new connection: TCP (no Nagle), TLS as configured, EHLO, AUTH.
+    async fn connect(&self) -> Result<AsyncSmtpConnection, DeliveryError> {
+        let unreachable = |e: &dyn std::fmt::Display| {
+            DeliveryError::Transient(format!("SMTP: cannot reach {}:{}: {e}", self.host, self.port))
+        };
+        let tcp = TcpStream::connect((self.host.as_str(), self.port)).await.map_err(|e| unreachable(&e))?;
+        tcp.set_nodelay(true).map_err(|e| unreachable(&e))?;
+        let mut connection = match &self.security {
+            Security::Implicit(connector, name) => {
+                let tls = connector.connect(name.clone(), tcp).await.map_err(|e| unreachable(&e))?;
+                AsyncSmtpConnection::connect_with_transport(Box::new(ImplicitTls(tls)), &self.hello)
+                    .await
+                    .map_err(failure)?
+            }
+            Security::StartTls(parameters) => {
+                let mut plain =
+                    AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello).await.map_err(failure)?;
+                if !plain.can_starttls() {
+                    return Err(DeliveryError::Transient(format!(
+                        "SMTP: {}:{} does not offer STARTTLS; not sending in clear",
+                        self.host, self.port
+                    )));
+                }
+                plain.starttls(parameters.clone(), &self.hello).await.map_err(failure)?;
+                plain
+            }
+            Security::None => {
+                AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello).await.map_err(failure)?
+            }
+        };
+        if let Some(credentials) = &self.credentials {
+            connection.auth(&[Mechanism::Plain, Mechanism::Login], credentials).await.map_err(failure)?;
         }
-        Ok(Self { transport: builder.build(), from })
+        Ok(connection)
+    }
+
+    /// A pooled connection still fresh, if any (stale ones are dropped).
+    fn take_idle(&self) -> Option<AsyncSmtpConnection> {
+        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while let Some((since, connection)) = idle.pop() {
+            if since.elapsed() < IDLE && !connection.has_broken() {
+                return Some(connection);
+            }
+        }
+        None
+    }
+
+    fn put_idle(&self, connection: AsyncSmtpConnection) {
+        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if idle.len() < SMTP_CONNECTIONS as usize && !connection.has_broken() {
+            idle.push((Instant::now(), connection));
+        }
+    }
+
+    /// One SMTP transaction on `connection`, bounded in time.
+    async fn send_on(
+        &self,
+        connection: &mut AsyncSmtpConnection,
+        envelope: &lettre::address::Envelope,
+        bytes: &[u8],
+    ) -> Result<(), DeliveryError> {
+        match tokio::time::timeout(self.timeout, connection.send(envelope, bytes)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(failure(e)),
+            Err(_) => Err(DeliveryError::Transient(format!("SMTP: no answer within {:?}", self.timeout))),
+        }
     }
 
     /// The email of a message: the pool's sender or ours, the pool's reply-to, HTML when the
@@ -144,13 +298,27 @@ impl SmtpDelivery {
 impl Delivery for SmtpDelivery {
     async fn deliver(&self, m: &Message) -> Result<(), DeliveryError> {
         let email = self.email(m)?;
-        match self.transport.send(email).await {
-            Ok(_) => Ok(()),
-            // 5xx: the server refused this message (a bad address, a policy); another try
-            // would be refused too. Anything else (unreachable, 4xx, a timeout) is retried.
-            Err(e) if e.is_permanent() => Err(DeliveryError::Permanent(format!("the SMTP server refused it: {e}"))),
-            Err(e) => Err(DeliveryError::Transient(format!("SMTP: {e}"))),
+        let (envelope, bytes) = (email.envelope().clone(), email.formatted());
+        // A pooled connection the server has since closed fails at once: then a fresh one.
+        if let Some(mut connection) = self.take_idle() {
+            match self.send_on(&mut connection, &envelope, &bytes).await {
+                Ok(()) => {
+                    self.put_idle(connection);
+                    return Ok(());
+                }
+                Err(DeliveryError::Permanent(refused)) => {
+                    self.put_idle(connection);
+                    return Err(DeliveryError::Permanent(refused));
+                }
+                Err(DeliveryError::Transient(_)) => {}
+            }
         }
+        let mut connection = tokio::time::timeout(self.timeout, self.connect())
+            .await
+            .map_err(|_| DeliveryError::Transient(format!("SMTP: no connection within {:?}", self.timeout)))??;
+        let sent = self.send_on(&mut connection, &envelope, &bytes).await;
+        self.put_idle(connection);
+        sent
     }
 }
 

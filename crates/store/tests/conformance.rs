@@ -482,16 +482,15 @@ async fn queue_conformance(store: &dyn Store, alice: &User) {
     assert!(taken.iter().all(|m| m.attempts == 1 && m.due == base + 130 && m.sealed == [1, 2, 3]));
     let rest = store.claim_messages(base + 10, base + 130, 10).await.unwrap();
     assert_eq!(rest.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["m4"], "leased ones and future ones wait");
-    store.finish_message("m1").await.unwrap();
+    store.finish_messages(&["m1".into()]).await.unwrap();
     store.retry_message("m2", base + 20, "connection refused").await.unwrap();
     let again = store.claim_messages(base + 20, base + 140, 10).await.unwrap();
     assert_eq!(again.iter().map(|m| (m.id.as_str(), m.attempts)).collect::<Vec<_>>(), [("m2", 2)]);
     let lapsed = store.claim_messages(base + 131, base + 250, 10).await.unwrap();
     let lapsed: Vec<&str> = lapsed.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(lapsed, ["m3", "m4", "m5"], "a lease that ran out is due again (its worker died)");
-    for id in ["m2", "m3", "m4", "m5"] {
-        store.finish_message(id).await.unwrap();
-    }
+    store.finish_messages(&[]).await.unwrap();
+    store.finish_messages(&["m2".into(), "m3".into(), "m4".into(), "m5".into()]).await.unwrap();
     assert_eq!(store.queue_depth().await.unwrap(), (0, None));
     assert!(store.delete_user("r_p1", "s-invited", "test", base).await.unwrap());
 }

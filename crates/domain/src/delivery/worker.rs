@@ -14,8 +14,11 @@ use crate::error::Result;
 use crate::model::QueuedMessage;
 use crate::Cognate;
 
-/// Messages taken per pass (and sent concurrently).
+/// Messages taken per pass.
 pub const BATCH: u32 = 32;
+/// Messages of a pass in flight at once: as many as a transport keeps connections open (the
+/// SMTP pool's size), so that each send reuses a connection instead of a new TLS handshake.
+pub const IN_FLIGHT: usize = 4;
 /// How long a taken message is reserved for the worker that took it. A transport's timeout is far
 /// shorter; if that worker dies, the message is due again when the lease runs out.
 pub const LEASE_SECONDS: i64 = 120;
@@ -23,6 +26,9 @@ pub const LEASE_SECONDS: i64 = 120;
 pub const MAX_ATTEMPTS: u32 = 12;
 /// How often the worker looks for due messages when nothing wakes it (retries, other instances).
 pub const POLL: Duration = Duration::from_secs(1);
+/// How long the worker waits after a wake-up before taking messages, so that under load one pass
+/// (one claim, one delete) carries many messages instead of one each.
+pub const GATHER: Duration = Duration::from_millis(50);
 
 /// Seconds before the next try of a message tried `attempts` times: 5, 10, 20 … up to 10 minutes.
 pub fn retry_delay(attempts: u32) -> i64 {
@@ -32,9 +38,10 @@ pub fn retry_delay(attempts: u32) -> i64 {
 /// What became of one message in a pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
-    Sent,
+    /// Sent or given up on: its row goes.
+    Done,
+    /// Put back for another try.
     Retried,
-    GivenUp,
 }
 
 impl Cognate {
@@ -43,20 +50,32 @@ impl Cognate {
     pub async fn deliver_due(&self) -> Result<usize> {
         let now = self.clock.now();
         let taken = self.store.claim_messages(now, now + LEASE_SECONDS, BATCH).await?;
-        let outcomes = join_all(taken.iter().map(|row| self.send_queued(row))).await;
-        let count = outcomes.len();
-        for outcome in outcomes {
-            outcome?;
+        let mut done = Vec::with_capacity(taken.len());
+        let mut failed = None;
+        for group in taken.chunks(IN_FLIGHT) {
+            let outcomes = join_all(group.iter().map(|row| self.send_queued(row))).await;
+            for (row, outcome) in group.iter().zip(outcomes) {
+                match outcome {
+                    Ok(Outcome::Done) => done.push(row.id.clone()),
+                    Ok(Outcome::Retried) => {}
+                    // A message that could not be put back stays leased; the others still count.
+                    Err(e) => failed = failed.or(Some(e)),
+                }
+            }
         }
-        Ok(count)
+        // One statement for the pass; a crash before it re-sends these after their lease.
+        self.store.finish_messages(&done).await?;
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(taken.len()),
+        }
     }
 
     async fn send_queued(&self, row: &QueuedMessage) -> Result<Outcome> {
         let Some(message) = open_message(&self.queue_seal_key, row) else {
             tracing::error!(message_id = %row.id, pool_id = %row.pool_id,
                 "queued message dropped: it does not open under this server's key");
-            self.store.finish_message(&row.id).await?;
-            return Ok(Outcome::GivenUp);
+            return Ok(Outcome::Done);
         };
         // A channel whose transport was removed from the configuration since: the local delivery.
         let transport: &dyn Delivery = match self.transports.of(message.channel) {
@@ -65,10 +84,9 @@ impl Cognate {
         };
         let error = match transport.deliver(&message).await {
             Ok(()) => {
-                self.store.finish_message(&row.id).await?;
                 tracing::info!(message_id = %row.id, pool_id = %row.pool_id, channel = message.channel.name(),
                     purpose = message.purpose.name(), attempt = row.attempts, "message sent");
-                return Ok(Outcome::Sent);
+                return Ok(Outcome::Done);
             }
             Err(error) => error,
         };
@@ -83,18 +101,17 @@ impl Cognate {
                 Ok(Outcome::Retried)
             }
             error => {
-                self.store.finish_message(&row.id).await?;
                 tracing::error!(message_id = %fields.id, pool_id = %fields.pool_id, channel = fields.channel,
                     destination = %fields.destination, attempts = row.attempts, error = %error,
                     "message given up: it was not delivered");
-                Ok(Outcome::GivenUp)
+                Ok(Outcome::Done)
             }
         }
     }
 
-    /// Sends queued messages until the process ends: a pass whenever a request queues one (or
-    /// every [`POLL`], for retries and for messages other instances queued), more passes at once
-    /// while full batches come back.
+    /// Sends queued messages until the process ends: a pass shortly ([`GATHER`]) after a
+    /// request queues one, or every [`POLL`] (for retries and for messages other instances
+    /// queued), more passes at once while full batches come back.
     pub async fn run_delivery_worker(self: Arc<Self>) {
         loop {
             let taken = match self.deliver_due().await {
@@ -108,7 +125,7 @@ impl Cognate {
                 continue;
             }
             tokio::select! {
-                _ = self.delivery_wake.notified() => {}
+                _ = self.delivery_wake.notified() => tokio::time::sleep(GATHER).await,
                 _ = tokio::time::sleep(POLL) => {}
             }
         }

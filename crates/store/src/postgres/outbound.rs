@@ -68,9 +68,12 @@ impl OutboundStore for PostgresStore {
         Ok(messages)
     }
 
-    async fn finish_message(&self, id: &str) -> Result<()> {
-        sqlx::query("DELETE FROM outbound_messages WHERE id = $1")
-            .bind(id)
+    async fn finish_messages(&self, ids: &[String]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM outbound_messages WHERE id = ANY($1)")
+            .bind(ids)
             .execute(&self.pool)
             .await
             .map_err(backend)?;

@@ -68,12 +68,17 @@ impl OutboundStore for SqliteStore {
         Ok(messages)
     }
 
-    async fn finish_message(&self, id: &str) -> Result<()> {
-        sqlx::query("DELETE FROM outbound_messages WHERE id = ?")
-            .bind(id)
-            .execute(&self.writer)
-            .await
-            .map_err(backend)?;
+    async fn finish_messages(&self, ids: &[String]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!("DELETE FROM outbound_messages WHERE id IN ({marks})");
+        let mut delete = sqlx::query(&sql);
+        for id in ids {
+            delete = delete.bind(id);
+        }
+        delete.execute(&self.writer).await.map_err(backend)?;
         Ok(())
     }
 
