@@ -131,6 +131,15 @@ pub fn verifier(pool_name: &str, user_id: &str, password: &str, salt: &[u8]) -> 
     be(&GROUP.g.pow_bounded_exp(&x, 256).retrieve())
 }
 
+/// Whether a verifier a client made (a remembered device's) can be used: a number below N,
+/// and not 0 or 1, whose powers would make the session key predictable.
+pub fn usable_verifier(v: &[u8]) -> bool {
+    match parse(v) {
+        Ok(n) => n < *GROUP.params.modulus().as_ref() && n > U3072::ONE,
+        Err(_) => false,
+    }
+}
+
 /// The server's half of one sign-in: its secret exponent and public value B.
 pub struct ServerSession {
     b: U256,

@@ -10,6 +10,8 @@ pub enum DomainError {
     #[error("{0}")]
     CodeMismatch(String),
     #[error("{0}")]
+    DeviceKeyExists(String),
+    #[error("{0}")]
     DuplicateProvider(String),
     #[error("{0}")]
     EnableSoftwareTokenMfa(String),

@@ -8,6 +8,7 @@ mod clients;
 pub mod clock;
 mod codes;
 pub mod delivery;
+pub mod devices;
 pub mod error;
 pub mod federation;
 pub mod feed;

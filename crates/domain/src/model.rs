@@ -124,6 +124,19 @@ pub struct PoolSettings {
     /// The sender of the pool's email (EmailConfiguration).
     #[serde(default)]
     pub email_sending: EmailSending,
+    /// DeviceConfiguration: with it, the pool tracks and remembers devices.
+    #[serde(default)]
+    pub devices: Option<DeviceTracking>,
+}
+
+/// `DeviceConfigurationType`: how a pool that tracks devices treats them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceTracking {
+    /// ChallengeRequiredOnNewDevice: a remembered device stands in for an SMS or TOTP code.
+    pub remembered_skips_mfa: bool,
+    /// DeviceOnlyRememberedOnUserPrompt: ConfirmDevice leaves the device not remembered until
+    /// the app calls UpdateDeviceStatus.
+    pub remember_on_prompt: bool,
 }
 
 /// `EmailConfigurationType`, kept as given: `From` and `ReplyToEmailAddress` head the pool's
@@ -632,6 +645,8 @@ pub struct RefreshTokenRecord {
     /// When a rotating client's refresh replaced this token: it works until then (the grace
     /// period), and is refused as reused after. `None` while it is the current one.
     pub rotated_until: Option<UnixTime>,
+    /// The device the sign-in was made on (tracked pools): refreshed access tokens name it too.
+    pub device_key: Option<String>,
 }
 
 /// `AuthSession.challenge` of an authorization code not yet exchanged.
@@ -639,6 +654,26 @@ pub const AUTHORIZATION_CODE: &str = "AUTHORIZATION_CODE";
 /// `AuthSession.challenge` of an authorization code once exchanged: the row stays until the code
 /// would have expired, so that a replay is recognized (and revokes what the code minted).
 pub const SPENT_AUTHORIZATION_CODE: &str = "SPENT_AUTHORIZATION_CODE";
+
+/// A device a user confirmed (ConfirmDevice): it proves itself at sign-in with SRP, its key as
+/// the username and its group key as the pool name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub pool_id: String,
+    pub sub: String,
+    /// `<region>_<uuid>`.
+    pub key: String,
+    pub group_key: String,
+    pub name: Option<String>,
+    pub salt: Vec<u8>,
+    /// The SRP verifier of the device's secret, sealed.
+    pub verifier: Vec<u8>,
+    /// Remembered devices may skip MFA; a device can be tracked and not remembered.
+    pub remembered: bool,
+    pub created: UnixTime,
+    pub modified: UnixTime,
+    pub last_authenticated: UnixTime,
+}
 
 /// A pending multi-step sign-in (e.g. NEW_PASSWORD_REQUIRED), keyed by the session's digest.
 #[derive(Debug, Clone)]

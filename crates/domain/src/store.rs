@@ -303,6 +303,29 @@ pub trait OutboundStore: Send + Sync {
     async fn queue_depth(&self) -> Result<(i64, Option<UnixTime>)>;
 }
 
+/// Users' confirmed devices.
+#[async_trait]
+pub trait DeviceStore: Send + Sync {
+    /// Adds a confirmed device; [`StoreError::Conflict`] if its key is taken.
+    async fn insert_device(&self, device: &Device) -> Result<()>;
+    async fn get_device(&self, pool_id: &str, key: &str) -> Result<Option<Device>>;
+    /// A user's devices ordered by key, starting after `after`.
+    async fn list_devices(&self, pool_id: &str, sub: &str, after: Option<&str>, limit: u32) -> Result<Vec<Device>>;
+    /// Sets a device of this user remembered or not; false if the user has no such device.
+    async fn set_device_remembered(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        key: &str,
+        remembered: bool,
+        now: UnixTime,
+    ) -> Result<bool>;
+    /// Notes that a device proved itself at a sign-in.
+    async fn device_authenticated(&self, pool_id: &str, key: &str, now: UnixTime) -> Result<()>;
+    /// Forgets a device of this user; false if the user has no such device.
+    async fn delete_device(&self, pool_id: &str, sub: &str, key: &str) -> Result<bool>;
+}
+
 /// Everything Cognate keeps.
 #[async_trait]
 pub trait Store:
@@ -316,6 +339,7 @@ pub trait Store:
     + HostedStore
     + FederationStore
     + OutboundStore
+    + DeviceStore
 {
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;

@@ -8,6 +8,7 @@ use cognate_crypto::jwt::split_token;
 use cognate_crypto::{mac, random};
 
 use crate::clock::UnixTime;
+use crate::devices::NewDevice;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, AttributeDataType, AuthEvent, KeyPurpose, Pool, RefreshTokenRecord, User};
 use crate::Cognate;
@@ -28,6 +29,8 @@ pub struct IssuedTokens {
     pub refresh_token: Option<String>,
     /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// A device named for the first time (tracked pools), for the client to confirm.
+    pub new_device: Option<NewDevice>,
 }
 
 /// What a valid access token says about its bearer.
@@ -38,6 +41,8 @@ pub struct AccessContext {
     pub username: String,
     pub client_id: String,
     pub origin_jti: String,
+    /// The device the sign-in was made on (`device_key`), in pools that track devices.
+    pub device_key: Option<String>,
 }
 
 /// A refresh token rotated out: its digest, until when it still works, and the expiry its
@@ -66,6 +71,8 @@ pub(crate) struct Grant {
     /// `None` for a sign-in through the API.
     pub scopes: Option<Vec<String>>,
     pub nonce: Option<String>,
+    /// The device the tokens name (`device_key` in the access token).
+    pub device_key: Option<String>,
 }
 
 impl Grant {
@@ -78,6 +85,7 @@ impl Grant {
             spends_code: None,
             scopes: None,
             nonce: None,
+            device_key: None,
         }
     }
 
@@ -90,6 +98,7 @@ impl Grant {
             spends_code: None,
             scopes: Some(scopes),
             nonce,
+            device_key: None,
         }
     }
 
@@ -108,6 +117,7 @@ impl Grant {
             spends_code: Some(code_digest),
             scopes: Some(scopes),
             nonce,
+            device_key: None,
         }
     }
 
@@ -121,6 +131,7 @@ impl Grant {
             spends_code: None,
             scopes: record.scopes.as_deref().map(|s| s.split(' ').map(str::to_owned).collect()),
             nonce: None,
+            device_key: record.device_key.clone(),
         }
     }
 }
@@ -137,6 +148,7 @@ struct AccessClaims {
     /// Absent from client-credentials tokens, which have no user.
     username: Option<String>,
     origin_jti: Option<String>,
+    device_key: Option<String>,
 }
 
 impl Cognate {
@@ -168,7 +180,7 @@ impl Cognate {
         event: Option<AuthEvent>,
     ) -> Result<IssuedTokens> {
         let now = self.clock.now();
-        let Grant { origin, mint_refresh_token, rotates, spends_code, scopes, nonce } = grant;
+        let Grant { origin, mint_refresh_token, rotates, spends_code, scopes, nonce, device_key } = grant;
         let keys = self.keys.for_pool(self.store.as_ref(), &pool.id, now).await?;
         let issuer = self.issuer(&pool.id);
         let event_id = random::uuid();
@@ -196,6 +208,9 @@ impl Cognate {
         access.insert("iat".into(), now.into());
         access.insert("jti".into(), random::uuid().into());
         access.insert("username".into(), user.username.clone().into());
+        if let Some(device_key) = &device_key {
+            access.insert("device_key".into(), device_key.clone().into());
+        }
 
         // Only `openid` gets an id token from the OAuth endpoints; the API always gives one.
         let wants_id_token = scopes.as_ref().is_none_or(|s| s.iter().any(|s| s == "openid"));
@@ -234,6 +249,7 @@ impl Cognate {
                     revoked: false,
                     scopes: scopes.as_ref().map(|s| s.join(" ")),
                     rotated_until: None,
+                    device_key: device_key.clone(),
                 };
                 match (&rotates, &spends_code) {
                     (Some(rotation), _) => {
@@ -275,7 +291,7 @@ impl Cognate {
         } else {
             None
         };
-        Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: access_seconds })
+        Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: access_seconds, new_device: None })
     }
 
     /// Checks an access token presented to a public action: signature by a known pool key meant
@@ -319,6 +335,7 @@ impl Cognate {
             username,
             client_id: claims.client_id,
             origin_jti,
+            device_key: claims.device_key,
         };
         Ok((context, claims.scope))
     }

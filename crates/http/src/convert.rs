@@ -2,10 +2,11 @@
 
 use cognate_domain::mfa::{MfaConfigInput, SmsMfaInput};
 use cognate_domain::model::{
-    AppClient, AttributeDataType, EmailMfa, EmailSending, MessageTemplate, PasswordPolicy, Pool, PoolMfa, PoolSettings,
-    SchemaAttribute, SmsConfiguration, User, VerificationLink,
+    AppClient, AttributeDataType, DeviceTracking, EmailMfa, EmailSending, MessageTemplate, PasswordPolicy, Pool,
+    PoolMfa, PoolSettings, SchemaAttribute, SmsConfiguration, User, VerificationLink,
 };
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
+use cognate_proto::devices::DeviceConfigurationType;
 use cognate_proto::mfa::{SetUserPoolMfaConfigRequest, SmsConfigurationType};
 use cognate_proto::pools::{
     ClientSettingsFields, CreateUserPoolRequest, EmailConfigurationType, PoolSettingsFields, RefreshTokenRotationType,
@@ -186,6 +187,10 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
                 return Err(DomainError::InvalidParameter(format!("Invalid DeletionProtection value: {other}")))
             }
         },
+        devices: f.device_configuration.map(|d| DeviceTracking {
+            remembered_skips_mfa: d.challenge_required_on_new_device.unwrap_or(false),
+            remember_on_prompt: d.device_only_remembered_on_user_prompt.unwrap_or(false),
+        }),
     })
 }
 
@@ -243,6 +248,10 @@ fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
             attributes_require_verification_before_update: s.attributes_require_verification_before_update.clone(),
         }),
         deletion_protection: Some(if s.deletion_protection { "ACTIVE" } else { "INACTIVE" }.into()),
+        device_configuration: s.devices.map(|d| DeviceConfigurationType {
+            challenge_required_on_new_device: Some(d.remembered_skips_mfa),
+            device_only_remembered_on_user_prompt: Some(d.remember_on_prompt),
+        }),
         lambda_config: Some(serde_json::json!({})),
     }
 }

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::auth::Caller;
-use crate::api::{auth, federation, groups, lifecycle, mfa, oauth, pools, users};
+use crate::api::{auth, devices, federation, groups, lifecycle, mfa, oauth, pools, users};
 use crate::body::{self, MAX_BODY_BYTES};
 use crate::{sigv4, ApiError, AppState};
 
@@ -171,21 +171,21 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::AdminSetUserMFAPreference => call(body, |r| mfa::set_user_mfa_preference(c, r, Caller::Admin)).await,
         Action::SetUserSettings => call(body, |r| mfa::set_user_settings(c, r, Caller::Public)).await,
         Action::AdminSetUserSettings => call(body, |r| mfa::set_user_settings(c, r, Caller::Admin)).await,
+        Action::ConfirmDevice => call(body, |r| devices::confirm_device(c, r)).await,
+        Action::GetDevice => call(body, |r| devices::get_device(c, r)).await,
+        Action::ListDevices => call(body, |r| devices::list_devices(c, r)).await,
+        Action::UpdateDeviceStatus => call(body, |r| devices::update_device_status(c, r)).await,
+        Action::ForgetDevice => call(body, |r| devices::forget_device(c, r)).await,
+        Action::AdminGetDevice => call(body, |r| devices::admin_get_device(c, r)).await,
+        Action::AdminListDevices => call(body, |r| devices::admin_list_devices(c, r)).await,
+        Action::AdminUpdateDeviceStatus => call(body, |r| devices::admin_update_device_status(c, r)).await,
+        Action::AdminForgetDevice => call(body, |r| devices::admin_forget_device(c, r)).await,
         Action::CompleteWebAuthnRegistration
-        | Action::ConfirmDevice
         | Action::DeleteWebAuthnCredential
-        | Action::ForgetDevice
-        | Action::GetDevice
-        | Action::ListDevices
         | Action::ListWebAuthnCredentials
         | Action::StartWebAuthnRegistration
         | Action::UpdateAuthEventFeedback
-        | Action::UpdateDeviceStatus
-        | Action::AdminForgetDevice
-        | Action::AdminGetDevice
-        | Action::AdminListDevices
         | Action::AdminUpdateAuthEventFeedback
-        | Action::AdminUpdateDeviceStatus
         | Action::CreateManagedLoginBranding
         | Action::CreateTerms
         | Action::CreateUserImportJob

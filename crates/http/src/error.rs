@@ -49,6 +49,7 @@ impl From<DomainError> for ApiError {
             DomainError::AliasExists(_) => ErrorType::AliasExistsException,
             DomainError::CodeDeliveryFailure(_) => ErrorType::CodeDeliveryFailureException,
             DomainError::CodeMismatch(_) => ErrorType::CodeMismatchException,
+            DomainError::DeviceKeyExists(_) => ErrorType::DeviceKeyExistsException,
             DomainError::DuplicateProvider(_) => ErrorType::DuplicateProviderException,
             DomainError::EnableSoftwareTokenMfa(_) => ErrorType::EnableSoftwareTokenMFAException,
             DomainError::ExpiredCode(_) => ErrorType::ExpiredCodeException,

@@ -24,6 +24,7 @@ error_types! {
     AliasExistsException => 400,
     CodeDeliveryFailureException => 400,
     CodeMismatchException => 400,
+    DeviceKeyExistsException => 400,
     DuplicateProviderException => 400,
     ConcurrentModificationException => 400,
     EnableSoftwareTokenMFAException => 400,

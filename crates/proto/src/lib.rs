@@ -6,6 +6,7 @@
 mod action;
 pub mod auth;
 mod challenge;
+pub mod devices;
 mod error;
 pub mod federation;
 pub mod lifecycle;

@@ -30,6 +30,8 @@ pub struct PoolSettingsFields {
     pub account_recovery_setting: Option<AccountRecoverySettingType>,
     pub user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
     pub deletion_protection: Option<String>,
+    /// With it, the pool tracks and remembers devices.
+    pub device_configuration: Option<crate::devices::DeviceConfigurationType>,
     /// Lambda triggers: Cognate runs none, so a non-empty value is refused.
     pub lambda_config: Option<serde_json::Value>,
 }

@@ -32,6 +32,7 @@ pub struct AuthenticationResultType {
     pub token_type: Option<String>,
     pub refresh_token: Option<String>,
     pub id_token: Option<String>,
+    pub new_device_metadata: Option<crate::devices::NewDeviceMetadataType>,
 }
 
 /// The password rules of a pool.

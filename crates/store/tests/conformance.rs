@@ -184,10 +184,12 @@ async fn conformance(store: Arc<dyn Store>) {
         revoked: false,
         scopes: Some("openid email".into()),
         rotated_until: None,
+        device_key: Some("r_device-1".into()),
     };
     store.start_session(&record, None).await.unwrap();
     let (found, token_user) = store.find_refresh_token("rt1").await.unwrap().unwrap();
     assert_eq!((found.origin_jti.as_str(), found.scopes.as_deref()), ("o1", Some("openid email")));
+    assert_eq!(found.device_key.as_deref(), Some("r_device-1"));
     assert_eq!(token_user.expect("the token's user comes with it").username, "alice");
     // Rotation: the replacement is stored, the replaced token gets its deadline once.
     let rotated = RefreshTokenRecord { digest: "rt1b".into(), ..record.clone() };
@@ -289,6 +291,7 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(!store.put_code(&code(&alice, "c3", 900), 102, 0, 2, None).await.unwrap());
     assert!(store.put_code(&code(&alice, "c4", 900), 200, 150, 2, None).await.unwrap(), "a new window starts over");
     queue_conformance(store.as_ref(), &alice).await;
+    device_conformance(store.as_ref(), &alice).await;
 
     // Groups, by precedence then name, unset last.
     for (name, precedence) in [("b", None), ("a", Some(5)), ("c", Some(1))] {
@@ -324,6 +327,7 @@ async fn conformance(store: Arc<dyn Store>) {
         revoked: false,
         scopes: None,
         rotated_until: None,
+        device_key: None,
     };
     let sign_in = AuthEvent {
         event_id: "e-session".into(),
@@ -422,6 +426,7 @@ async fn conformance(store: Arc<dyn Store>) {
     // Deleting a user removes what hangs off it; deleting a pool removes the rest.
     let before = store.revocations_after("r_p1", 0, 0, 100).await.unwrap().len();
     assert!(store.delete_user("r_p1", "s1", "AdminDeleteUser", 50).await.unwrap());
+    assert!(store.get_device("r_p1", "r_dev-b").await.unwrap().is_none(), "a user's devices go with them");
     let feed = store.revocations_after("r_p1", 0, 0, 100).await.unwrap();
     assert_eq!(feed.len(), before + 1);
     assert_eq!((feed[before].reason.as_str(), feed[before].whole_user), ("AdminDeleteUser", true));
@@ -443,6 +448,46 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(!store.delete_pool("r_p2").await.unwrap());
     assert!(store.get_domain("p2-login").await.unwrap().is_none(), "a pool's domain goes with it");
     assert!(store.get_resource_server("r_p2", "api").await.unwrap().is_none());
+}
+
+/// Devices: confirmed once per key, listed by key in pages, remembered, touched, forgotten only
+/// by their owner.
+async fn device_conformance(store: &dyn Store, alice: &User) {
+    let device = |key: &str| Device {
+        pool_id: alice.pool_id.clone(),
+        sub: alice.sub.clone(),
+        key: key.into(),
+        group_key: "-group".into(),
+        name: Some("phone".into()),
+        salt: vec![1, 2],
+        verifier: vec![3, 4, 5],
+        remembered: false,
+        created: 10,
+        modified: 10,
+        last_authenticated: 10,
+    };
+    for key in ["r_dev-c", "r_dev-a", "r_dev-b"] {
+        store.insert_device(&device(key)).await.unwrap();
+    }
+    assert!(matches!(store.insert_device(&device("r_dev-a")).await, Err(StoreError::Conflict(_))));
+    let first = store.list_devices(&alice.pool_id, &alice.sub, None, 2).await.unwrap();
+    let keys: Vec<&str> = first.iter().map(|d| d.key.as_str()).collect();
+    assert_eq!(keys, ["r_dev-a", "r_dev-b"]);
+    let rest = store.list_devices(&alice.pool_id, &alice.sub, Some("r_dev-b"), 2).await.unwrap();
+    assert_eq!(rest.iter().map(|d| d.key.as_str()).collect::<Vec<_>>(), ["r_dev-c"]);
+    assert!(store.list_devices(&alice.pool_id, "someone-else", None, 10).await.unwrap().is_empty());
+
+    assert!(!store.set_device_remembered(&alice.pool_id, "someone-else", "r_dev-a", true, 20).await.unwrap());
+    assert!(store.set_device_remembered(&alice.pool_id, &alice.sub, "r_dev-a", true, 20).await.unwrap());
+    store.device_authenticated(&alice.pool_id, "r_dev-a", 30).await.unwrap();
+    let a = store.get_device(&alice.pool_id, "r_dev-a").await.unwrap().unwrap();
+    assert_eq!((a.remembered, a.modified, a.last_authenticated), (true, 20, 30));
+    assert_eq!((a.salt, a.verifier, a.name.as_deref()), (vec![1, 2], vec![3, 4, 5], Some("phone")));
+
+    assert!(!store.delete_device(&alice.pool_id, "someone-else", "r_dev-c").await.unwrap());
+    assert!(store.delete_device(&alice.pool_id, &alice.sub, "r_dev-c").await.unwrap());
+    assert!(store.get_device(&alice.pool_id, "r_dev-c").await.unwrap().is_none());
+    assert!(!store.delete_device(&alice.pool_id, &alice.sub, "r_dev-c").await.unwrap());
 }
 
 fn queued(id: &str, due: i64) -> QueuedMessage {
@@ -705,6 +750,7 @@ async fn sqlite_keeps_data_and_revocations_across_reopen() {
         revoked: false,
         scopes: None,
         rotated_until: None,
+        device_key: None,
     };
     store.start_session(&record, None).await.unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;

@@ -13,6 +13,7 @@ use crate::attributes::{login_names, looks_like_email, mask_destination};
 use crate::clients::check_secret_hash;
 use crate::delivery::queue::Outgoing;
 use crate::delivery::Channel;
+use crate::devices::DeviceIntent;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, MfaFactor, Pool, User};
 use crate::signin::{challenge_of, required, AuthOutcome, ChallengeRequest, Step};
@@ -33,6 +34,19 @@ pub(crate) enum MfaStep {
     Select(Vec<MfaFactor>),
     /// MFA_SETUP: the pool requires MFA and the user has no factor; these can be set up.
     Setup(Vec<MfaFactor>),
+}
+
+impl MfaStep {
+    /// Whether a remembered device may stand in for this step: Cognito lets one replace the SMS
+    /// and TOTP factors (not email codes, and not the setup of a first factor).
+    pub(crate) fn device_may_replace(&self) -> bool {
+        let replaceable = |f: &MfaFactor| matches!(f, MfaFactor::Sms | MfaFactor::SoftwareToken);
+        match self {
+            Self::Factor(factor) => replaceable(factor),
+            Self::Select(factors) => factors.iter().all(replaceable),
+            Self::Setup(_) => false,
+        }
+    }
 }
 
 /// Whether the user can receive or produce this factor's code.
@@ -90,6 +104,9 @@ pub(super) struct MfaState {
     /// EMAIL_OTP while setting up email MFA: the address being proven.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_email: Option<String>,
+    /// What the sign-in does about devices once the factor passes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceIntent>,
 }
 
 impl MfaState {
@@ -134,6 +151,7 @@ impl Cognate {
         client: &AppClient,
         user: &User,
         step: MfaStep,
+        device: Option<DeviceIntent>,
     ) -> Result<AuthOutcome> {
         let mut parameters = BTreeMap::new();
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
@@ -155,6 +173,7 @@ impl Cognate {
                 (ChallengeName::MfaSetup, MfaState { factors, ..MfaState::default() })
             }
         };
+        let state = MfaState { device, ..state };
         let queued = outgoing.as_ref().and_then(Outgoing::queued);
         let session = self.open_challenge_sending(pool, client, user, name, &state.write()?, queued).await?;
         if let Some(outgoing) = outgoing {
@@ -196,15 +215,16 @@ impl Cognate {
         mac::code_digest(&self.config.code_key, &context, code)
     }
 
-    /// The answer to SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP: the user, once the code is right.
-    /// A wrong code leaves the session for a retry and counts towards the lockout.
+    /// The answer to SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP: the user, once the code is right,
+    /// and what the sign-in does about devices. A wrong code leaves the session for a retry and
+    /// counts towards the lockout.
     pub(crate) async fn answer_mfa_code(
         &self,
         pool: &Pool,
         client: &AppClient,
         challenge: ChallengeName,
         request: &ChallengeRequest,
-    ) -> Result<User> {
+    ) -> Result<(User, Option<DeviceIntent>)> {
         let (responses, username, session) = answer_of(client, request)?;
         let code_key = match challenge {
             ChallengeName::SmsMfa => "SMS_MFA_CODE",
@@ -247,7 +267,7 @@ impl Cognate {
             let logins = login_names(pool, &user);
             self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
         }
-        Ok(user)
+        Ok((user, state.device))
     }
 
     /// A wrong second factor: counted towards the lockout and recorded.
@@ -283,24 +303,25 @@ impl Cognate {
             .filter(|f| state.factors.contains(f))
             .ok_or_else(|| DomainError::invalid(format!("The MFA type {answer} is not one this user can choose.")))?;
         let (_, user) = self.take_challenge(pool, client, session, challenge, username).await?;
-        self.start_mfa(pool, client, &user, MfaStep::Factor(factor)).await
+        self.start_mfa(pool, client, &user, MfaStep::Factor(factor), state.device).await
     }
 
     /// MFA_SETUP: done once VerifySoftwareToken proved a new software token with this session;
     /// with `EMAIL`, an EMAIL_OTP challenge that proves the address and turns email MFA on.
+    /// Also returns what the sign-in does about devices.
     pub(crate) async fn answer_mfa_setup(
         &self,
         pool: &Pool,
         client: &AppClient,
         request: &ChallengeRequest,
-    ) -> Result<Step> {
+    ) -> Result<(Step, Option<DeviceIntent>)> {
         let (responses, username, session) = answer_of(client, request)?;
         let challenge = ChallengeName::MfaSetup;
         let (stored, _) = self.peek_challenge(pool, client, session, challenge, username).await?;
         let state = MfaState::read(&stored.data)?;
         if state.totp_verified {
             let (_, user) = self.take_challenge(pool, client, session, challenge, username).await?;
-            return Ok(Step::Done(user));
+            return Ok((Step::Done(user), state.device));
         }
         let Some(address) = responses.get("EMAIL") else {
             return Err(DomainError::invalid(
@@ -316,13 +337,15 @@ impl Cognate {
         let (_, user) = self.take_challenge(pool, client, session, challenge, username).await?;
         let mut parameters = BTreeMap::new();
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
+        let device = state.device;
         let (mut state, outgoing) = self.send_mfa_code(pool, &user, MfaFactor::Email, address, &mut parameters).await?;
         state.setup_email = Some(address.clone());
+        state.device = device;
         let name = ChallengeName::EmailOtp;
         let session =
             self.open_challenge_sending(pool, client, &user, name, &state.write()?, outgoing.queued()).await?;
         self.release(outgoing).await?;
-        Ok(Step::Challenge(AuthOutcome::Challenge { name, session: Some(session), parameters }))
+        Ok((Step::Challenge(AuthOutcome::Challenge { name, session: Some(session), parameters }), None))
     }
 }
 

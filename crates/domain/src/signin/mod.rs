@@ -7,7 +7,7 @@ mod next;
 mod password;
 mod refresh;
 pub(crate) mod session;
-mod srp;
+pub(crate) mod srp;
 
 use std::collections::BTreeMap;
 
@@ -84,13 +84,13 @@ impl Cognate {
                 if !client.allows("ALLOW_USER_PASSWORD_AUTH") {
                     return Err(DomainError::invalid("USER_PASSWORD_AUTH flow not enabled for this client"));
                 }
-                self.password_sign_in(&pool, &client, params).await
+                self.password_sign_in(&pool, &client, false, params).await
             }
             AuthFlow::AdminUserPasswordAuth | AuthFlow::AdminNoSrpAuth if admin => {
                 if !client.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH") {
                     return Err(DomainError::invalid("Auth flow not enabled for this client"));
                 }
-                self.password_sign_in(&pool, &client, params).await
+                self.password_sign_in(&pool, &client, true, params).await
             }
             AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => self.refresh_flow(&pool, &client, params).await,
             AuthFlow::UserSrpAuth => {
@@ -113,6 +113,7 @@ impl Cognate {
     /// RespondToAuthChallenge / AdminRespondToAuthChallenge.
     pub async fn respond_to_auth_challenge(&self, request: ChallengeRequest) -> Result<AuthOutcome> {
         let (pool, client) = self.resolve_client(request.pool_id.as_deref(), &request.client_id).await?;
+        let admin = request.pool_id.is_some();
         let challenge = ChallengeName::from_name(&request.challenge_name).ok_or_else(|| {
             DomainError::invalid(format!(
                 "1 validation error detected: Value '{}' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: {}",
@@ -122,19 +123,21 @@ impl Cognate {
         })?;
         match challenge {
             ChallengeName::NewPasswordRequired => self.answer_new_password(&pool, &client, &request).await,
-            ChallengeName::PasswordVerifier => self.srp_verify(&pool, &client, &request.responses).await,
+            ChallengeName::PasswordVerifier => self.srp_verify(&pool, &client, admin, &request.responses).await,
             ChallengeName::SmsMfa | ChallengeName::SoftwareTokenMfa | ChallengeName::EmailOtp => {
-                let user = self.answer_mfa_code(&pool, &client, challenge, &request).await?;
-                self.signed_in_with_mfa(&pool, &client, &user).await
+                let (user, device) = self.answer_mfa_code(&pool, &client, challenge, &request).await?;
+                self.signed_in_with_mfa(&pool, &client, &user, device.as_ref()).await
             }
             ChallengeName::SelectMfaType => self.answer_mfa_selection(&pool, &client, &request).await,
             ChallengeName::MfaSetup => match self.answer_mfa_setup(&pool, &client, &request).await? {
-                Step::Done(user) => self.signed_in_with_mfa(&pool, &client, &user).await,
-                Step::Challenge(outcome) => Ok(outcome),
+                (Step::Done(user), device) => self.signed_in_with_mfa(&pool, &client, &user, device.as_ref()).await,
+                (Step::Challenge(outcome), _) => Ok(outcome),
             },
+            ChallengeName::DeviceSrpAuth => self.answer_device_srp(&pool, &client, &request).await,
+            ChallengeName::DevicePasswordVerifier => {
+                self.answer_device_password_verifier(&pool, &client, &request).await
+            }
             ChallengeName::CustomChallenge
-            | ChallengeName::DeviceSrpAuth
-            | ChallengeName::DevicePasswordVerifier
             | ChallengeName::SelectChallenge
             | ChallengeName::SmsOtp
             | ChallengeName::WebAuthn

@@ -48,8 +48,8 @@ impl Cognate {
         let username = required(responses, "USERNAME")?;
         check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
         let user = self.apply_new_password(pool, client, request).await?;
-        match self.second_factor(pool, client, user).await? {
-            Step::Done(user) => self.signed_in(pool, client, &user, false).await,
+        match self.second_factor(pool, client, user, None).await? {
+            Step::Done(user) => self.signed_in(pool, client, &user, false, None).await,
             Step::Challenge(outcome) => Ok(outcome),
         }
     }

@@ -6,6 +6,7 @@ use cognate_proto::ChallengeName;
 
 use super::AuthOutcome;
 use crate::account::EventKind;
+use crate::devices::{DeviceIntent, TokenDevice};
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Pool, User, UserStatus};
 use crate::tokens::Grant;
@@ -22,16 +23,28 @@ pub(crate) enum Step {
 
 impl Cognate {
     /// After a proven password: the account's state decides between tokens, a challenge and an
-    /// error.
-    pub(crate) async fn complete_sign_in(&self, pool: &Pool, client: &AppClient, user: User) -> Result<AuthOutcome> {
-        match self.next_step(pool, client, user).await? {
-            Step::Done(user) => self.signed_in(pool, client, &user, false).await,
+    /// error. `device` is what the sign-in does about devices (see [`DeviceIntent`]).
+    pub(crate) async fn complete_sign_in(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: User,
+        device: Option<DeviceIntent>,
+    ) -> Result<AuthOutcome> {
+        match self.next_step(pool, client, user, device.as_ref()).await? {
+            Step::Done(user) => self.signed_in(pool, client, &user, false, device.as_ref()).await,
             Step::Challenge(outcome) => Ok(outcome),
         }
     }
 
     /// What follows a proven password.
-    pub(crate) async fn next_step(&self, pool: &Pool, client: &AppClient, user: User) -> Result<Step> {
+    pub(crate) async fn next_step(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: User,
+        device: Option<&DeviceIntent>,
+    ) -> Result<Step> {
         if !user.enabled {
             return Err(DomainError::not_authorized("User is disabled."));
         }
@@ -50,42 +63,85 @@ impl Cognate {
                 }
                 Ok(Step::Challenge(self.new_password_challenge(pool, client, &user).await?))
             }
-            UserStatus::Confirmed => self.second_factor(pool, client, user).await,
+            UserStatus::Confirmed => self.second_factor(pool, client, user, device).await,
         }
     }
 
     /// What a confirmed user whose password is proven answers next: the second factor the pool
-    /// and the user call for, or nothing.
-    pub(crate) async fn second_factor(&self, pool: &Pool, client: &AppClient, user: User) -> Result<Step> {
-        match crate::mfa::mfa_step(pool, &user) {
+    /// and the user call for, or nothing. A remembered device stands in for an SMS or TOTP
+    /// code when the pool says so (it proves itself before tokens are issued).
+    pub(crate) async fn second_factor(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: User,
+        device: Option<&DeviceIntent>,
+    ) -> Result<Step> {
+        if let Some(device) = device {
+            device.check_owner(&user)?;
+        }
+        let replaced = device.is_some_and(|d| d.replaces_mfa(pool));
+        match crate::mfa::mfa_step(pool, &user).filter(|step| !(replaced && step.device_may_replace())) {
             None => {
                 self.password_succeeded(&user).await?;
                 Ok(Step::Done(user))
             }
-            Some(step) => Ok(Step::Challenge(self.start_mfa(pool, client, &user, step).await?)),
+            Some(step) => Ok(Step::Challenge(self.start_mfa(pool, client, &user, step, device.cloned()).await?)),
         }
     }
 
-    /// Tokens for a sign-in whose every factor passed (`mfa`: a second factor was among them).
+    /// What ends a sign-in whose every factor passed (`mfa`: a second factor was among them):
+    /// tokens (naming a new device when the pool tracks them), or first the proof of the
+    /// device the client named.
     pub(crate) async fn signed_in(
         &self,
         pool: &Pool,
         client: &AppClient,
         user: &User,
         mfa: bool,
+        device: Option<&DeviceIntent>,
+    ) -> Result<AuthOutcome> {
+        let new_device = match device {
+            Some(DeviceIntent::Known { key, .. }) => return self.device_challenge(pool, client, user, key, mfa).await,
+            Some(DeviceIntent::New) => Some(self.new_device_key(pool, user)),
+            None => None,
+        };
+        self.sign_in_tokens(pool, client, user, mfa, new_device).await
+    }
+
+    /// The tokens of a finished sign-in, naming `device` (its key in the access token; when
+    /// new, also its metadata for ConfirmDevice).
+    pub(crate) async fn sign_in_tokens(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: &User,
+        mfa: bool,
+        device: Option<TokenDevice>,
     ) -> Result<AuthOutcome> {
         let mut event = self.auth_event(user, EventKind::SignIn, true, Some(true));
         if mfa {
             event.challenges.push(("Mfa".into(), "Success".into()));
         }
-        let grant = Grant::api_sign_in(self.clock.now());
-        Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, user, grant, Some(event)).await?))
+        let mut grant = Grant::api_sign_in(self.clock.now());
+        grant.device_key = device.as_ref().map(|d| d.key().to_owned());
+        let mut tokens = self.issue_tokens(pool, client, user, grant, Some(event)).await?;
+        if let Some(TokenDevice::New(new)) = device {
+            tokens.new_device = Some(new);
+        }
+        Ok(AuthOutcome::Tokens(tokens))
     }
 
-    /// Tokens after a second factor passed: the failure count is cleared only now.
-    pub(crate) async fn signed_in_with_mfa(&self, pool: &Pool, client: &AppClient, user: &User) -> Result<AuthOutcome> {
+    /// What follows a second factor that passed: the failure count is cleared only now.
+    pub(crate) async fn signed_in_with_mfa(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: &User,
+        device: Option<&DeviceIntent>,
+    ) -> Result<AuthOutcome> {
         self.password_succeeded(user).await?;
-        self.signed_in(pool, client, user, true).await
+        self.signed_in(pool, client, user, true, device).await
     }
 }
 

@@ -15,13 +15,15 @@ impl Cognate {
         &self,
         pool: &Pool,
         client: &AppClient,
+        admin: bool,
         params: &BTreeMap<String, String>,
     ) -> Result<AuthOutcome> {
         let username = required(params, "USERNAME")?;
         let password = required(params, "PASSWORD")?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
+        let device = self.device_intent(pool, admin, params.get("DEVICE_KEY").map(String::as_str)).await?;
         let user = self.prove_password(pool, client, username, password).await?;
-        self.complete_sign_in(pool, client, user).await
+        self.complete_sign_in(pool, client, user, device).await
     }
 
     /// The user `username` names, once `password` is proven theirs: the lockout is checked

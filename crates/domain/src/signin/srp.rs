@@ -25,13 +25,60 @@ const CHALLENGE: ChallengeName = ChallengeName::PasswordVerifier;
 
 /// The server's state between the two steps, kept in the challenge session.
 #[derive(Serialize, Deserialize)]
-struct SrpState {
+pub(crate) struct SrpState {
     b: String,
     big_b: String,
     big_a: String,
 }
 
-fn parse_hex(value: &str) -> Option<Vec<u8>> {
+impl SrpState {
+    /// The server's half of an exchange against verifier `v` for the client's `a`: the state to
+    /// keep, and B to send.
+    pub(crate) async fn start(v: Vec<u8>, a: &[u8]) -> Result<(Self, Vec<u8>)> {
+        let server = tokio::task::spawn_blocking(move || ServerSession::start(&v, random::key_bytes()))
+            .await
+            .map_err(DomainError::internal)?
+            .map_err(DomainError::internal)?;
+        let state =
+            Self { b: hex::encode(server.secret()), big_b: hex::encode(&server.public_b), big_a: hex::encode(a) };
+        Ok((state, server.public_b))
+    }
+
+    /// Whether the client's claim holds: `signature` (base64) is the HMAC, under the key both
+    /// sides derive from the exchange, of `pool_name | username | secret block | timestamp`.
+    pub(crate) async fn claim_holds(
+        &self,
+        v: Vec<u8>,
+        pool_name: &str,
+        username: &str,
+        secret_block: &str,
+        timestamp: &str,
+        signature: &str,
+    ) -> Result<bool> {
+        let decode = |h: &str| hex::decode(h).map_err(DomainError::internal);
+        let (b, big_b, big_a) = (decode(&self.b)?, decode(&self.big_b)?, decode(&self.big_a)?);
+        let b: [u8; 32] = b.try_into().map_err(|_| DomainError::internal("corrupt SRP state"))?;
+        let key = tokio::task::spawn_blocking(move || ServerSession::resume(b, big_b).key(&big_a, &v))
+            .await
+            .map_err(DomainError::internal)?
+            .map_err(|_| DomainError::invalid("SRP_A is not a valid public value."))?;
+        let Ok(block) = B64.decode(secret_block) else { return Ok(false) };
+        let expected = claim_signature(&key, pool_name, username, &block, timestamp);
+        let presented = B64.decode(signature).unwrap_or_default();
+        Ok(constant_time_eq(&expected, &presented))
+    }
+}
+
+/// A claim's TIMESTAMP, checked against the server's clock.
+pub(crate) fn check_timestamp(timestamp: &str, now: i64) -> Result<()> {
+    let signed_at = parse_timestamp(timestamp).ok_or_else(|| DomainError::invalid("TIMESTAMP is not a valid date."))?;
+    if (signed_at - now).abs() > MAX_CLOCK_SKEW {
+        return Err(DomainError::not_authorized("TIMESTAMP is too far from the server's time."));
+    }
+    Ok(())
+}
+
+pub(crate) fn parse_hex(value: &str) -> Option<Vec<u8>> {
     if value.is_empty() || value.len() > 2048 {
         return None;
     }
@@ -42,7 +89,7 @@ fn parse_hex(value: &str) -> Option<Vec<u8>> {
     }
 }
 
-fn hex_number(bytes: &[u8]) -> String {
+pub(crate) fn hex_number(bytes: &[u8]) -> String {
     let text = hex::encode(bytes);
     let trimmed = text.trim_start_matches('0');
     if trimmed.is_empty() {
@@ -95,12 +142,7 @@ impl Cognate {
             // makes one on success.
             return Err(DomainError::incorrect_credentials());
         };
-        let server = tokio::task::spawn_blocking(move || ServerSession::start(&v, random::key_bytes()))
-            .await
-            .map_err(DomainError::internal)?
-            .map_err(DomainError::internal)?;
-        let state =
-            SrpState { b: hex::encode(server.secret()), big_b: hex::encode(&server.public_b), big_a: hex::encode(&a) };
+        let (state, public_b) = SrpState::start(v, &a).await?;
         self.store
             .insert_session(
                 &AuthSession {
@@ -117,7 +159,7 @@ impl Cognate {
             .await?;
         let mut parameters = BTreeMap::new();
         parameters.insert("SALT".into(), hex_number(&salt));
-        parameters.insert("SRP_B".into(), hex_number(&server.public_b));
+        parameters.insert("SRP_B".into(), hex_number(&public_b));
         parameters.insert("SECRET_BLOCK".into(), secret_block);
         parameters.insert("USERNAME".into(), user.username.clone());
         parameters.insert("USER_ID_FOR_SRP".into(), user.username.clone());
@@ -129,6 +171,7 @@ impl Cognate {
         &self,
         pool: &Pool,
         client: &AppClient,
+        admin: bool,
         responses: &BTreeMap<String, String>,
     ) -> Result<AuthOutcome> {
         let username = required(responses, "USERNAME")?;
@@ -136,6 +179,9 @@ impl Cognate {
         let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
         let timestamp = required(responses, "TIMESTAMP")?;
         check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        // Before the session is taken: amazon-cognito-identity-js answers "Device does not
+        // exist." by sending the same claim again without DEVICE_KEY.
+        let device = self.device_intent(pool, admin, responses.get("DEVICE_KEY").map(String::as_str)).await?;
         let taken = self.store.take_session(&mac::token_digest(secret_block)).await?;
         let Some((stored, user)) =
             taken.filter(|(s, _)| s.challenge == CHALLENGE.name() && s.client_id == client.id && s.pool_id == pool.id)
@@ -151,26 +197,14 @@ impl Cognate {
             return Err(DomainError::incorrect_credentials());
         }
         self.check_lockout(&user)?;
-        let signed_at =
-            parse_timestamp(timestamp).ok_or_else(|| DomainError::invalid("TIMESTAMP is not a valid date."))?;
-        if (signed_at - now).abs() > MAX_CLOCK_SKEW {
-            return Err(DomainError::not_authorized("TIMESTAMP is too far from the server's time."));
-        }
+        check_timestamp(timestamp, now)?;
         let (_, v) = self.verifier_of(&user)?.ok_or_else(DomainError::incorrect_credentials)?;
         let state: SrpState = serde_json::from_str(&stored.data).map_err(DomainError::internal)?;
-        let decode = |h: &str| hex::decode(h).map_err(DomainError::internal);
-        let (b, big_b, big_a) = (decode(&state.b)?, decode(&state.big_b)?, decode(&state.big_a)?);
-        let b: [u8; 32] = b.try_into().map_err(|_| DomainError::internal("corrupt SRP state"))?;
-        let key = tokio::task::spawn_blocking(move || ServerSession::resume(b, big_b).key(&big_a, &v))
-            .await
-            .map_err(DomainError::internal)?
-            .map_err(|_| DomainError::invalid("SRP_A is not a valid public value."))?;
-        let block = B64.decode(secret_block).map_err(|_| DomainError::incorrect_credentials())?;
-        let expected = claim_signature(&key, srp_pool_name(&pool.id), &user.username, &block, timestamp);
-        let presented = B64.decode(signature).unwrap_or_default();
-        if !constant_time_eq(&expected, &presented) {
+        let holds =
+            state.claim_holds(v, srp_pool_name(&pool.id), &user.username, secret_block, timestamp, signature).await?;
+        if !holds {
             return Err(self.wrong_password(&user, EventKind::SignIn).await);
         }
-        self.complete_sign_in(pool, client, user).await
+        self.complete_sign_in(pool, client, user, device).await
     }
 }

@@ -3,6 +3,7 @@
 use cognate_domain::tokens::IssuedTokens;
 use cognate_domain::{AuthOutcome, AuthRequest, ChallengeRequest, Cognate, DomainError};
 use cognate_proto::auth::*;
+use cognate_proto::devices::NewDeviceMetadataType;
 use cognate_proto::types::AuthenticationResultType;
 
 type Result<T> = std::result::Result<T, DomainError>;
@@ -14,6 +15,9 @@ fn tokens_out(t: IssuedTokens) -> AuthenticationResultType {
         token_type: Some("Bearer".into()),
         refresh_token: t.refresh_token,
         id_token: t.id_token,
+        new_device_metadata: t
+            .new_device
+            .map(|d| NewDeviceMetadataType { device_key: d.key, device_group_key: d.group_key }),
     }
 }
 

@@ -2,6 +2,7 @@
 //! result back into the wire answer.
 
 pub mod auth;
+pub mod devices;
 pub mod federation;
 pub mod groups;
 pub mod lifecycle;

@@ -88,7 +88,7 @@ impl HostedStore for PostgresStore {
         // stored only if it was, and the groups come back on one row at least (a LEFT JOIN from
         // a single row says whether the code was spent even for a user in no group).
         let sql = format!(
-            "WITH spent AS (UPDATE sessions SET challenge = $11 WHERE digest = $10 AND challenge = $12 RETURNING digest), \
+            "WITH spent AS (UPDATE sessions SET challenge = $12 WHERE digest = $11 AND challenge = $13 RETURNING digest), \
                   token AS (INSERT INTO refresh_tokens ({REFRESH_TOKEN_COLUMNS}) SELECT {REFRESH_TOKEN_VALUES} FROM spent) \
              SELECT EXISTS (SELECT 1 FROM spent) AS code_spent, {GROUP_COLUMNS} \
              FROM (SELECT 1) AS one \

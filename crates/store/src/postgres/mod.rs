@@ -4,6 +4,7 @@
 
 mod activity;
 mod cache;
+mod devices;
 mod federation;
 mod groups;
 mod hosted;

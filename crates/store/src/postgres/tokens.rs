@@ -34,10 +34,10 @@ pub(super) fn session_with_user_from_row(row: &sqlx::postgres::PgRow) -> Result<
     Ok((session, joined_user_from_row(row)?))
 }
 
-/// The columns of a new refresh token, bound as `$1`..`$9` by [`bind_refresh_token`].
+/// The columns of a new refresh token, bound as `$1`..`$10` by [`bind_refresh_token`].
 pub(super) const REFRESH_TOKEN_COLUMNS: &str =
-    "digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes";
-pub(super) const REFRESH_TOKEN_VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9";
+    "digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes, device_key";
+pub(super) const REFRESH_TOKEN_VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10";
 
 /// Binds a new refresh token's [`REFRESH_TOKEN_COLUMNS`] as the statement's first parameters.
 pub(super) fn bind_refresh_token<'q>(
@@ -54,6 +54,7 @@ pub(super) fn bind_refresh_token<'q>(
         .bind(r.expires)
         .bind(r.revoked)
         .bind(&r.scopes)
+        .bind(&r.device_key)
 }
 
 /// The advisory lock that orders feed appends: held to commit, so `seq` order is commit order
@@ -96,7 +97,7 @@ impl TokenStore for PostgresStore {
         let sql = format!(
             "WITH token AS (INSERT INTO refresh_tokens ({REFRESH_TOKEN_COLUMNS}) VALUES ({REFRESH_TOKEN_VALUES})), \
                   event AS (INSERT INTO auth_events (pool_id, sub, event_id, created, body) \
-                            SELECT $2, $4, $10, $11, $12 WHERE $12::text IS NOT NULL) \
+                            SELECT $2, $4, $11, $12, $13 WHERE $13::text IS NOT NULL) \
              SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
              WHERE m.pool_id = $2 AND m.sub = $4 ORDER BY g.precedence IS NULL, g.precedence, g.name"
         );
@@ -120,7 +121,7 @@ impl TokenStore for PostgresStore {
         // (a retry within the grace period keeps the first), and the groups.
         let sql = format!(
             "WITH token AS (INSERT INTO refresh_tokens ({REFRESH_TOKEN_COLUMNS}) VALUES ({REFRESH_TOKEN_VALUES})), \
-                  replaced AS (UPDATE refresh_tokens SET rotated_until = COALESCE(rotated_until, $10) WHERE digest = $11) \
+                  replaced AS (UPDATE refresh_tokens SET rotated_until = COALESCE(rotated_until, $11) WHERE digest = $12) \
              SELECT {GROUP_COLUMNS} FROM user_groups m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
              WHERE m.pool_id = $2 AND m.sub = $4 ORDER BY g.precedence IS NULL, g.precedence, g.name"
         );
@@ -136,7 +137,7 @@ impl TokenStore for PostgresStore {
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>> {
         let sql = format!(
             "SELECT t.digest AS t_digest, t.pool_id AS t_pool_id, t.client_id AS t_client_id, t.sub AS t_sub, \
-               t.origin_jti, t.auth_time, t.expires AS t_expires, t.revoked, t.scopes AS t_scopes, t.rotated_until, \
+               t.origin_jti, t.auth_time, t.expires AS t_expires, t.revoked, t.scopes AS t_scopes, t.rotated_until, t.device_key AS t_device_key, \
                u.sub IS NOT NULL AS user_found, \
                {USER_COLUMNS} \
              FROM refresh_tokens t LEFT JOIN users u ON u.pool_id = t.pool_id AND u.sub = t.sub WHERE t.digest = $1"
@@ -154,6 +155,7 @@ impl TokenStore for PostgresStore {
             revoked: row.try_get("revoked").map_err(backend)?,
             scopes: row.try_get("t_scopes").map_err(backend)?,
             rotated_until: row.try_get("rotated_until").map_err(backend)?,
+            device_key: row.try_get("t_device_key").map_err(backend)?,
         };
         let user = joined_user_from_row(&row)?;
         Ok(Some((record, user)))

@@ -3,6 +3,7 @@
 
 mod activity;
 mod cache;
+mod devices;
 mod federation;
 mod groups;
 mod hosted;

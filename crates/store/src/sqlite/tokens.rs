@@ -84,8 +84,8 @@ impl TokenStore for SqliteStore {
 
     async fn find_refresh_token(&self, digest: &str) -> Result<Option<(RefreshTokenRecord, Option<User>)>> {
         let row = sqlx::query(
-            "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes, rotated_until \
-             FROM refresh_tokens WHERE digest = ?",
+            "SELECT digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes, rotated_until, \
+             device_key FROM refresh_tokens WHERE digest = ?",
         )
         .bind(digest)
         .fetch_optional(&self.reader)
@@ -103,6 +103,7 @@ impl TokenStore for SqliteStore {
             revoked: row.try_get("revoked").map_err(backend)?,
             scopes: row.try_get("scopes").map_err(backend)?,
             rotated_until: row.try_get("rotated_until").map_err(backend)?,
+            device_key: row.try_get("device_key").map_err(backend)?,
         };
         let user = self.get_user(&record.pool_id, &record.sub).await?;
         Ok(Some((record, user)))
@@ -312,8 +313,8 @@ pub(super) async fn insert_refresh_token(
     r: &RefreshTokenRecord,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO refresh_tokens (digest, pool_id, client_id, sub, origin_jti, auth_time, expires, revoked, scopes, \
+         device_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&r.digest)
     .bind(&r.pool_id)
@@ -324,6 +325,7 @@ pub(super) async fn insert_refresh_token(
     .bind(r.expires)
     .bind(r.revoked)
     .bind(&r.scopes)
+    .bind(&r.device_key)
     .execute(&mut **tx)
     .await
     .map_err(backend)?;

@@ -8,6 +8,7 @@ mod common;
 mod auth;
 mod branding;
 mod delivery;
+mod devices;
 mod directory;
 mod federation;
 mod hosted;

@@ -18,7 +18,7 @@ use cognate_domain::Clock;
 const PHONE: &str = "+15555550100";
 
 /// The current code of a base32 secret, by the server's clock.
-fn code_now(server: &TestServer, secret: &str) -> String {
+pub(crate) fn code_now(server: &TestServer, secret: &str) -> String {
     let bytes = totp::decode_secret(secret).unwrap();
     totp::code_for_step(&bytes, totp::step_at(server.clock.now()))
 }
@@ -46,7 +46,7 @@ async fn all_factors(sdk: &Client, pool_id: &str, mode: UserPoolMfaType) {
 }
 
 /// Signs a user in and sets up a software token for them with their access token: the secret.
-async fn set_up_totp(server: &TestServer, sdk: &Client, client_id: &str, email: &str) -> String {
+pub(crate) async fn set_up_totp(server: &TestServer, sdk: &Client, client_id: &str, email: &str) -> String {
     let signed_in = sign_in(sdk, client_id, email, PASSWORD).await.unwrap();
     let access = signed_in.authentication_result().unwrap().access_token().unwrap().to_owned();
     let secret = sdk.associate_software_token().access_token(&access).send().await.unwrap().secret_code.unwrap();
@@ -71,7 +71,7 @@ async fn set_up_totp(server: &TestServer, sdk: &Client, client_id: &str, email: 
     secret
 }
 
-async fn answer(
+pub(crate) async fn answer(
     sdk: &Client,
     client_id: &str,
     challenge: ChallengeNameType,

@@ -90,7 +90,7 @@ impl Cognate {
         if user.enabled && user.status == UserStatus::ResetRequired {
             return self.reset_required(authorization, username).await;
         }
-        let step = self.next_step(pool, client, user).await?;
+        let step = self.next_step(pool, client, user, None).await?;
         self.hosted_step(authorization, step).await
     }
 
@@ -117,7 +117,7 @@ impl Cognate {
         // Checked as the API checks the challenge's answer; the page sends no secret hash.
         let (pool, client) = (&authorization.pool, &authorization.client);
         let user = self.apply_new_password(pool, client, &request).await?;
-        let step = self.second_factor(pool, client, user).await?;
+        let step = self.second_factor(pool, client, user, None).await?;
         self.hosted_step(authorization, step).await
     }
 

@@ -57,12 +57,12 @@ impl Cognate {
         };
         let step = match challenge {
             ChallengeName::SmsMfa | ChallengeName::SoftwareTokenMfa | ChallengeName::EmailOtp => {
-                let user = self.answer_mfa_code(pool, client, challenge, &request).await?;
+                let (user, _) = self.answer_mfa_code(pool, client, challenge, &request).await?;
                 self.password_succeeded(&user).await?;
                 Step::Done(user)
             }
             ChallengeName::SelectMfaType => Step::Challenge(self.answer_mfa_selection(pool, client, &request).await?),
-            ChallengeName::MfaSetup => self.answer_mfa_setup(pool, client, &request).await?,
+            ChallengeName::MfaSetup => self.answer_mfa_setup(pool, client, &request).await?.0,
             _ => return Err(DomainError::invalid("This sign-in step is not one of the hosted pages'.")),
         };
         self.hosted_step(authorization, step).await

@@ -24,13 +24,32 @@ pub async fn sign_in(
         aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
     >,
 > {
-    sdk.initiate_auth()
+    sign_in_with(sdk, client_id, username, password, &[]).await
+}
+
+/// USER_PASSWORD_AUTH sign-in with more AuthParameters (DEVICE_KEY, SECRET_HASH).
+pub async fn sign_in_with(
+    sdk: &Client,
+    client_id: &str,
+    username: &str,
+    password: &str,
+    more: &[(&str, &str)],
+) -> Result<
+    aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput,
+    aws_sdk_cognitoidentityprovider::error::SdkError<
+        aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
+    >,
+> {
+    let mut request = sdk
+        .initiate_auth()
         .client_id(client_id)
         .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
         .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", password)
-        .send()
-        .await
+        .auth_parameters("PASSWORD", password);
+    for (name, value) in more {
+        request = request.auth_parameters(*name, *value);
+    }
+    request.send().await
 }
 
 /// The exception name of a failed SDK call.

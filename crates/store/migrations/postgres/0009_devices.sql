@@ -1,0 +1,21 @@
+-- Devices users confirmed (ConfirmDevice): each proves itself at sign-in with SRP against its
+-- sealed verifier. They go with their user.
+CREATE TABLE devices (
+    pool_id             TEXT COLLATE "C" NOT NULL,
+    device_key          TEXT COLLATE "C" NOT NULL,
+    sub                 TEXT COLLATE "C" NOT NULL,
+    group_key           TEXT NOT NULL,
+    name                TEXT,
+    salt                BYTEA NOT NULL,
+    verifier            BYTEA NOT NULL,
+    remembered          BOOLEAN NOT NULL,
+    created             BIGINT NOT NULL,
+    modified            BIGINT NOT NULL,
+    last_authenticated  BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, device_key),
+    FOREIGN KEY (pool_id, sub) REFERENCES users(pool_id, sub) ON DELETE CASCADE
+);
+CREATE INDEX devices_by_user ON devices(pool_id, sub, device_key);
+
+-- The device a refresh token's sign-in was made on, named again by refreshed access tokens.
+ALTER TABLE refresh_tokens ADD COLUMN device_key TEXT;
