@@ -65,7 +65,9 @@ async function qrText(image) {
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
 
-/** The security page sets up an authenticator app from its QR code; the next sign-in asks for a code. */
+/** The security page sets up an authenticator app from its QR code; the next sign-in asks for a
+ * code, and remembers the browser when asked to; the sign-in after skips the code; the security
+ * page lists the device and forgets it. */
 async function secondFactor(page, shot, email, profile) {
   await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Security' }).click();
   await page.getByTestId('mfa-status').filter({ hasText: 'No second factor is on.' }).waitFor();
@@ -102,10 +104,27 @@ async function secondFactor(page, shot, email, profile) {
   await page.getByRole('alert').filter({ hasText: 'Invalid code or auth state for the user.' }).waitFor();
   await shot('signin-totp-wrong');
   await page.getByLabel('Code', { exact: true }).fill(totp(secret, 1));
+  await page.getByLabel('Remember this device').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL(/\/$/);
   await profile.getByText('Andrew Brown').waitFor();
   await shot('signed-in-with-totp');
+
+  // This browser is remembered: the next sign-in proves the device instead of asking for a code.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/$/);
+  await profile.getByText('Andrew Brown').waitFor();
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Security' }).click();
+  const devices = page.getByTestId('devices');
+  await devices.filter({ hasText: '(remembered)' }).waitFor();
+  await shot('security-devices');
+  await devices.getByRole('button', { name: 'Forget' }).click();
+  await page.getByRole('status').filter({ hasText: 'is forgotten' }).waitFor();
+  await devices.waitFor({ state: 'detached' });
 }
 
 async function journey(mode) {

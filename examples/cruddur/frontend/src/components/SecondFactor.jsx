@@ -1,8 +1,10 @@
 // Every step Amplify's signIn can stop at after the password, and the next one until it is done:
 // a code (authenticator app, text message, email), the choice among factors, and the set-up of
-// an authenticator app (with its QR code) or of email codes in a pool that requires MFA.
+// an authenticator app (with its QR code) or of email codes in a pool that requires MFA. At a code
+// step the user may ask to remember this browser (Amplify's rememberDevice), so that the next
+// sign-in here skips the code.
 import { useState } from 'react';
-import { confirmSignIn } from 'aws-amplify/auth';
+import { confirmSignIn, rememberDevice } from 'aws-amplify/auth';
 
 import QrCode from './QrCode.jsx';
 import { Errors, Field, useFormAction } from './Form.jsx';
@@ -34,8 +36,12 @@ function prompt(step) {
   }
 }
 
+/** The code steps a remembered device can stand in for (Cognito: authenticator app and SMS). */
+const REMEMBERABLE = ['CONFIRM_SIGN_IN_WITH_TOTP_CODE', 'CONFIRM_SIGN_IN_WITH_SMS_CODE'];
+
 export default function SecondFactor({ email, step, onStep, onDone }) {
   const [answer, setAnswer] = useState('');
+  const [remember, setRemember] = useState(false);
   const { errors, busy, submit } = useFormAction();
   const choosing = ['CONTINUE_SIGN_IN_WITH_MFA_SELECTION', 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION'];
   const choices = choosing.includes(step.signInStep) ? step.allowedMFATypes : null;
@@ -44,8 +50,12 @@ export default function SecondFactor({ email, step, onStep, onDone }) {
   const onSubmit = submit(async () => {
     const { isSignedIn, nextStep } = await confirmSignIn({ challengeResponse: answer.trim() });
     setAnswer('');
-    if (isSignedIn) await onDone();
-    else onStep(nextStep);
+    if (!isSignedIn) {
+      onStep(nextStep);
+      return;
+    }
+    if (remember && REMEMBERABLE.includes(step.signInStep)) await rememberDevice();
+    await onDone();
   });
 
   return (
@@ -73,6 +83,12 @@ export default function SecondFactor({ email, step, onStep, onDone }) {
       ) : (
         <Field label="Code" value={answer} onChange={setAnswer} autoComplete="one-time-code" inputMode="numeric"
           pattern="[0-9]{6}" maxLength={6} />
+      )}
+      {REMEMBERABLE.includes(step.signInStep) && (
+        <label className="choice">
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+          Remember this device: don&apos;t ask for a code here again
+        </label>
       )}
       <Errors message={errors} />
       <button type="submit" className="button wide" disabled={busy}>{busy ? 'Checking…' : 'Continue'}</button>

@@ -1,9 +1,13 @@
 // The account's second factors: set up an authenticator app (Amplify's setUpTOTP, shown as a QR
 // code of its setup URI, then verifyTOTPSetup with the first code), choose the preferred factor,
-// and turn factors off (updateMFAPreference); what is on comes from fetchMFAPreference.
+// and turn factors off (updateMFAPreference); what is on comes from fetchMFAPreference. Below,
+// the devices the account signed in on (fetchDevices), which can be forgotten (forgetDevice):
+// a remembered one stops standing in for the code.
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { fetchMFAPreference, setUpTOTP, updateMFAPreference, verifyTOTPSetup } from 'aws-amplify/auth';
+import {
+  fetchDevices, fetchMFAPreference, forgetDevice, setUpTOTP, updateMFAPreference, verifyTOTPSetup,
+} from 'aws-amplify/auth';
 
 import QrCode from '../components/QrCode.jsx';
 import { Errors, Field, Notice, useFormAction } from '../components/Form.jsx';
@@ -15,12 +19,16 @@ const KEYS = { TOTP: 'totp', SMS: 'sms', EMAIL: 'email' };
 export default function SecurityPage() {
   const { user } = useSession();
   const [preference, setPreference] = useState(null);
+  const [devices, setDevices] = useState(null);
   const [setup, setSetup] = useState(null);
   const [code, setCode] = useState('');
   const [notice, setNotice] = useState('');
   const { errors, busy, submit } = useFormAction();
 
-  const load = useCallback(async () => setPreference(await fetchMFAPreference()), []);
+  const load = useCallback(async () => {
+    setPreference(await fetchMFAPreference());
+    setDevices(await fetchDevices());
+  }, []);
   useEffect(() => {
     if (user) load().catch(() => setPreference({ enabled: [] }));
   }, [user, load]);
@@ -53,6 +61,12 @@ export default function SecurityPage() {
   const turnOff = (factor) => submit(async () => {
     await updateMFAPreference({ [KEYS[factor]]: 'DISABLED' });
     setNotice(`${NAMES[factor]} is turned off.`);
+    await load();
+  })();
+
+  const forget = (device) => submit(async () => {
+    await forgetDevice({ device: { id: device.id } });
+    setNotice(`${device.name ?? 'The device'} is forgotten: signing in on it asks for a code again.`);
     await load();
   })();
 
@@ -96,6 +110,24 @@ export default function SecurityPage() {
           <button type="button" className="button wide" onClick={startSetup} disabled={busy}>
             {enabled.includes('TOTP') ? 'Set up a new authenticator app' : 'Set up an authenticator app'}
           </button>
+        </>
+      )}
+      {devices && devices.length > 0 && (
+        <>
+          <h2>Devices</h2>
+          <ul className="factors" data-testid="devices">
+            {devices.map((device) => (
+              <li key={device.id}>
+                <span>
+                  {device.name ?? 'Unnamed device'}
+                  {device.attributes['dev:device_remembered_status'] === 'remembered' ? ' (remembered)' : ''}
+                </span>
+                <button type="button" className="button secondary" onClick={() => forget(device)} disabled={busy}>
+                  Forget
+                </button>
+              </li>
+            ))}
+          </ul>
         </>
       )}
     </section>
