@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{device_not_found, TokenDevice};
 use crate::account::EventKind;
-use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Device, Pool, User};
 use crate::signin::srp::{check_timestamp, hex_number, parse_hex, SrpState};
@@ -69,12 +68,8 @@ impl Cognate {
         request: &ChallengeRequest,
         challenge: ChallengeName,
     ) -> Result<(DeviceProof, User, Device)> {
-        let responses = &request.responses;
-        let username = required(responses, "USERNAME")?;
-        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let (responses, username, session) = request.answer(client)?;
         let key = required(responses, "DEVICE_KEY")?;
-        let session =
-            request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
         let (stored, user) = self.take_challenge(pool, client, session, challenge, username).await?;
         let state = DeviceProof::read(&stored.data)?;
         if state.key != key {

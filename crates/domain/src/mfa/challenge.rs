@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::account::EventKind;
 use crate::attributes::{login_names, looks_like_email, mask_destination};
-use crate::clients::check_secret_hash;
 use crate::delivery::queue::Outgoing;
 use crate::delivery::Channel;
 use crate::devices::DeviceIntent;
@@ -125,20 +124,6 @@ fn factor_list(factors: &[MfaFactor]) -> String {
     serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
 }
 
-/// What every answer here carries: its responses, USERNAME (with the client's SECRET_HASH
-/// checked against it) and the challenge's Session.
-fn answer_of<'a>(
-    client: &AppClient,
-    request: &'a ChallengeRequest,
-) -> Result<(&'a BTreeMap<String, String>, &'a str, &'a str)> {
-    let responses = &request.responses;
-    let username = required(responses, "USERNAME")?;
-    check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
-    let session =
-        request.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
-    Ok((responses, username, session))
-}
-
 fn code_mismatch() -> DomainError {
     DomainError::CodeMismatch("Invalid code or auth state for the user.".into())
 }
@@ -225,7 +210,7 @@ impl Cognate {
         challenge: ChallengeName,
         request: &ChallengeRequest,
     ) -> Result<(User, Option<DeviceIntent>)> {
-        let (responses, username, session) = answer_of(client, request)?;
+        let (responses, username, session) = request.answer(client)?;
         let code_key = match challenge {
             ChallengeName::SmsMfa => "SMS_MFA_CODE",
             ChallengeName::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
@@ -294,7 +279,7 @@ impl Cognate {
         client: &AppClient,
         request: &ChallengeRequest,
     ) -> Result<AuthOutcome> {
-        let (responses, username, session) = answer_of(client, request)?;
+        let (responses, username, session) = request.answer(client)?;
         let answer = required(responses, "ANSWER")?;
         let challenge = ChallengeName::SelectMfaType;
         let (stored, _) = self.peek_challenge(pool, client, session, challenge, username).await?;
@@ -315,7 +300,7 @@ impl Cognate {
         client: &AppClient,
         request: &ChallengeRequest,
     ) -> Result<(Step, Option<DeviceIntent>)> {
-        let (responses, username, session) = answer_of(client, request)?;
+        let (responses, username, session) = request.answer(client)?;
         let challenge = ChallengeName::MfaSetup;
         let (stored, _) = self.peek_challenge(pool, client, session, challenge, username).await?;
         let state = MfaState::read(&stored.data)?;

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use cognate_proto::{AuthFlow, ChallengeName};
 
+use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Pool};
 use crate::tokens::IssuedTokens;
@@ -40,6 +41,19 @@ pub struct ChallengeRequest {
     pub challenge_name: String,
     pub session: Option<String>,
     pub responses: BTreeMap<String, String>,
+}
+
+impl ChallengeRequest {
+    /// What every answer to a challenge with a session carries: its responses, USERNAME (with
+    /// the client's SECRET_HASH checked against it) and the challenge's Session.
+    pub(crate) fn answer(&self, client: &AppClient) -> Result<(&BTreeMap<String, String>, &str, &str)> {
+        let responses = &self.responses;
+        let username = required(responses, "USERNAME")?;
+        check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+        let session =
+            self.session.as_deref().ok_or_else(|| DomainError::invalid("Missing required parameter Session"))?;
+        Ok((responses, username, session))
+    }
 }
 
 /// Tokens, or the next challenge to answer.
