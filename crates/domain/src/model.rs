@@ -127,6 +127,37 @@ pub struct PoolSettings {
     /// DeviceConfiguration: with it, the pool tracks and remembers devices.
     #[serde(default)]
     pub devices: Option<DeviceTracking>,
+    /// SignInPolicy.AllowedFirstAuthFactors: what USER_AUTH may start with (empty: PASSWORD).
+    #[serde(default)]
+    pub first_factors: Vec<FirstFactor>,
+}
+
+/// `AuthFactorType`: a first factor a pool can allow for USER_AUTH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FirstFactor {
+    #[serde(rename = "PASSWORD")]
+    Password,
+    #[serde(rename = "EMAIL_OTP")]
+    EmailOtp,
+    #[serde(rename = "SMS_OTP")]
+    SmsOtp,
+}
+
+impl FirstFactor {
+    pub const ALL: [FirstFactor; 3] = [FirstFactor::Password, FirstFactor::EmailOtp, FirstFactor::SmsOtp];
+
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Password => "PASSWORD",
+            Self::EmailOtp => "EMAIL_OTP",
+            Self::SmsOtp => "SMS_OTP",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 /// `DeviceConfigurationType`: how a pool that tracks devices treats them.

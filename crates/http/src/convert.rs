@@ -2,8 +2,8 @@
 
 use cognate_domain::mfa::{MfaConfigInput, SmsMfaInput};
 use cognate_domain::model::{
-    AppClient, AttributeDataType, DeviceTracking, EmailMfa, EmailSending, MessageTemplate, PasswordPolicy, Pool,
-    PoolMfa, PoolSettings, SchemaAttribute, SmsConfiguration, User, VerificationLink,
+    AppClient, AttributeDataType, DeviceTracking, EmailMfa, EmailSending, FirstFactor, MessageTemplate, PasswordPolicy,
+    Pool, PoolMfa, PoolSettings, SchemaAttribute, SmsConfiguration, User, VerificationLink,
 };
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
 use cognate_proto::devices::DeviceConfigurationType;
@@ -118,7 +118,10 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
     let defaults = PasswordPolicy::default();
     // With no policy at all Cognito applies its default policy; within a given policy, an
     // absent requirement is off.
-    let given = f.policies.and_then(|p| p.password_policy);
+    let (given, sign_in_policy) = match f.policies {
+        Some(p) => (p.password_policy, p.sign_in_policy),
+        None => (None, None),
+    };
     let absent = given.is_none();
     let p = given.unwrap_or_default();
     let admin = f.admin_create_user_config.unwrap_or_default();
@@ -187,11 +190,42 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
                 return Err(DomainError::InvalidParameter(format!("Invalid DeletionProtection value: {other}")))
             }
         },
+        first_factors: first_factors_in(sign_in_policy)?,
         devices: f.device_configuration.map(|d| DeviceTracking {
             remembered_skips_mfa: d.challenge_required_on_new_device.unwrap_or(false),
             remember_on_prompt: d.device_only_remembered_on_user_prompt.unwrap_or(false),
         }),
     })
+}
+
+/// SignInPolicy.AllowedFirstAuthFactors: 1 to 4 of AuthFactorType's values. WEB_AUTHN needs
+/// passkeys, which Cognate does not have yet.
+fn first_factors_in(policy: Option<SignInPolicyType>) -> Result<Vec<FirstFactor>, DomainError> {
+    let Some(names) = policy.and_then(|p| p.allowed_first_auth_factors) else { return Ok(Vec::new()) };
+    if names.is_empty() || names.len() > 4 {
+        return Err(DomainError::InvalidParameter(
+            "1 validation error detected: Value at 'policies.signInPolicy.allowedFirstAuthFactors' failed to satisfy constraint: Member must have length between 1 and 4".into(),
+        ));
+    }
+    let mut factors = Vec::new();
+    for name in &names {
+        match FirstFactor::parse(name) {
+            Some(factor) if !factors.contains(&factor) => factors.push(factor),
+            Some(_) => {}
+            None if name == "WEB_AUTHN" => {
+                return Err(DomainError::Unsupported(
+                    "Passkeys (WEB_AUTHN in AllowedFirstAuthFactors) are not supported by Cognate yet.".into(),
+                ))
+            }
+            None => {
+                return Err(DomainError::InvalidParameter(format!(
+                    "1 validation error detected: Value '[{}]' at 'policies.signInPolicy.allowedFirstAuthFactors' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN]]",
+                    names.join(", ")
+                )))
+            }
+        }
+    }
+    Ok(factors)
 }
 
 fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
@@ -207,6 +241,13 @@ fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
                 require_symbols: Some(p.require_symbols),
                 password_history_size: None,
                 temporary_password_validity_days: Some(p.temporary_password_validity_days.into()),
+            }),
+            sign_in_policy: Some(SignInPolicyType {
+                allowed_first_auth_factors: Some(if s.first_factors.is_empty() {
+                    vec![FirstFactor::Password.name().to_owned()]
+                } else {
+                    s.first_factors.iter().map(|f| f.name().to_owned()).collect()
+                }),
             }),
         }),
         auto_verified_attributes: non_empty(&s.auto_verified_attributes),

@@ -41,6 +41,8 @@ pub struct AuthResponse {
     pub session: Option<String>,
     pub challenge_parameters: Option<BTreeMap<String, String>>,
     pub authentication_result: Option<AuthenticationResultType>,
+    /// USER_AUTH's SELECT_CHALLENGE: the first factors this user can answer with.
+    pub available_challenges: Option<Vec<String>>,
 }
 
 #[skip_serializing_none]

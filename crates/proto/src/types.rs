@@ -55,6 +55,15 @@ pub struct PasswordPolicyType {
 #[serde(rename_all = "PascalCase")]
 pub struct UserPoolPolicyType {
     pub password_policy: Option<PasswordPolicyType>,
+    pub sign_in_policy: Option<SignInPolicyType>,
+}
+
+/// `SignInPolicyType`: the first factors USER_AUTH may offer.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SignInPolicyType {
+    pub allowed_first_auth_factors: Option<Vec<String>>,
 }
 
 /// Length limits of a string attribute (Cognito sends the numbers as strings).

@@ -33,6 +33,9 @@ pub(crate) enum MfaStep {
     Select(Vec<MfaFactor>),
     /// MFA_SETUP: the pool requires MFA and the user has no factor; these can be set up.
     Setup(Vec<MfaFactor>),
+    /// Not a second factor: USER_AUTH's passwordless first factor, a code by email (EMAIL_OTP)
+    /// or text message (SMS_OTP).
+    SignInCode(MfaFactor),
 }
 
 impl MfaStep {
@@ -43,7 +46,7 @@ impl MfaStep {
         match self {
             Self::Factor(factor) => replaceable(factor),
             Self::Select(factors) => factors.iter().all(replaceable),
-            Self::Setup(_) => false,
+            Self::Setup(_) | Self::SignInCode(_) => false,
         }
     }
 }
@@ -106,6 +109,17 @@ pub(super) struct MfaState {
     /// What the sign-in does about devices once the factor passes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<DeviceIntent>,
+    /// The code is USER_AUTH's first factor (EMAIL_OTP, SMS_OTP), not a second one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub first_factor: bool,
+}
+
+/// A right answer to a code challenge: whose it was, and how the sign-in goes on.
+pub(crate) struct CodeAnswered {
+    pub user: User,
+    pub device: Option<DeviceIntent>,
+    /// The code was a passwordless first factor: no second factor follows.
+    pub first_factor: bool,
 }
 
 impl MfaState {
@@ -143,11 +157,22 @@ impl Cognate {
         let mut outgoing = None;
         let (name, state) = match step {
             MfaStep::Factor(MfaFactor::SoftwareToken) => (ChallengeName::SoftwareTokenMfa, MfaState::default()),
-            MfaStep::Factor(factor) => {
+            MfaStep::Factor(factor) | MfaStep::SignInCode(factor) => {
                 let destination = user.attributes.get(factor_channel(factor).attribute()).cloned().unwrap_or_default();
-                let (state, message) = self.send_mfa_code(pool, user, factor, &destination, &mut parameters).await?;
+                let (mut state, message) =
+                    self.send_mfa_code(pool, user, factor, &destination, &mut parameters).await?;
                 outgoing = Some(message);
-                (challenge_of(factor), state)
+                match step {
+                    MfaStep::SignInCode(MfaFactor::Sms) => {
+                        state.first_factor = true;
+                        (ChallengeName::SmsOtp, state)
+                    }
+                    MfaStep::SignInCode(_) => {
+                        state.first_factor = true;
+                        (ChallengeName::EmailOtp, state)
+                    }
+                    _ => (challenge_of(factor), state),
+                }
             }
             MfaStep::Select(factors) => {
                 parameters.insert("MFAS_CAN_CHOOSE".into(), factor_list(&factors));
@@ -200,8 +225,8 @@ impl Cognate {
         mac::code_digest(&self.config.code_key, &context, code)
     }
 
-    /// The answer to SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP: the user, once the code is right,
-    /// and what the sign-in does about devices. A wrong code leaves the session for a retry and
+    /// The answer to SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP or SMS_OTP: the user, once the code
+    /// is right, and how the sign-in goes on. A wrong code leaves the session for a retry and
     /// counts towards the lockout.
     pub(crate) async fn answer_mfa_code(
         &self,
@@ -209,11 +234,12 @@ impl Cognate {
         client: &AppClient,
         challenge: ChallengeName,
         request: &ChallengeRequest,
-    ) -> Result<(User, Option<DeviceIntent>)> {
+    ) -> Result<CodeAnswered> {
         let (responses, username, session) = request.answer(client)?;
         let code_key = match challenge {
             ChallengeName::SmsMfa => "SMS_MFA_CODE",
             ChallengeName::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
+            ChallengeName::SmsOtp => "SMS_OTP_CODE",
             _ => "EMAIL_OTP_CODE",
         };
         let code = required(responses, code_key)?;
@@ -241,7 +267,7 @@ impl Cognate {
         }
         let proven = match challenge {
             ChallengeName::EmailOtp => Some("email_verified"),
-            ChallengeName::SmsMfa => Some("phone_number_verified"),
+            ChallengeName::SmsMfa | ChallengeName::SmsOtp => Some("phone_number_verified"),
             _ => None,
         };
         if let Some(flag) = proven {
@@ -252,7 +278,7 @@ impl Cognate {
             let logins = login_names(pool, &user);
             self.store.update_user(&user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
         }
-        Ok((user, state.device))
+        Ok(CodeAnswered { user, device: state.device, first_factor: state.first_factor })
     }
 
     /// A wrong second factor: counted towards the lockout and recorded.

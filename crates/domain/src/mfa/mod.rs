@@ -7,7 +7,7 @@ mod pool_config;
 mod preferences;
 mod totp;
 
-pub(crate) use challenge::mfa_step;
+pub(crate) use challenge::{mfa_step, MfaStep};
 pub(crate) use pool_config::check_mfa_settings;
 pub use pool_config::{MfaConfigInput, PoolMfaView, SmsMfaInput};
 pub use preferences::{FactorSetting, MfaPreferences, UserMfaView};

@@ -2,6 +2,7 @@
 //! flow and challenge has its module; [`next`] decides, once and for every flow, what follows a
 //! proven first factor (tokens, a new password, or a second factor).
 
+mod choice;
 mod new_password;
 mod next;
 mod password;
@@ -60,7 +61,16 @@ impl ChallengeRequest {
 #[derive(Debug, Clone)]
 pub enum AuthOutcome {
     Tokens(IssuedTokens),
-    Challenge { name: ChallengeName, session: Option<String>, parameters: BTreeMap<String, String> },
+    Challenge {
+        name: ChallengeName,
+        session: Option<String>,
+        parameters: BTreeMap<String, String>,
+    },
+    /// USER_AUTH without a preference: SELECT_CHALLENGE, with the first factors on offer.
+    SelectChallenge {
+        session: String,
+        available: Vec<ChallengeName>,
+    },
 }
 
 pub(crate) fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Result<&'a str> {
@@ -115,7 +125,8 @@ impl Cognate {
                 }
                 self.srp_start(&pool, &client, params).await
             }
-            AuthFlow::CustomAuth | AuthFlow::UserAuth => {
+            AuthFlow::UserAuth => self.user_auth_start(&pool, &client, admin, params).await,
+            AuthFlow::CustomAuth => {
                 Err(DomainError::Unsupported(format!("The {} flow is not supported by Cognate yet.", request.flow)))
             }
             AuthFlow::UserPasswordAuth | AuthFlow::AdminUserPasswordAuth | AuthFlow::AdminNoSrpAuth => {
@@ -138,10 +149,17 @@ impl Cognate {
         match challenge {
             ChallengeName::NewPasswordRequired => self.answer_new_password(&pool, &client, &request).await,
             ChallengeName::PasswordVerifier => self.srp_verify(&pool, &client, admin, &request.responses).await,
-            ChallengeName::SmsMfa | ChallengeName::SoftwareTokenMfa | ChallengeName::EmailOtp => {
-                let (user, device) = self.answer_mfa_code(&pool, &client, challenge, &request).await?;
-                self.signed_in_with_mfa(&pool, &client, &user, device.as_ref()).await
+            ChallengeName::SmsMfa
+            | ChallengeName::SoftwareTokenMfa
+            | ChallengeName::EmailOtp
+            | ChallengeName::SmsOtp => {
+                let answered = self.answer_mfa_code(&pool, &client, challenge, &request).await?;
+                if answered.first_factor {
+                    return self.signed_in_without_password(&pool, &client, &answered.user, answered.device).await;
+                }
+                self.signed_in_with_mfa(&pool, &client, &answered.user, answered.device.as_ref()).await
             }
+            ChallengeName::SelectChallenge => self.answer_first_factor_choice(&pool, &client, admin, &request).await,
             ChallengeName::SelectMfaType => self.answer_mfa_selection(&pool, &client, &request).await,
             ChallengeName::MfaSetup => match self.answer_mfa_setup(&pool, &client, &request).await? {
                 (Step::Done(user), device) => self.signed_in_with_mfa(&pool, &client, &user, device.as_ref()).await,
@@ -152,8 +170,6 @@ impl Cognate {
                 self.answer_device_password_verifier(&pool, &client, &request).await
             }
             ChallengeName::CustomChallenge
-            | ChallengeName::SelectChallenge
-            | ChallengeName::SmsOtp
             | ChallengeName::WebAuthn
             | ChallengeName::Password
             | ChallengeName::PasswordSrp

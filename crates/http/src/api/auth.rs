@@ -5,6 +5,7 @@ use cognate_domain::{AuthOutcome, AuthRequest, ChallengeRequest, Cognate, Domain
 use cognate_proto::auth::*;
 use cognate_proto::devices::NewDeviceMetadataType;
 use cognate_proto::types::AuthenticationResultType;
+use cognate_proto::ChallengeName;
 
 type Result<T> = std::result::Result<T, DomainError>;
 
@@ -32,7 +33,14 @@ fn outcome_out(outcome: AuthOutcome) -> AuthResponse {
             challenge_name: Some(name.name().to_owned()),
             session,
             challenge_parameters: Some(parameters),
-            authentication_result: None,
+            ..AuthResponse::default()
+        },
+        AuthOutcome::SelectChallenge { session, available } => AuthResponse {
+            challenge_name: Some(ChallengeName::SelectChallenge.name().to_owned()),
+            session: Some(session),
+            challenge_parameters: Some(Default::default()),
+            available_challenges: Some(available.iter().map(|c| c.name().to_owned()).collect()),
+            ..AuthResponse::default()
         },
     }
 }

@@ -127,14 +127,13 @@ pub async fn set_user_settings(c: &Cognate, r: SetUserSettingsRequest, caller: C
     Ok(Empty {})
 }
 
-/// GetUserAuthFactors: the bearer's second factors and first factors.
+/// GetUserAuthFactors: the bearer's second factors and the first factors USER_AUTH offers them.
 pub async fn get_user_auth_factors(
     c: &Cognate,
     r: cognate_proto::users::AccessTokenRequest,
 ) -> Result<GetUserAuthFactorsResponse> {
-    let user = c.get_user(&r.access_token).await?;
+    let (user, first) = c.user_auth_factors(&r.access_token).await?;
     let mfa = user_mfa_out(&user);
-    let first: Vec<String> = user.password_hash.iter().map(|_| "PASSWORD".to_owned()).collect();
     Ok(GetUserAuthFactorsResponse {
         username: user.username.clone(),
         preferred_mfa_setting: mfa.preferred_mfa_setting,

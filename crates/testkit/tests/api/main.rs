@@ -22,4 +22,5 @@ mod rotation;
 mod signup;
 mod social;
 mod srp;
+mod user_auth;
 mod verify;

@@ -57,7 +57,7 @@ impl Cognate {
         };
         let step = match challenge {
             ChallengeName::SmsMfa | ChallengeName::SoftwareTokenMfa | ChallengeName::EmailOtp => {
-                let (user, _) = self.answer_mfa_code(pool, client, challenge, &request).await?;
+                let user = self.answer_mfa_code(pool, client, challenge, &request).await?.user;
                 self.password_succeeded(&user).await?;
                 Step::Done(user)
             }
