@@ -12,6 +12,8 @@ pub mod devices;
 pub mod error;
 pub mod federation;
 pub mod feed;
+#[cfg(test)]
+mod fixtures;
 mod groups;
 mod hashing;
 pub mod keys;

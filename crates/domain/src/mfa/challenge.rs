@@ -373,36 +373,13 @@ mod tests {
     use crate::model::{EmailMfa, PoolMfa, SmsConfiguration};
 
     fn pool(mode: &str, mfa: PoolMfa) -> Pool {
-        let mut pool: Pool = serde_json::from_value(serde_json::json!({
-            "id": "us-east-1_test", "name": "t", "created": 0, "modified": 0, "username_attributes": [],
-            "alias_attributes": [], "case_sensitive": false, "schema": [],
-            "settings": serde_json::to_value(crate::model::PoolSettings::default()).unwrap()
-        }))
-        .unwrap();
+        let mut pool = crate::fixtures::pool();
         pool.settings.mfa_configuration = mode.into();
         pool.settings.mfa = mfa;
         pool
     }
 
-    fn user(attributes: &[(&str, &str)]) -> User {
-        User {
-            pool_id: "us-east-1_test".into(),
-            sub: "s".into(),
-            username: "u".into(),
-            status: crate::model::UserStatus::Confirmed,
-            enabled: true,
-            password_hash: None,
-            attributes: attributes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            created: 0,
-            modified: 0,
-            temporary_password_expires: None,
-            failed_sign_ins: 0,
-            locked_until: None,
-            pending: Default::default(),
-            srp: None,
-            mfa: Default::default(),
-        }
-    }
+    use crate::fixtures::user;
 
     fn all_factors() -> PoolMfa {
         PoolMfa {

@@ -226,12 +226,7 @@ mod tests {
     use super::*;
 
     fn pool(first: &[FirstFactor], mode: &str, sms: bool) -> Pool {
-        let mut pool: Pool = serde_json::from_value(serde_json::json!({
-            "id": "us-east-1_test", "name": "t", "created": 0, "modified": 0, "username_attributes": [],
-            "alias_attributes": [], "case_sensitive": false, "schema": [],
-            "settings": serde_json::to_value(crate::model::PoolSettings::default()).unwrap()
-        }))
-        .unwrap();
+        let mut pool = crate::fixtures::pool();
         pool.settings.first_factors = first.to_vec();
         pool.settings.mfa_configuration = mode.into();
         pool.settings.mfa.sms = sms.then(Default::default);
@@ -239,23 +234,9 @@ mod tests {
     }
 
     fn user(attributes: &[(&str, &str)], password: bool) -> User {
-        User {
-            pool_id: "us-east-1_test".into(),
-            sub: "s".into(),
-            username: "u".into(),
-            status: UserStatus::Confirmed,
-            enabled: true,
-            password_hash: password.then(|| "hash".into()),
-            attributes: attributes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            created: 0,
-            modified: 0,
-            temporary_password_expires: None,
-            failed_sign_ins: 0,
-            locked_until: None,
-            pending: Default::default(),
-            srp: None,
-            mfa: Default::default(),
-        }
+        let mut user = crate::fixtures::user(attributes);
+        user.password_hash = password.then(|| "hash".into());
+        user
     }
 
     #[test]

@@ -60,15 +60,9 @@ async fn user_auth(
         aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
     >,
 > {
-    let mut request = sdk
-        .initiate_auth()
-        .client_id(client_id)
-        .auth_flow(AuthFlowType::UserAuth)
-        .auth_parameters("USERNAME", username);
-    for (name, value) in more {
-        request = request.auth_parameters(*name, *value);
-    }
-    request.send().await
+    let mut parameters = vec![("USERNAME", username)];
+    parameters.extend_from_slice(more);
+    initiate(sdk, client_id, AuthFlowType::UserAuth, &parameters).await
 }
 
 /// A confirmed user with a verified email and a verified phone number.

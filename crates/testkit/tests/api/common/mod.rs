@@ -40,13 +40,25 @@ pub async fn sign_in_with(
         aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
     >,
 > {
-    let mut request = sdk
-        .initiate_auth()
-        .client_id(client_id)
-        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", password);
-    for (name, value) in more {
+    let mut parameters = vec![("USERNAME", username), ("PASSWORD", password)];
+    parameters.extend_from_slice(more);
+    initiate(sdk, client_id, aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth, &parameters).await
+}
+
+/// InitiateAuth with a flow and its AuthParameters.
+pub async fn initiate(
+    sdk: &Client,
+    client_id: &str,
+    flow: aws_sdk_cognitoidentityprovider::types::AuthFlowType,
+    parameters: &[(&str, &str)],
+) -> Result<
+    aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput,
+    aws_sdk_cognitoidentityprovider::error::SdkError<
+        aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
+    >,
+> {
+    let mut request = sdk.initiate_auth().client_id(client_id).auth_flow(flow);
+    for (name, value) in parameters {
         request = request.auth_parameters(*name, *value);
     }
     request.send().await
