@@ -31,11 +31,12 @@ fn verified(user: &User, attribute: &str) -> bool {
 /// The first factors `user` can complete in `pool`, in the order the pool allows them: a
 /// password (as PASSWORD and PASSWORD_SRP) for a user who has one; a code to a verified email
 /// address, or by text message to a verified number in a pool that can send them, for a
-/// confirmed user in a pool that does not require a second factor (a code alone is one factor).
+/// confirmed and enabled user (nothing is sent to a disabled account) in a pool that does not
+/// require a second factor (a code alone is one factor).
 pub(crate) fn first_factors(pool: &Pool, user: &User) -> Vec<ChallengeName> {
     let allowed: &[FirstFactor] =
         if pool.settings.first_factors.is_empty() { &[FirstFactor::Password] } else { &pool.settings.first_factors };
-    let passwordless = user.status == UserStatus::Confirmed && pool.settings.mfa_configuration != "ON";
+    let passwordless = user.enabled && user.status == UserStatus::Confirmed && pool.settings.mfa_configuration != "ON";
     let mut offered = Vec::new();
     for factor in allowed {
         match factor {
@@ -267,6 +268,9 @@ mod tests {
             "no SMS set-up"
         );
         assert!(first_factors(&pool(&all, "ON", true), &verified).is_empty());
+        let mut disabled = verified.clone();
+        disabled.enabled = false;
+        assert!(first_factors(&pool(&all, "OFF", true), &disabled).is_empty(), "no code to a disabled account");
         let unverified = user(&[("email", "a@example.com"), ("email_verified", "false")], true);
         assert_eq!(
             first_factors(&pool(&all, "OFF", true), &unverified),
