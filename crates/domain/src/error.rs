@@ -55,6 +55,20 @@ pub enum DomainError {
     UserNotFound(String),
     #[error("{0}")]
     UsernameExists(String),
+    #[error("{0}")]
+    WebAuthnChallengeNotFound(String),
+    #[error("{0}")]
+    WebAuthnClientMismatch(String),
+    #[error("{0}")]
+    WebAuthnConfigurationMissing(String),
+    #[error("{0}")]
+    WebAuthnCredentialNotSupported(String),
+    #[error("{0}")]
+    WebAuthnNotEnabled(String),
+    #[error("{0}")]
+    WebAuthnOriginNotAllowed(String),
+    #[error("{0}")]
+    WebAuthnRelyingPartyMismatch(String),
     /// Our own fault (storage down, a key that does not parse). Logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),

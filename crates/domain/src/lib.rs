@@ -21,6 +21,7 @@ mod listing;
 pub mod mfa;
 pub mod model;
 pub mod oauth;
+pub mod passkeys;
 pub mod policy;
 mod pools;
 mod profile;

@@ -141,10 +141,13 @@ pub enum FirstFactor {
     EmailOtp,
     #[serde(rename = "SMS_OTP")]
     SmsOtp,
+    #[serde(rename = "WEB_AUTHN")]
+    WebAuthn,
 }
 
 impl FirstFactor {
-    pub const ALL: [FirstFactor; 3] = [FirstFactor::Password, FirstFactor::EmailOtp, FirstFactor::SmsOtp];
+    pub const ALL: [FirstFactor; 4] =
+        [FirstFactor::Password, FirstFactor::EmailOtp, FirstFactor::SmsOtp, FirstFactor::WebAuthn];
 
     /// The wire name.
     pub fn name(self) -> &'static str {
@@ -152,6 +155,7 @@ impl FirstFactor {
             Self::Password => "PASSWORD",
             Self::EmailOtp => "EMAIL_OTP",
             Self::SmsOtp => "SMS_OTP",
+            Self::WebAuthn => "WEB_AUTHN",
         }
     }
 
@@ -191,6 +195,23 @@ pub struct PoolMfa {
     pub sms: Option<SmsConfiguration>,
     pub software_token: bool,
     pub email: Option<EmailMfa>,
+    /// WebAuthnConfiguration: how passkeys are registered and asserted.
+    #[serde(default)]
+    pub web_authn: WebAuthnConfig,
+}
+
+/// `WebAuthnConfigurationType`: the relying party passkeys are bound to, whether the
+/// authenticator must verify the user, and whether such a passkey counts as two factors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebAuthnConfig {
+    /// RelyingPartyId; without one, the pool's custom domain, else the public URL's host once the
+    /// pool has a prefix domain (where Cognate serves its hosted pages).
+    pub relying_party_id: Option<String>,
+    /// UserVerification `required` (else `preferred`, Cognito's default).
+    pub user_verification_required: bool,
+    /// FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION: a passkey sign-in whose
+    /// authenticator verified the user satisfies MFA (also in pools that require it).
+    pub multi_factor_with_user_verification: bool,
 }
 
 impl PoolMfa {
@@ -704,6 +725,27 @@ pub struct Device {
     pub created: UnixTime,
     pub modified: UnixTime,
     pub last_authenticated: UnixTime,
+}
+
+/// A user's passkey (CompleteWebAuthnRegistration): the public key and what the API shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passkey {
+    pub pool_id: String,
+    pub sub: String,
+    /// The credential's id, base64url without padding (ListWebAuthnCredentials' CredentialId).
+    pub credential_id: String,
+    pub relying_party_id: String,
+    /// FriendlyCredentialName: made from the authenticator's kind and the date.
+    pub name: String,
+    /// `platform` or `cross-platform`, as the browser said.
+    pub attachment: Option<String>,
+    pub transports: Vec<String>,
+    /// The verified credential (public key, algorithm, policy) as webauthn-rs-core keeps it, JSON.
+    pub credential: String,
+    /// The authenticator's signature counter at its last use: a later assertion must pass it.
+    pub sign_count: u32,
+    pub created: UnixTime,
+    pub last_used: Option<UnixTime>,
 }
 
 /// A pending multi-step sign-in (e.g. NEW_PASSWORD_REQUIRED), keyed by the session's digest.

@@ -121,6 +121,7 @@ impl Cognate {
         // UpdateUserPool has no members for these: they stay as SetUserPoolMfaConfig left them.
         settings.mfa.software_token = pool.settings.mfa.software_token;
         settings.mfa.email = pool.settings.mfa.email.clone();
+        settings.mfa.web_authn = pool.settings.mfa.web_authn.clone();
         validate_settings(&settings)?;
         pool.settings = settings;
         pool.modified = self.clock.now();

@@ -326,6 +326,31 @@ pub trait DeviceStore: Send + Sync {
     async fn delete_device(&self, pool_id: &str, sub: &str, key: &str) -> Result<bool>;
 }
 
+/// Users' passkeys.
+#[async_trait]
+pub trait PasskeyStore: Send + Sync {
+    /// Adds a passkey unless its user has `cap` of them already (then false, nothing stored). A
+    /// credential id the pool knows already, this user's or another's, is a `Conflict`.
+    async fn insert_passkey(&self, passkey: &Passkey, cap: u32) -> Result<bool>;
+    /// A passkey of this user by its credential id.
+    async fn get_passkey(&self, pool_id: &str, sub: &str, credential_id: &str) -> Result<Option<Passkey>>;
+    /// A user's passkeys ordered by credential id, starting after `after`.
+    async fn list_passkeys(&self, pool_id: &str, sub: &str, after: Option<&str>, limit: u32) -> Result<Vec<Passkey>>;
+    /// Records a sign-in with a passkey: its counter becomes `count` and `last_used` `now`, only
+    /// if `count` passes the stored counter (or both are 0: an authenticator without one).
+    /// False, and nothing changed, otherwise: a cloned authenticator, or a concurrent use.
+    async fn passkey_used(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        credential_id: &str,
+        count: u32,
+        now: UnixTime,
+    ) -> Result<bool>;
+    /// Removes a passkey of this user; false if the user has no such passkey.
+    async fn delete_passkey(&self, pool_id: &str, sub: &str, credential_id: &str) -> Result<bool>;
+}
+
 /// Everything Cognate keeps.
 #[async_trait]
 pub trait Store:
@@ -340,6 +365,7 @@ pub trait Store:
     + FederationStore
     + OutboundStore
     + DeviceStore
+    + PasskeyStore
 {
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;

@@ -1,6 +1,6 @@
 //! Translation between wire shapes (cognate-proto) and the model (cognate-domain).
 
-use cognate_domain::mfa::{MfaConfigInput, SmsMfaInput};
+use cognate_domain::mfa::{MfaConfigInput, SmsMfaInput, WebAuthnInput};
 use cognate_domain::model::{
     AppClient, AttributeDataType, DeviceTracking, EmailMfa, EmailSending, FirstFactor, MessageTemplate, PasswordPolicy,
     Pool, PoolMfa, PoolSettings, SchemaAttribute, SmsConfiguration, User, VerificationLink,
@@ -141,12 +141,12 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
         },
         auto_verified_attributes: f.auto_verified_attributes.unwrap_or_default(),
         mfa_configuration: f.mfa_configuration.unwrap_or_else(|| "OFF".into()),
-        // Software tokens and email MFA are SetUserPoolMfaConfig's: UpdateUserPool keeps them.
+        // Software tokens, email MFA and passkeys are SetUserPoolMfaConfig's: UpdateUserPool
+        // keeps them.
         mfa: PoolMfa {
             sms_message: f.sms_authentication_message,
             sms: f.sms_configuration.map(sms_configuration_in),
-            software_token: false,
-            email: None,
+            ..PoolMfa::default()
         },
         email_sending: f.email_configuration.map(email_sending_in).unwrap_or_default(),
         allow_admin_create_user_only: admin.allow_admin_create_user_only.unwrap_or(false),
@@ -198,8 +198,7 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
     })
 }
 
-/// SignInPolicy.AllowedFirstAuthFactors: 1 to 4 of AuthFactorType's values. WEB_AUTHN needs
-/// passkeys, which Cognate does not have yet.
+/// SignInPolicy.AllowedFirstAuthFactors: 1 to 4 of AuthFactorType's values.
 fn first_factors_in(policy: Option<SignInPolicyType>) -> Result<Vec<FirstFactor>, DomainError> {
     let Some(names) = policy.and_then(|p| p.allowed_first_auth_factors) else { return Ok(Vec::new()) };
     if names.is_empty() || names.len() > 4 {
@@ -212,11 +211,6 @@ fn first_factors_in(policy: Option<SignInPolicyType>) -> Result<Vec<FirstFactor>
         match FirstFactor::parse(name) {
             Some(factor) if !factors.contains(&factor) => factors.push(factor),
             Some(_) => {}
-            None if name == "WEB_AUTHN" => {
-                return Err(DomainError::Unsupported(
-                    "Passkeys (WEB_AUTHN in AllowedFirstAuthFactors) are not supported by Cognate yet.".into(),
-                ))
-            }
             None => {
                 return Err(DomainError::InvalidParameter(format!(
                     "1 validation error detected: Value '[{}]' at 'policies.signInPolicy.allowedFirstAuthFactors' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN]]",
@@ -445,6 +439,10 @@ pub fn mfa_config_in(r: SetUserPoolMfaConfigRequest) -> MfaConfigInput {
         software_token: r.software_token_mfa_configuration.map(|t| t.enabled.unwrap_or(false)),
         email: r.email_mfa_configuration.map(|e| EmailMfa { message: e.message, subject: e.subject }),
         mode: r.mfa_configuration,
-        web_authn: r.web_authn_configuration.is_some_and(|v| !v.is_null()),
+        web_authn: r.web_authn_configuration.map(|w| WebAuthnInput {
+            relying_party_id: w.relying_party_id,
+            user_verification: w.user_verification,
+            factor_configuration: w.factor_configuration,
+        }),
     }
 }

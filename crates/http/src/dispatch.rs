@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::auth::Caller;
-use crate::api::{auth, devices, federation, groups, lifecycle, mfa, oauth, pools, users};
+use crate::api::{auth, devices, federation, groups, lifecycle, mfa, oauth, passkeys, pools, users};
 use crate::body::{self, MAX_BODY_BYTES};
 use crate::{sigv4, ApiError, AppState};
 
@@ -180,11 +180,11 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::AdminListDevices => call(body, |r| devices::admin_list_devices(c, r)).await,
         Action::AdminUpdateDeviceStatus => call(body, |r| devices::admin_update_device_status(c, r)).await,
         Action::AdminForgetDevice => call(body, |r| devices::admin_forget_device(c, r)).await,
-        Action::CompleteWebAuthnRegistration
-        | Action::DeleteWebAuthnCredential
-        | Action::ListWebAuthnCredentials
-        | Action::StartWebAuthnRegistration
-        | Action::UpdateAuthEventFeedback
+        Action::StartWebAuthnRegistration => call(body, |r| passkeys::start_web_authn_registration(c, r)).await,
+        Action::CompleteWebAuthnRegistration => call(body, |r| passkeys::complete_web_authn_registration(c, r)).await,
+        Action::ListWebAuthnCredentials => call(body, |r| passkeys::list_web_authn_credentials(c, r)).await,
+        Action::DeleteWebAuthnCredential => call(body, |r| passkeys::delete_web_authn_credential(c, r)).await,
+        Action::UpdateAuthEventFeedback
         | Action::AdminUpdateAuthEventFeedback
         | Action::CreateManagedLoginBranding
         | Action::CreateTerms

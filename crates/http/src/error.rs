@@ -72,6 +72,13 @@ impl From<DomainError> for ApiError {
             DomainError::UserNotConfirmed(_) => ErrorType::UserNotConfirmedException,
             DomainError::UserNotFound(_) => ErrorType::UserNotFoundException,
             DomainError::UsernameExists(_) => ErrorType::UsernameExistsException,
+            DomainError::WebAuthnChallengeNotFound(_) => ErrorType::WebAuthnChallengeNotFoundException,
+            DomainError::WebAuthnClientMismatch(_) => ErrorType::WebAuthnClientMismatchException,
+            DomainError::WebAuthnConfigurationMissing(_) => ErrorType::WebAuthnConfigurationMissingException,
+            DomainError::WebAuthnCredentialNotSupported(_) => ErrorType::WebAuthnCredentialNotSupportedException,
+            DomainError::WebAuthnNotEnabled(_) => ErrorType::WebAuthnNotEnabledException,
+            DomainError::WebAuthnOriginNotAllowed(_) => ErrorType::WebAuthnOriginNotAllowedException,
+            DomainError::WebAuthnRelyingPartyMismatch(_) => ErrorType::WebAuthnRelyingPartyMismatchException,
             DomainError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 return ApiError::new(ErrorType::InternalErrorException, "An internal error occurred.");

@@ -58,4 +58,11 @@ error_types! {
     UserNotFoundException => 400,
     UsernameExistsException => 400,
     InvalidUserPoolConfigurationException => 400,
+    WebAuthnChallengeNotFoundException => 400,
+    WebAuthnClientMismatchException => 400,
+    WebAuthnConfigurationMissingException => 400,
+    WebAuthnCredentialNotSupportedException => 400,
+    WebAuthnNotEnabledException => 400,
+    WebAuthnOriginNotAllowedException => 400,
+    WebAuthnRelyingPartyMismatchException => 400,
 }

@@ -12,6 +12,7 @@ pub mod federation;
 pub mod lifecycle;
 pub mod mfa;
 pub mod oauth;
+pub mod passkeys;
 pub mod pools;
 pub mod types;
 pub mod users;

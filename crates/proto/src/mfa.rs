@@ -48,8 +48,7 @@ pub struct SetUserPoolMfaConfigRequest {
     pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
     pub email_mfa_configuration: Option<EmailMfaConfigType>,
     pub mfa_configuration: Option<String>,
-    /// Passkeys as a factor: not built, so refused when given.
-    pub web_authn_configuration: Option<serde_json::Value>,
+    pub web_authn_configuration: Option<crate::passkeys::WebAuthnConfigurationType>,
 }
 
 /// The pool's MFA configuration, as Set and GetUserPoolMfaConfig answer it.
@@ -61,6 +60,7 @@ pub struct UserPoolMfaConfigResponse {
     pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
     pub email_mfa_configuration: Option<EmailMfaConfigType>,
     pub mfa_configuration: String,
+    pub web_authn_configuration: Option<crate::passkeys::WebAuthnConfigurationType>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -292,6 +292,7 @@ async fn conformance(store: Arc<dyn Store>) {
     assert!(store.put_code(&code(&alice, "c4", 900), 200, 150, 2, None).await.unwrap(), "a new window starts over");
     queue_conformance(store.as_ref(), &alice).await;
     device_conformance(store.as_ref(), &alice).await;
+    passkey_conformance(store.as_ref(), &alice).await;
 
     // Groups, by precedence then name, unset last.
     for (name, precedence) in [("b", None), ("a", Some(5)), ("c", Some(1))] {
@@ -427,6 +428,7 @@ async fn conformance(store: Arc<dyn Store>) {
     let before = store.revocations_after("r_p1", 0, 0, 100).await.unwrap().len();
     assert!(store.delete_user("r_p1", "s1", "AdminDeleteUser", 50).await.unwrap());
     assert!(store.get_device("r_p1", "r_dev-b").await.unwrap().is_none(), "a user's devices go with them");
+    assert!(store.list_passkeys("r_p1", "s1", None, 10).await.unwrap().is_empty(), "and their passkeys");
     let feed = store.revocations_after("r_p1", 0, 0, 100).await.unwrap();
     assert_eq!(feed.len(), before + 1);
     assert_eq!((feed[before].reason.as_str(), feed[before].whole_user), ("AdminDeleteUser", true));
@@ -488,6 +490,51 @@ async fn device_conformance(store: &dyn Store, alice: &User) {
     assert!(store.delete_device(&alice.pool_id, &alice.sub, "r_dev-c").await.unwrap());
     assert!(store.get_device(&alice.pool_id, "r_dev-c").await.unwrap().is_none());
     assert!(!store.delete_device(&alice.pool_id, &alice.sub, "r_dev-c").await.unwrap());
+}
+
+/// Passkeys: capped per user, a credential id once per pool, listed by id in pages, the counter
+/// only moving forward (or staying at 0 for authenticators without one), deleted by their owner.
+async fn passkey_conformance(store: &dyn Store, alice: &User) {
+    let passkey = |id: &str, sub: &str| Passkey {
+        pool_id: alice.pool_id.clone(),
+        sub: sub.into(),
+        credential_id: id.into(),
+        relying_party_id: "localhost".into(),
+        name: "Platform passkey".into(),
+        attachment: Some("platform".into()),
+        transports: vec!["internal".into(), "hybrid".into()],
+        credential: "{}".into(),
+        sign_count: 3,
+        created: 10,
+        last_used: None,
+    };
+    for id in ["pk-c", "pk-a", "pk-b"] {
+        assert!(store.insert_passkey(&passkey(id, &alice.sub), 3).await.unwrap());
+    }
+    assert!(!store.insert_passkey(&passkey("pk-d", &alice.sub), 3).await.unwrap(), "the cap");
+    assert!(store.get_passkey(&alice.pool_id, &alice.sub, "pk-d").await.unwrap().is_none());
+    assert!(matches!(store.insert_passkey(&passkey("pk-a", &alice.sub), 10).await, Err(StoreError::Conflict(_))));
+    let first = store.list_passkeys(&alice.pool_id, &alice.sub, None, 2).await.unwrap();
+    assert_eq!(first.iter().map(|p| p.credential_id.as_str()).collect::<Vec<_>>(), ["pk-a", "pk-b"]);
+    let rest = store.list_passkeys(&alice.pool_id, &alice.sub, Some("pk-b"), 2).await.unwrap();
+    assert_eq!(rest.iter().map(|p| p.credential_id.as_str()).collect::<Vec<_>>(), ["pk-c"]);
+    assert_eq!(first[0], passkey("pk-a", &alice.sub));
+
+    assert!(store.get_passkey(&alice.pool_id, "someone-else", "pk-a").await.unwrap().is_none());
+    assert!(!store.passkey_used(&alice.pool_id, &alice.sub, "pk-a", 3, 20).await.unwrap(), "no advance");
+    assert!(!store.passkey_used(&alice.pool_id, &alice.sub, "pk-a", 2, 20).await.unwrap(), "backwards");
+    assert!(!store.passkey_used(&alice.pool_id, "someone-else", "pk-a", 9, 20).await.unwrap());
+    assert!(store.passkey_used(&alice.pool_id, &alice.sub, "pk-a", 4, 20).await.unwrap());
+    let a = store.get_passkey(&alice.pool_id, &alice.sub, "pk-a").await.unwrap().unwrap();
+    assert_eq!((a.sign_count, a.last_used), (4, Some(20)));
+    let mut zero = passkey("pk-z", &alice.sub);
+    zero.sign_count = 0;
+    assert!(store.delete_passkey(&alice.pool_id, &alice.sub, "pk-c").await.unwrap());
+    assert!(store.insert_passkey(&zero, 3).await.unwrap());
+    assert!(store.passkey_used(&alice.pool_id, &alice.sub, "pk-z", 0, 21).await.unwrap(), "no counter at all");
+
+    assert!(!store.delete_passkey(&alice.pool_id, "someone-else", "pk-b").await.unwrap());
+    assert!(!store.delete_passkey(&alice.pool_id, &alice.sub, "pk-c").await.unwrap());
 }
 
 fn queued(id: &str, due: i64) -> QueuedMessage {

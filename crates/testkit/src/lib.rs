@@ -2,6 +2,8 @@
 //! when COGNATE_TEST_BACKEND=postgres and COGNATE_TEST_POSTGRES_URL are set), a manual clock, an
 //! outbox file and a known admin key; plus an AWS SDK client pointed at it.
 
+pub mod authenticator;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 

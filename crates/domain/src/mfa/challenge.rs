@@ -387,6 +387,7 @@ mod tests {
             sms: Some(SmsConfiguration::default()),
             software_token: true,
             email: Some(EmailMfa::default()),
+            ..PoolMfa::default()
         }
     }
 

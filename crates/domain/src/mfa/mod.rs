@@ -9,7 +9,7 @@ mod totp;
 
 pub(crate) use challenge::{mfa_step, MfaStep};
 pub(crate) use pool_config::check_mfa_settings;
-pub use pool_config::{MfaConfigInput, PoolMfaView, SmsMfaInput};
+pub use pool_config::{MfaConfigInput, PoolMfaView, SmsMfaInput, WebAuthnInput};
 pub use preferences::{FactorSetting, MfaPreferences, UserMfaView};
 pub use totp::TotpSetup;
 

@@ -2,7 +2,7 @@
 //! CreateUserPool and UpdateUserPool share (message templates, a factor for ON and OPTIONAL).
 
 use crate::error::{DomainError, Result};
-use crate::model::{EmailMfa, PoolMfa, PoolSettings, SmsConfiguration};
+use crate::model::{EmailMfa, PoolMfa, PoolSettings, SmsConfiguration, WebAuthnConfig};
 use crate::Cognate;
 
 /// SetUserPoolMfaConfig's SmsMfaConfiguration.
@@ -20,8 +20,55 @@ pub struct MfaConfigInput {
     pub email: Option<EmailMfa>,
     /// OFF, ON or OPTIONAL.
     pub mode: Option<String>,
-    /// Whether a WebAuthnConfiguration was given (passkeys are not built).
-    pub web_authn: bool,
+    pub web_authn: Option<WebAuthnInput>,
+}
+
+/// SetUserPoolMfaConfig's WebAuthnConfiguration, as given.
+#[derive(Debug, Clone, Default)]
+pub struct WebAuthnInput {
+    pub relying_party_id: Option<String>,
+    /// `required` or `preferred`.
+    pub user_verification: Option<String>,
+    /// `SINGLE_FACTOR` or `MULTI_FACTOR_WITH_USER_VERIFICATION`.
+    pub factor_configuration: Option<String>,
+}
+
+fn enum_error(value: &str, member: &str, set: &str) -> DomainError {
+    DomainError::invalid(format!(
+        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: {set}"
+    ))
+}
+
+impl WebAuthnInput {
+    /// The configuration it stands for; absent members take Cognito's defaults.
+    fn checked(self) -> Result<WebAuthnConfig> {
+        if let Some(id) = &self.relying_party_id {
+            crate::passkeys::check_relying_party_id(id)?;
+        }
+        let user_verification_required = match self.user_verification.as_deref() {
+            None | Some("preferred") => false,
+            Some("required") => true,
+            Some(other) => {
+                return Err(enum_error(other, "webAuthnConfiguration.userVerification", "[required, preferred]"))
+            }
+        };
+        let multi_factor_with_user_verification = match self.factor_configuration.as_deref() {
+            None | Some("SINGLE_FACTOR") => false,
+            Some("MULTI_FACTOR_WITH_USER_VERIFICATION") => true,
+            Some(other) => {
+                return Err(enum_error(
+                    other,
+                    "webAuthnConfiguration.factorConfiguration",
+                    "[SINGLE_FACTOR, MULTI_FACTOR_WITH_USER_VERIFICATION]",
+                ))
+            }
+        };
+        Ok(WebAuthnConfig {
+            relying_party_id: self.relying_party_id,
+            user_verification_required,
+            multi_factor_with_user_verification,
+        })
+    }
 }
 
 /// A pool's MFA configuration as Set and GetUserPoolMfaConfig answer it.
@@ -79,11 +126,7 @@ pub(crate) fn check_mfa_settings(settings: &PoolSettings) -> Result<()> {
 impl Cognate {
     /// SetUserPoolMfaConfig.
     pub async fn set_user_pool_mfa_config(&self, pool_id: &str, input: MfaConfigInput) -> Result<PoolMfaView> {
-        if input.web_authn {
-            return Err(DomainError::Unsupported(
-                "WebAuthnConfiguration (passkeys) is not supported by Cognate yet.".into(),
-            ));
-        }
+        let web_authn = input.web_authn.map(WebAuthnInput::checked).transpose()?;
         let mut pool = self.pool(pool_id).await?;
         let settings = &mut pool.settings;
         if let Some(sms) = input.sms {
@@ -98,6 +141,9 @@ impl Cognate {
         }
         if let Some(email) = input.email {
             settings.mfa.email = Some(email);
+        }
+        if let Some(web_authn) = web_authn {
+            settings.mfa.web_authn = web_authn;
         }
         if let Some(mode) = input.mode {
             settings.mfa_configuration = mode;

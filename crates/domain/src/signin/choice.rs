@@ -1,5 +1,5 @@
 //! USER_AUTH, choice-based sign-in: the first factors a pool allows and a user can complete (a
-//! password, with SRP or without, or a code by email or text message), offered as
+//! password, with SRP or without, a code by email or text message, or a passkey), offered as
 //! SELECT_CHALLENGE or started at once when the client prefers one; and the answer to
 //! SELECT_CHALLENGE, which may finish the factor in the same request.
 
@@ -32,11 +32,16 @@ fn verified(user: &User, attribute: &str) -> bool {
 /// password (as PASSWORD and PASSWORD_SRP) for a user who has one; a code to a verified email
 /// address, or by text message to a verified number in a pool that can send them, for a
 /// confirmed and enabled user (nothing is sent to a disabled account) in a pool that does not
-/// require a second factor (a code alone is one factor).
-pub(crate) fn first_factors(pool: &Pool, user: &User) -> Vec<ChallengeName> {
+/// require a second factor (a code alone is one factor); a passkey to such a user who has one,
+/// also where MFA is required if the pool counts a user-verified passkey as two factors.
+pub(crate) fn first_factors(pool: &Pool, user: &User, has_passkey: bool) -> Vec<ChallengeName> {
     let allowed: &[FirstFactor] =
         if pool.settings.first_factors.is_empty() { &[FirstFactor::Password] } else { &pool.settings.first_factors };
-    let passwordless = user.enabled && user.status == UserStatus::Confirmed && pool.settings.mfa_configuration != "ON";
+    let able = user.enabled && user.status == UserStatus::Confirmed;
+    let passwordless = able && pool.settings.mfa_configuration != "ON";
+    let passkey = has_passkey
+        && able
+        && (pool.settings.mfa_configuration != "ON" || pool.settings.mfa.web_authn.multi_factor_with_user_verification);
     let mut offered = Vec::new();
     for factor in allowed {
         match factor {
@@ -49,6 +54,7 @@ pub(crate) fn first_factors(pool: &Pool, user: &User) -> Vec<ChallengeName> {
             {
                 offered.push(ChallengeName::SmsOtp);
             }
+            FirstFactor::WebAuthn if passkey => offered.push(ChallengeName::WebAuthn),
             _ => {}
         }
     }
@@ -73,7 +79,7 @@ impl Cognate {
     pub async fn user_auth_factors(&self, access_token: &str) -> Result<(User, Vec<String>)> {
         let (context, user) = self.token_user(access_token).await?;
         let pool = self.pool(&context.pool_id).await?;
-        let names = first_factors(&pool, &user)
+        let names = first_factors(&pool, &user, self.passkey_offerable(&pool, &user).await?)
             .into_iter()
             .filter(|c| *c != ChallengeName::PasswordSrp)
             .map(|c| c.name().to_owned())
@@ -104,7 +110,7 @@ impl Cognate {
             });
         };
         self.check_lockout(&user)?;
-        let available = first_factors(pool, &user);
+        let available = first_factors(pool, &user, self.passkey_offerable(pool, &user).await?);
         if available.is_empty() {
             return Err(DomainError::incorrect_credentials());
         }
@@ -179,10 +185,17 @@ impl Cognate {
                 let device = self.device_intent(pool, admin, device_key).await?;
                 self.start_mfa(pool, client, user, MfaStep::SignInCode(factor), device).await
             }
+            ChallengeName::WebAuthn => self.start_passkey_challenge(pool, client, user).await,
             other => {
                 Err(DomainError::invalid(format!("The challenge {} is not available to this user.", other.name())))
             }
         }
+    }
+
+    /// Whether USER_AUTH may offer `user` a passkey: the pool allows WEB_AUTHN and the user
+    /// has one (read only in such pools).
+    async fn passkey_offerable(&self, pool: &Pool, user: &User) -> Result<bool> {
+        Ok(pool.settings.first_factors.contains(&FirstFactor::WebAuthn) && self.has_passkey(user).await?)
     }
 
     /// The PASSWORD first factor: the password proven, and what the sign-in does about devices.
@@ -199,14 +212,16 @@ impl Cognate {
         Ok((self.prove_password(pool, client, username, password).await?, device))
     }
 
-    /// What ends a sign-in whose first factor was a code: the account must still be confirmed
-    /// and enabled; no second factor follows (the code proved the email or phone).
+    /// What ends a sign-in whose first factor was a code or a passkey: the account must still
+    /// be confirmed and enabled; no second factor follows (the code proved the email or phone;
+    /// `mfa`: the passkey counted as two factors).
     pub(crate) async fn signed_in_without_password(
         &self,
         pool: &Pool,
         client: &AppClient,
         user: &User,
         device: Option<DeviceIntent>,
+        mfa: bool,
     ) -> Result<AuthOutcome> {
         if !user.enabled {
             return Err(DomainError::not_authorized("User is disabled."));
@@ -218,7 +233,7 @@ impl Cognate {
             device.check_owner(user)?;
         }
         self.password_succeeded(user).await?;
-        self.signed_in(pool, client, user, false, device.as_ref()).await
+        self.signed_in(pool, client, user, mfa, device.as_ref()).await
     }
 }
 
@@ -242,7 +257,7 @@ mod tests {
 
     #[test]
     fn a_pool_without_a_sign_in_policy_offers_the_password_both_ways() {
-        let offered = first_factors(&pool(&[], "OFF", false), &user(&[], true));
+        let offered = first_factors(&pool(&[], "OFF", false), &user(&[], true), false);
         assert_eq!(offered, [ChallengeName::Password, ChallengeName::PasswordSrp]);
     }
 
@@ -259,22 +274,39 @@ mod tests {
             false,
         );
         assert_eq!(
-            first_factors(&pool(&all, "OPTIONAL", true), &verified),
+            first_factors(&pool(&all, "OPTIONAL", true), &verified, false),
             [ChallengeName::EmailOtp, ChallengeName::SmsOtp]
         );
         assert_eq!(
-            first_factors(&pool(&all, "OPTIONAL", false), &verified),
+            first_factors(&pool(&all, "OPTIONAL", false), &verified, false),
             [ChallengeName::EmailOtp],
             "no SMS set-up"
         );
-        assert!(first_factors(&pool(&all, "ON", true), &verified).is_empty());
+        assert!(first_factors(&pool(&all, "ON", true), &verified, false).is_empty());
         let mut disabled = verified.clone();
         disabled.enabled = false;
-        assert!(first_factors(&pool(&all, "OFF", true), &disabled).is_empty(), "no code to a disabled account");
+        assert!(first_factors(&pool(&all, "OFF", true), &disabled, false).is_empty(), "no code to a disabled account");
         let unverified = user(&[("email", "a@example.com"), ("email_verified", "false")], true);
         assert_eq!(
-            first_factors(&pool(&all, "OFF", true), &unverified),
+            first_factors(&pool(&all, "OFF", true), &unverified, false),
             [ChallengeName::Password, ChallengeName::PasswordSrp]
         );
+    }
+
+    #[test]
+    fn passkeys_are_offered_to_their_holders_and_where_mfa_is_required_only_as_two_factors() {
+        let all = [FirstFactor::Password, FirstFactor::WebAuthn];
+        let holder = user(&[], true);
+        let pw = [ChallengeName::Password, ChallengeName::PasswordSrp];
+        assert_eq!(
+            first_factors(&pool(&all, "OPTIONAL", false), &holder, true),
+            [pw[0], pw[1], ChallengeName::WebAuthn]
+        );
+        assert_eq!(first_factors(&pool(&all, "OPTIONAL", false), &holder, false), pw, "no passkey registered");
+        assert_eq!(first_factors(&pool(&[FirstFactor::Password], "OFF", false), &holder, true), pw, "not allowed");
+        let mut required = pool(&all, "ON", false);
+        assert_eq!(first_factors(&required, &holder, true), pw);
+        required.settings.mfa.web_authn.multi_factor_with_user_verification = true;
+        assert_eq!(first_factors(&required, &holder, true), [pw[0], pw[1], ChallengeName::WebAuthn]);
     }
 }

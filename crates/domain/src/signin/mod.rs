@@ -155,7 +155,9 @@ impl Cognate {
             | ChallengeName::SmsOtp => {
                 let answered = self.answer_mfa_code(&pool, &client, challenge, &request).await?;
                 if answered.first_factor {
-                    return self.signed_in_without_password(&pool, &client, &answered.user, answered.device).await;
+                    return self
+                        .signed_in_without_password(&pool, &client, &answered.user, answered.device, false)
+                        .await;
                 }
                 self.signed_in_with_mfa(&pool, &client, &answered.user, answered.device.as_ref()).await
             }
@@ -169,8 +171,8 @@ impl Cognate {
             ChallengeName::DevicePasswordVerifier => {
                 self.answer_device_password_verifier(&pool, &client, &request).await
             }
+            ChallengeName::WebAuthn => self.answer_passkey(&pool, &client, admin, &request).await,
             ChallengeName::CustomChallenge
-            | ChallengeName::WebAuthn
             | ChallengeName::Password
             | ChallengeName::PasswordSrp
             | ChallengeName::AdminNoSrpAuth => Err(DomainError::Unsupported(format!(

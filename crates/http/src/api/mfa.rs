@@ -4,6 +4,7 @@ use cognate_domain::mfa::{FactorSetting, MfaPreferences, PoolMfaView, UserMfaVie
 use cognate_domain::model::User;
 use cognate_domain::{Cognate, DomainError};
 use cognate_proto::mfa::*;
+use cognate_proto::passkeys::WebAuthnConfigurationType;
 use cognate_proto::pools::Empty;
 use cognate_proto::users::UserMfaFields;
 
@@ -24,6 +25,20 @@ fn pool_mfa_out(view: PoolMfaView) -> UserPoolMfaConfigResponse {
             .email
             .map(|email| EmailMfaConfigType { message: email.message, subject: email.subject }),
         mfa_configuration: view.mode,
+        web_authn_configuration: Some(WebAuthnConfigurationType {
+            relying_party_id: mfa.web_authn.relying_party_id,
+            user_verification: Some(
+                if mfa.web_authn.user_verification_required { "required" } else { "preferred" }.into(),
+            ),
+            factor_configuration: Some(
+                if mfa.web_authn.multi_factor_with_user_verification {
+                    "MULTI_FACTOR_WITH_USER_VERIFICATION"
+                } else {
+                    "SINGLE_FACTOR"
+                }
+                .into(),
+            ),
+        }),
     }
 }
 

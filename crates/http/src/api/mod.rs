@@ -8,5 +8,6 @@ pub mod groups;
 pub mod lifecycle;
 pub mod mfa;
 pub mod oauth;
+pub mod passkeys;
 pub mod pools;
 pub mod users;

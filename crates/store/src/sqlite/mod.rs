@@ -9,6 +9,7 @@ mod groups;
 mod hosted;
 mod oauth;
 mod outbound;
+mod passkeys;
 mod pools;
 mod tokens;
 mod users;

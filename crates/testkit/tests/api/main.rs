@@ -16,6 +16,7 @@ mod hosted_account;
 mod lifecycle;
 mod mfa;
 mod oauth;
+mod passkeys;
 mod pools;
 mod protocol;
 mod rotation;

@@ -70,9 +70,9 @@ async fn malformed_requests_get_clear_errors() {
     let (_, kind, _) = post(&server, "SomeOtherService.SignUp", "{}").await;
     assert_eq!(kind.as_deref(), Some("UnknownOperationException"));
     let (_, kind, body) =
-        post(&server, "AWSCognitoIdentityProviderService.ListWebAuthnCredentials", r#"{"AccessToken":"x"}"#).await;
+        post(&server, "AWSCognitoIdentityProviderService.UpdateAuthEventFeedback", r#"{"UserPoolId":"x"}"#).await;
     assert_eq!(kind.as_deref(), Some("UnsupportedOperationException"));
-    assert_eq!(body["message"], "ListWebAuthnCredentials is not supported by Cognate yet.");
+    assert_eq!(body["message"], "UpdateAuthEventFeedback is not supported by Cognate yet.");
     let huge = format!(r#"{{"ClientId":"{}"}}"#, "x".repeat(cognate_http::MAX_BODY_BYTES));
     let (status, kind, _) = post(&server, "AWSCognitoIdentityProviderService.SignUp", &huge).await;
     assert_eq!((status, kind.as_deref()), (413, Some("RequestEntityTooLargeException")));

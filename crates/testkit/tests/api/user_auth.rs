@@ -237,26 +237,13 @@ async fn what_user_auth_refuses() {
     let email = "refused@example.com";
     reachable_user(&server, &sdk, &pool_id, &client_id, email).await;
 
-    // A client that does not allow the flow; an unknown first factor; passkeys, not built yet.
+    // A client that does not allow the flow; an unknown first factor.
     let password_client = public_client(&sdk, &pool_id).await;
     assert_eq!(code(user_auth(&sdk, &password_client, email, &[]).await), "InvalidParameterException");
     assert_eq!(
         code(user_auth(&sdk, &client_id, email, &[("PREFERRED_CHALLENGE", "CARRIER_PIGEON")]).await),
         "InvalidParameterException"
     );
-    let passkeys = sdk
-        .update_user_pool()
-        .user_pool_id(&pool_id)
-        .policies(
-            UserPoolPolicyType::builder()
-                .sign_in_policy(
-                    SignInPolicyType::builder().allowed_first_auth_factors(AuthFactorType::WebAuthn).build(),
-                )
-                .build(),
-        )
-        .send()
-        .await;
-    assert_eq!(code(passkeys), "UnsupportedOperationException");
     assert_eq!(code(user_auth(&sdk, &client_id, "nobody@example.com", &[]).await), "UserNotFoundException");
 
     // Where every sign-in needs a second factor, a code is not offered as the first.
