@@ -76,7 +76,7 @@ pub async fn ensure_pools(cognate: &Cognate, pools: &[PoolConfig]) -> Result<(),
                                 software_token_mfa_configuration: mfa.software_token_mfa_configuration.clone(),
                                 sms_mfa_configuration: mfa.sms_mfa_configuration.clone(),
                                 email_mfa_configuration: mfa.email_mfa_configuration.clone(),
-                                web_authn_configuration: None,
+                                web_authn_configuration: mfa.web_authn_configuration.clone(),
                             };
                             cognate.set_user_pool_mfa_config(&pool.id, mfa_config_in(request)).await.map_err(what)?;
                         }

@@ -173,6 +173,7 @@ pub struct MfaConfig {
     pub software_token_mfa_configuration: Option<cognate_proto::mfa::SoftwareTokenMfaConfigType>,
     pub sms_mfa_configuration: Option<cognate_proto::mfa::SmsMfaConfigType>,
     pub email_mfa_configuration: Option<cognate_proto::mfa::EmailMfaConfigType>,
+    pub web_authn_configuration: Option<cognate_proto::passkeys::WebAuthnConfigurationType>,
 }
 
 /// An identity provider of a pool, created at start-up if it does not exist yet.

@@ -8,6 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -423,7 +424,134 @@ async function federatedJourney() {
   }
 }
 
+// Passkeys with Amplify in Chromium, a virtual authenticator standing in for the platform's
+// (the DevTools protocol's WebAuthn domain; the app on http://localhost, the demo pool's RP ID):
+// the security page adds one (associateWebAuthnCredential) and lists it; the sign-in page signs in
+// with it and no password (USER_AUTH + WEB_AUTHN), or with a code by email; an authenticator
+// claiming the passkey's id with another key is refused; once removed
+// (deleteWebAuthnCredential), the passkey is no longer offered.
+async function passkeyJourney() {
+  const example = await startExample({ frontendPort: 3000 });
+  const app = 'http://localhost:3000';
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const platform = {
+    protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true,
+    hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true,
+  };
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: platform });
+  const shot = shooter(page, 'passkey');
+  const email = `ada.${Date.now()}@example.com`;
+  const profile = page.getByRole('region', { name: 'Your profile' });
+  const errors = page.getByRole('alert');
+  const signOut = async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).waitFor();
+  };
+  const startSignIn = async () => {
+    await page.goto(`${app}/signin`);
+    await page.getByLabel('Email').fill(email);
+  };
+  try {
+    const cognito = (action, body) => fetch(`http://127.0.0.1:${example.ports.COGNATE_PORT}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${action}` },
+      body: JSON.stringify(body),
+    });
+    const clientId = 'cruddurwebclient0000000001';
+    const signUp = await cognito('SignUp', {
+      ClientId: clientId, Username: email, Password: PASSWORD,
+      UserAttributes: [{ Name: 'email', Value: email }, { Name: 'name', Value: 'Ada Lovelace' }],
+    });
+    const signedUp = await signUp.text();
+    assert.equal(signUp.status, 200, signedUp);
+    const sub = JSON.parse(signedUp).UserSub;
+    const confirmation = example.lastCode(email);
+    assert.equal((await cognito('ConfirmSignUp', { ClientId: clientId, Username: email, ConfirmationCode: confirmation })).status, 200);
+
+    // Signed in with the password, the security page adds a passkey.
+    await startSignIn();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await profile.getByText('Ada Lovelace').waitFor();
+    await page.goto(`${app}/security`);
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByTestId('passkeys').getByText('Platform passkey').waitFor();
+    await shot('passkey-added');
+    const [created] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+    assert.equal(created.rpId, 'localhost');
+    assert.equal(Buffer.from(created.userHandle, 'base64').toString(), sub, 'the passkey names the user by sub');
+    assert.equal(created.isResidentCredential, true);
+
+    // Signed out, in again with the passkey alone.
+    await signOut();
+    await startSignIn();
+    await shot('signin-choices');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await profile.getByText('Ada Lovelace').waitFor();
+    await page.getByTestId('verified').filter({ hasText: 'verified your access token with cognate-verify' }).waitFor();
+    await shot('passkey-home');
+    const claims = JSON.parse(Buffer.from((await storedToken(page, 'idToken')).split('.')[1], 'base64url'));
+    assert.equal(claims.sub, sub);
+    const [used] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+    assert.ok(used.signCount > created.signCount, 'the authenticator signed');
+
+    // A code by email instead.
+    await signOut();
+    await startSignIn();
+    await page.getByRole('button', { name: 'Email me a code' }).click();
+    await page.getByText(/We emailed a code to/).waitFor();
+    let code;
+    await eventually(() => (code = example.lastCode(email)) !== confirmation, 'the sign-in code arrives');
+    await page.getByLabel('Code').fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await profile.getByText('Ada Lovelace').waitFor();
+
+    // Another authenticator claiming the passkey's id, with a key of its own: refused.
+    await signOut();
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+    const impostor = (await cdp.send('WebAuthn.addVirtualAuthenticator', { options: platform })).authenticatorId;
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'der' });
+    await cdp.send('WebAuthn.addCredential', {
+      authenticatorId: impostor,
+      credential: {
+        credentialId: created.credentialId, isResidentCredential: true, rpId: 'localhost',
+        privateKey: otherKey.toString('base64'), userHandle: created.userHandle, signCount: 100,
+      },
+    });
+    await startSignIn();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await errors.filter({ hasText: 'The passkey could not be verified.' }).waitFor();
+    await shot('impostor-refused');
+
+    // The real one back; removed on the security page, it is no longer offered.
+    await cdp.send('WebAuthn.clearCredentials', { authenticatorId: impostor });
+    await cdp.send('WebAuthn.addCredential', { authenticatorId: impostor, credential: used });
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await profile.getByText('Ada Lovelace').waitFor();
+    await page.goto(`${app}/security`);
+    const listed = page.getByTestId('passkeys');
+    await listed.getByRole('button', { name: 'Remove' }).click();
+    await listed.waitFor({ state: 'detached' });
+    await page.getByText('is removed: it no longer signs you in.').waitFor();
+    await signOut();
+    await startSignIn();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await errors.filter({ hasText: 'This account has no passkey yet' }).waitFor();
+    await shot('passkey-removed');
+    assert.equal(await storedAccessToken(page), null, 'not signed in');
+  } catch (error) {
+    throw await reported(error, example, shot);
+  } finally {
+    await context.close();
+    await example.stop();
+  }
+}
+
 test('the tutorial journey, the API verifying tokens with cognate-verify', () => journey('direct'));
 test('the tutorial journey through nginx + cognate-gate', () => journey('gateway'));
 test('signing in on the hosted page with Amplify\'s signInWithRedirect, over HTTPS', () => hostedJourney());
 test('signing in through an upstream identity provider (run.sh --upstream)', () => federatedJourney());
+test('passkeys and email codes: Amplify\'s WebAuthn APIs with a virtual authenticator', () => passkeyJourney());

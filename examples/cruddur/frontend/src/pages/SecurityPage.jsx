@@ -2,11 +2,13 @@
 // code of its setup URI, then verifyTOTPSetup with the first code), choose the preferred factor,
 // and turn factors off (updateMFAPreference); what is on comes from fetchMFAPreference. Below,
 // the devices the account signed in on (fetchDevices), which can be forgotten (forgetDevice):
-// a remembered one stops standing in for the code.
+// a remembered one stops standing in for the code. Then the account's passkeys: added with
+// associateWebAuthnCredential (the browser creates the key), listed, and removed.
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import {
-  fetchDevices, fetchMFAPreference, forgetDevice, setUpTOTP, updateMFAPreference, verifyTOTPSetup,
+  associateWebAuthnCredential, deleteWebAuthnCredential, fetchDevices, fetchMFAPreference, forgetDevice,
+  listWebAuthnCredentials, setUpTOTP, updateMFAPreference, verifyTOTPSetup,
 } from 'aws-amplify/auth';
 
 import QrCode from '../components/QrCode.jsx';
@@ -20,6 +22,7 @@ export default function SecurityPage() {
   const { user } = useSession();
   const [preference, setPreference] = useState(null);
   const [devices, setDevices] = useState(null);
+  const [passkeys, setPasskeys] = useState(null);
   const [setup, setSetup] = useState(null);
   const [code, setCode] = useState('');
   const [notice, setNotice] = useState('');
@@ -29,9 +32,13 @@ export default function SecurityPage() {
     setPreference(await fetchMFAPreference());
     setDevices(await fetchDevices());
   }, []);
+  const loadPasskeys = useCallback(async () => {
+    setPasskeys((await listWebAuthnCredentials()).credentials);
+  }, []);
   useEffect(() => {
     if (user) load().catch(() => setPreference({ enabled: [] }));
-  }, [user, load]);
+    if (user) loadPasskeys().catch(() => setPasskeys([]));
+  }, [user, load, loadPasskeys]);
 
   if (!user) {
     return <p className="card">Please <Link to="/signin">sign in</Link> to manage your account&apos;s security.</p>;
@@ -70,6 +77,20 @@ export default function SecurityPage() {
     await load();
   })();
 
+  const addPasskey = submit(async () => {
+    await associateWebAuthnCredential();
+    setNotice('Your passkey is added: next time, choose "Sign in with a passkey".');
+    await loadPasskeys();
+  });
+
+  const removePasskey = (passkey) => submit(async () => {
+    await deleteWebAuthnCredential({ credentialId: passkey.credentialId });
+    setNotice(`${passkey.friendlyCredentialName ?? 'The passkey'} is removed: it no longer signs you in.`);
+    await loadPasskeys();
+  })();
+
+  // The demo pool binds passkeys to `localhost` (cognate.toml): on 127.0.0.1 the browser refuses.
+  const passkeysHere = window.location.hostname === 'localhost';
   const enabled = preference?.enabled ?? [];
   return (
     <section className="card form-card">
@@ -111,6 +132,28 @@ export default function SecurityPage() {
             {enabled.includes('TOTP') ? 'Set up a new authenticator app' : 'Set up an authenticator app'}
           </button>
         </>
+      )}
+      <h2>Passkeys</h2>
+      <p className="hint">A passkey signs you in with your fingerprint, face or device PIN instead of a password.</p>
+      {passkeys && passkeys.length > 0 && (
+        <ul className="factors" data-testid="passkeys">
+          {passkeys.map((passkey) => (
+            <li key={passkey.credentialId}>
+              <span>
+                {passkey.friendlyCredentialName ?? 'Passkey'}
+                {passkey.createdAt ? `, added ${passkey.createdAt.toLocaleDateString()}` : ''}
+              </span>
+              <button type="button" className="button secondary" onClick={() => removePasskey(passkey)} disabled={busy}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {passkeysHere ? (
+        <button type="button" className="button wide" onClick={addPasskey} disabled={busy}>Add a passkey</button>
+      ) : (
+        <p className="hint">Open Cruddur at http://localhost:3000 to add a passkey.</p>
       )}
       {devices && devices.length > 0 && (
         <>

@@ -1,6 +1,7 @@
 // Sign in with email and password (Amplify's default SRP flow: the password never leaves the
-// browser), on Cognate's hosted page (OAuth code flow with PKCE through signInWithRedirect), or
-// through one of the pool's identity providers (the same redirect, naming the provider).
+// browser), without a password (choice-based USER_AUTH: a passkey, or a code by email), on
+// Cognate's hosted page (OAuth code flow with PKCE through signInWithRedirect), or through one of
+// the pool's identity providers (the same redirect, naming the provider).
 // Errors are shown as Cognito words them; an unconfirmed account goes to Confirm; an account with a
 // second factor goes on to its step (SecondFactor), then home.
 import { useState } from 'react';
@@ -52,6 +53,35 @@ export default function SigninPage() {
     await done();
   });
 
+  // Without a password: USER_AUTH preferring a passkey (Amplify runs the browser's WebAuthn
+  // ceremony itself) or an emailed code (the code step follows). A factor this account cannot use
+  // comes back as the choice of factors, which this page explains instead.
+  const onPasswordless = (preferredChallenge) => submit(async () => {
+    if (!email) {
+      setErrors('Enter your email first.');
+      return;
+    }
+    const { isSignedIn, nextStep } = await signIn({
+      username: email,
+      options: { authFlowType: 'USER_AUTH', preferredChallenge },
+    });
+    if (isSignedIn) {
+      await done();
+      return;
+    }
+    if (SECOND_FACTOR_STEPS.includes(nextStep.signInStep)) {
+      setStep(nextStep);
+      return;
+    }
+    if (nextStep.signInStep === 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION') {
+      setErrors(preferredChallenge === 'WEB_AUTHN'
+        ? 'This account has no passkey yet: sign in with your password, then add one on the Security page.'
+        : 'This account cannot get a code by email: sign in with your password.');
+      return;
+    }
+    setErrors(`This account needs a step this app does not support yet (${nextStep.signInStep}).`);
+  })();
+
   // `provider`: a pool's identity provider by name; none is the hosted page itself.
   const onHostedPage = async (provider) => {
     try {
@@ -92,6 +122,12 @@ export default function SigninPage() {
       <Errors message={errors} />
       <button type="submit" className="button wide" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+      <button type="button" className="button wide outline" onClick={() => onPasswordless('WEB_AUTHN')} disabled={busy}>
+        Sign in with a passkey
+      </button>
+      <button type="button" className="button wide outline" onClick={() => onPasswordless('EMAIL_OTP')} disabled={busy}>
+        Email me a code
       </button>
       <button type="button" className="button wide outline" onClick={() => onHostedPage()}>
         Continue with the hosted page
