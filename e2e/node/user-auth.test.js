@@ -1,10 +1,11 @@
 // Choice-based sign-in (USER_AUTH) with aws-amplify v6 against the release binary: a code by
 // email and by text message as the only factor (codes read from the outbox), the first-factor
-// selection step, and the password by SRP chosen there.
+// selection step, the password by SRP chosen there, and autoSignIn after sign-up (the Session of
+// ConfirmSignUp handed to USER_AUTH).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Amplify } from 'aws-amplify';
-import { confirmSignIn, confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from 'aws-amplify/auth';
+import { autoSignIn, confirmSignIn, confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from 'aws-amplify/auth';
 import {
   AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -77,5 +78,20 @@ test('aws-amplify v6: the first-factor selection, then the password by SRP or an
   const byEmail = await confirmSignIn({ challengeResponse: 'EMAIL_OTP' });
   assert.equal(byEmail.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
   assert.equal((await confirmSignIn({ challengeResponse: cognate.lastCode(email) })).isSignedIn, true);
+  await signOut();
+});
+
+test('aws-amplify v6: autoSignIn with USER_AUTH signs the new user in after confirmSignUp, no password asked', async () => {
+  const newcomer = `auto-${Date.now()}@example.com`;
+  const signedUp = await signUp({
+    username: newcomer, password: PASSWORD,
+    options: { userAttributes: { email: newcomer }, autoSignIn: { authFlowType: 'USER_AUTH' } },
+  });
+  assert.equal(signedUp.nextStep.signUpStep, 'CONFIRM_SIGN_UP');
+  const confirmed = await confirmSignUp({ username: newcomer, confirmationCode: cognate.lastCode(newcomer) });
+  assert.equal(confirmed.nextStep.signUpStep, 'COMPLETE_AUTO_SIGN_IN');
+  const done = await autoSignIn();
+  assert.equal(done.isSignedIn, true);
+  assert.equal(await signedInAs(), newcomer);
   await signOut();
 });

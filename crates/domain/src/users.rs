@@ -38,6 +38,8 @@ pub struct SignUpOutcome {
     pub confirmed: bool,
     pub delivery: Option<CodeDelivery>,
     pub sub: String,
+    /// For a client that allows USER_AUTH: the session that signs the user in once confirmed.
+    pub session: Option<String>,
 }
 
 /// What AdminCreateUser asks for.
@@ -125,7 +127,9 @@ impl Cognate {
     pub async fn sign_up(&self, input: SignUpInput) -> Result<SignUpOutcome> {
         let (pool, client) = self.client(&input.client_id).await?;
         check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
-        Ok(self.sign_up_with(&pool, &client, input).await?.0)
+        let (mut outcome, user) = self.sign_up_with(&pool, &client, input).await?;
+        outcome.session = self.open_sign_up_session(&pool, &client, &user).await?;
+        Ok(outcome)
     }
 
     /// SignUp once the client is known and has proven itself (by secret hash, or by being the
@@ -182,21 +186,31 @@ impl Cognate {
             None => None,
         };
         self.record_event(&user, EventKind::SignUp, true, None).await;
-        Ok((SignUpOutcome { confirmed: false, delivery, sub }, user))
+        Ok((SignUpOutcome { confirmed: false, delivery, sub, session: None }, user))
     }
 
     /// ConfirmSignUp: the right code, in time, confirms the user and verifies the attribute it
-    /// was sent to.
+    /// was sent to. A client that allows USER_AUTH gets a session that signs the user in; the
+    /// one SignUp gave, when passed on, must be this user's.
     pub async fn confirm_sign_up(
         &self,
         client_id: &str,
         secret_hash: Option<&str>,
         username: &str,
         code: &str,
-    ) -> Result<()> {
+        sign_up_session: Option<&str>,
+    ) -> Result<Option<String>> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
-        self.confirm_sign_up_with(&pool, &client, username, code).await.map(drop)
+        if let Some(session) = sign_up_session {
+            let user = self
+                .find_user(&pool, username)
+                .await?
+                .ok_or_else(|| DomainError::NotAuthorized("Invalid session for the user.".into()))?;
+            self.check_sign_up_session(&pool, &client, session, &user).await?;
+        }
+        let user = self.confirm_sign_up_with(&pool, &client, username, code).await?;
+        self.open_sign_up_session(&pool, &client, &user).await
     }
 
     /// ConfirmSignUp once the client is known and has proven itself; gives the confirmed user.

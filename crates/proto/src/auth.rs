@@ -17,6 +17,8 @@ pub struct InitiateAuthRequest {
     pub auth_flow: String,
     pub auth_parameters: Option<BTreeMap<String, String>>,
     pub client_metadata: Option<BTreeMap<String, String>>,
+    /// USER_AUTH: the Session of SignUp or ConfirmSignUp.
+    pub session: Option<String>,
 }
 
 #[skip_serializing_none]

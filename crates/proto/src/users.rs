@@ -24,6 +24,7 @@ pub struct SignUpResponse {
     pub user_confirmed: bool,
     pub code_delivery_details: Option<CodeDeliveryDetailsType>,
     pub user_sub: String,
+    pub session: Option<String>,
 }
 
 #[skip_serializing_none]
@@ -35,6 +36,16 @@ pub struct ConfirmSignUpRequest {
     pub username: String,
     pub confirmation_code: String,
     pub force_alias_creation: Option<bool>,
+    /// SignUp's Session, passed on.
+    pub session: Option<String>,
+}
+
+/// ConfirmSignUp's answer: a session that signs the user in with USER_AUTH.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfirmSignUpResponse {
+    pub session: Option<String>,
 }
 
 #[skip_serializing_none]

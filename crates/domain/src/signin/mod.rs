@@ -2,6 +2,7 @@
 //! flow and challenge has its module; [`next`] decides, once and for every flow, what follows a
 //! proven first factor (tokens, a new password, or a second factor).
 
+mod after_sign_up;
 mod choice;
 mod new_password;
 mod next;
@@ -31,6 +32,8 @@ pub struct AuthRequest {
     pub client_id: String,
     pub flow: String,
     pub parameters: BTreeMap<String, String>,
+    /// USER_AUTH only: the Session of SignUp or ConfirmSignUp, which signs the new user in.
+    pub session: Option<String>,
 }
 
 /// RespondToAuthChallenge or AdminRespondToAuthChallenge.
@@ -125,7 +128,17 @@ impl Cognate {
                 }
                 self.srp_start(&pool, &client, params).await
             }
-            AuthFlow::UserAuth => self.user_auth_start(&pool, &client, admin, params).await,
+            AuthFlow::UserAuth => match request.session.as_deref() {
+                Some(session) => {
+                    if !client.allows("ALLOW_USER_AUTH") {
+                        return Err(DomainError::invalid("USER_AUTH flow not enabled for this client"));
+                    }
+                    let username = required(params, "USERNAME")?;
+                    check_secret_hash(&client, username, params.get("SECRET_HASH").map(String::as_str))?;
+                    self.sign_in_after_sign_up(&pool, &client, username, session).await
+                }
+                None => self.user_auth_start(&pool, &client, admin, params).await,
+            },
             AuthFlow::CustomAuth => {
                 Err(DomainError::Unsupported(format!("The {} flow is not supported by Cognate yet.", request.flow)))
             }

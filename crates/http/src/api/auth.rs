@@ -73,6 +73,7 @@ pub async fn initiate_auth(c: &Cognate, r: InitiateAuthRequest, caller: Caller) 
             client_id: r.client_id,
             flow: r.auth_flow,
             parameters: r.auth_parameters.unwrap_or_default(),
+            session: r.session,
         })
         .await?;
     Ok(outcome_out(outcome))

@@ -31,12 +31,15 @@ pub async fn sign_up(c: &Cognate, r: SignUpRequest) -> Result<SignUpResponse> {
         user_confirmed: outcome.confirmed,
         code_delivery_details: outcome.delivery.map(delivery_out),
         user_sub: outcome.sub,
+        session: outcome.session,
     })
 }
 
-pub async fn confirm_sign_up(c: &Cognate, r: ConfirmSignUpRequest) -> Result<Empty> {
-    c.confirm_sign_up(&r.client_id, r.secret_hash.as_deref(), &r.username, &r.confirmation_code).await?;
-    Ok(Empty {})
+pub async fn confirm_sign_up(c: &Cognate, r: ConfirmSignUpRequest) -> Result<ConfirmSignUpResponse> {
+    let code = &r.confirmation_code;
+    let session =
+        c.confirm_sign_up(&r.client_id, r.secret_hash.as_deref(), &r.username, code, r.session.as_deref()).await?;
+    Ok(ConfirmSignUpResponse { session })
 }
 
 pub async fn resend_confirmation_code(c: &Cognate, r: ResendConfirmationCodeRequest) -> Result<CodeDeliveryResponse> {

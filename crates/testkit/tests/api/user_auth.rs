@@ -270,3 +270,85 @@ async fn what_user_auth_refuses() {
     .unwrap();
     assert_eq!(mfa.challenge_name(), Some(&ChallengeNameType::SmsMfa), "the password is followed by MFA");
 }
+
+#[tokio::test]
+async fn the_session_of_sign_up_signs_the_confirmed_user_in_once() {
+    let server = TestServer::start().await;
+    let sdk = server.sdk();
+    let (pool_id, client_id) = choice_pool(&sdk).await;
+    let email = "newcomer@example.com";
+    let signed_up = sdk
+        .sign_up()
+        .client_id(&client_id)
+        .username(email)
+        .password(PASSWORD)
+        .user_attributes(attr("email", email))
+        .send()
+        .await
+        .unwrap();
+    let first = signed_up.session().expect("SignUp's session").to_owned();
+    let with_session = |session: String| {
+        sdk.initiate_auth()
+            .client_id(&client_id)
+            .auth_flow(AuthFlowType::UserAuth)
+            .auth_parameters("USERNAME", email)
+            .session(session)
+            .send()
+    };
+    assert_eq!(code(with_session(first.clone()).await), "UserNotConfirmedException", "not confirmed yet");
+
+    // ConfirmSignUp checks the session it is given and gives one that signs in, once.
+    let code_sent = server.last_code(email).unwrap();
+    let bad = sdk
+        .confirm_sign_up()
+        .client_id(&client_id)
+        .username(email)
+        .confirmation_code(&code_sent)
+        .session("x".repeat(40));
+    assert_eq!(code(bad.send().await), "NotAuthorizedException");
+    let confirmed = sdk
+        .confirm_sign_up()
+        .client_id(&client_id)
+        .username(email)
+        .confirmation_code(code_sent)
+        .session(&first)
+        .send()
+        .await
+        .unwrap();
+    let session = confirmed.session().expect("ConfirmSignUp's session").to_owned();
+    let other_client = sdk
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("other")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserAuth)
+        .send()
+        .await
+        .unwrap();
+    let other = other_client.user_pool_client().unwrap().client_id().unwrap();
+    let elsewhere = sdk
+        .initiate_auth()
+        .client_id(other)
+        .auth_flow(AuthFlowType::UserAuth)
+        .auth_parameters("USERNAME", email)
+        .session(&session)
+        .send()
+        .await;
+    assert_eq!(code(elsewhere), "NotAuthorizedException", "another client's");
+    let done = with_session(session.clone()).await.unwrap();
+    let tokens = done.authentication_result().expect("signed in at once");
+    assert_eq!(jwt_claims(tokens.id_token().unwrap())["email"], email);
+    assert_eq!(code(with_session(session).await), "NotAuthorizedException", "used once");
+
+    // A client without USER_AUTH gets no session.
+    let plain = public_client(&sdk, &pool_id).await;
+    let other_user = sdk
+        .sign_up()
+        .client_id(&plain)
+        .username("plain@example.com")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "plain@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert!(other_user.session().is_none());
+}
