@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/confirmforgotPassword", get(hosted::recovery::confirm_page).post(hosted::recovery::confirm_submit))
         .route("/logout", get(hosted::logout::logout))
         .route("/error", get(hosted::error_page::page))
+        .route("/hosted/passkey.js", get(hosted::passkey_script))
         .route("/ui-assets/{pool_id}/{client_id}/{version}/logo", get(hosted::branding::logo))
         .route("/oauth2/token", post(oauth2::token::token))
         .route("/oauth2/userInfo", get(oauth2::userinfo::user_info).post(oauth2::userinfo::user_info))

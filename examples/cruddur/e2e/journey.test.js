@@ -427,13 +427,14 @@ async function federatedJourney() {
 // Passkeys with Amplify in Chromium, a virtual authenticator standing in for the platform's
 // (the DevTools protocol's WebAuthn domain; the app on http://localhost, the demo pool's RP ID):
 // the security page adds one (associateWebAuthnCredential) and lists it; the sign-in page signs in
-// with it and no password (USER_AUTH + WEB_AUTHN), or with a code by email; an authenticator
+// with it and no password (USER_AUTH + WEB_AUTHN), or with a code by email, and so does Cognate's
+// hosted page (its passkey step's script, reached through signInWithRedirect); an authenticator
 // claiming the passkey's id with another key is refused; once removed
 // (deleteWebAuthnCredential), the passkey is no longer offered.
 async function passkeyJourney() {
   const example = await startExample({ frontendPort: 3000 });
   const app = 'http://localhost:3000';
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
@@ -509,6 +510,19 @@ async function passkeyJourney() {
     await page.getByRole('button', { name: 'Continue' }).click();
     await profile.getByText('Ada Lovelace').waitFor();
 
+    // On the hosted page (Amplify's signInWithRedirect): the passkey step's own script.
+    await signOut();
+    await page.goto(`${app}/signin`);
+    await page.getByRole('button', { name: 'Continue with the hosted page' }).click();
+    await page.waitForURL(`https://localhost:${example.ports.COGNATE_TLS_PORT}/login?**`);
+    await page.locator('input[name=username]').fill(email);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('button', { name: 'Use my passkey' }).click();
+    await profile.getByText('Ada Lovelace').waitFor();
+    await shot('hosted-passkey-home');
+    const [afterHosted] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+    assert.ok(afterHosted.signCount > used.signCount, 'the hosted page asked the authenticator');
+
     // Another authenticator claiming the passkey's id, with a key of its own: refused.
     await signOut();
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
@@ -528,7 +542,7 @@ async function passkeyJourney() {
 
     // The real one back; removed on the security page, it is no longer offered.
     await cdp.send('WebAuthn.clearCredentials', { authenticatorId: impostor });
-    await cdp.send('WebAuthn.addCredential', { authenticatorId: impostor, credential: used });
+    await cdp.send('WebAuthn.addCredential', { authenticatorId: impostor, credential: afterHosted });
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await profile.getByText('Ada Lovelace').waitFor();
     await page.goto(`${app}/security`);

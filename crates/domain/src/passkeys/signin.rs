@@ -72,8 +72,6 @@ impl Cognate {
     }
 
     /// The WEB_AUTHN answer: CREDENTIAL, the browser's AuthenticationResponseJSON as a string.
-    /// A refused assertion counts towards the lockout and leaves the session for another try
-    /// with a new assertion; an accepted one spends the session, so it cannot be replayed.
     pub(crate) async fn answer_passkey(
         &self,
         pool: &Pool,
@@ -81,6 +79,20 @@ impl Cognate {
         admin: bool,
         request: &ChallengeRequest,
     ) -> Result<AuthOutcome> {
+        let (user, counts_as_mfa) = self.verify_passkey_answer(pool, client, request).await?;
+        let device = self.device_intent(pool, admin, request.responses.get("DEVICE_KEY").map(String::as_str)).await?;
+        self.signed_in_without_password(pool, client, &user, device, counts_as_mfa).await
+    }
+
+    /// Checks a WEB_AUTHN answer: the user it signs in, and whether the passkey counted as two
+    /// factors. A refused assertion counts towards the lockout and leaves the session for another
+    /// try with a new assertion; an accepted one spends the session, so it cannot be replayed.
+    pub(crate) async fn verify_passkey_answer(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        request: &ChallengeRequest,
+    ) -> Result<(User, bool)> {
         let (responses, username, session) = request.answer(client)?;
         let rp = RelyingParty::of(pool, &self.config.public_url)?;
         let (stored, user) = self.peek_challenge(pool, client, session, ChallengeName::WebAuthn, username).await?;
@@ -91,14 +103,12 @@ impl Cognate {
         let id = credential_id(&assertion.raw_id);
         // Only this user's passkeys: another user's credential is as unknown as a stranger's.
         let Some(passkey) = self.store.get_passkey(&pool.id, &user.sub, &id).await? else {
-            return Err(self
-                .refused_passkey(&user, DomainError::not_authorized("The passkey is not registered for this user."))
-                .await);
+            let err = DomainError::not_authorized("The passkey is not registered for this user.");
+            return Err(self.refused_passkey(&user, err).await);
         };
         if assertion.get_user_unique_id().is_some_and(|handle| handle != user.sub.as_bytes()) {
-            return Err(self
-                .refused_passkey(&user, DomainError::not_authorized("The passkey belongs to another user."))
-                .await);
+            let err = DomainError::not_authorized("The passkey belongs to another user.");
+            return Err(self.refused_passkey(&user, err).await);
         }
         let verified = match rp.core.authenticate_single_credential(&assertion, &state, &verifier_credential(&passkey)?)
         {
@@ -119,8 +129,10 @@ impl Cognate {
         if pool.settings.mfa_configuration == "ON" && !counts_as_mfa {
             return Err(DomainError::not_authorized("This user pool requires MFA: the passkey must verify the user."));
         }
-        let device = self.device_intent(pool, admin, responses.get("DEVICE_KEY").map(String::as_str)).await?;
-        self.signed_in_without_password(pool, client, &user, device, counts_as_mfa).await
+        if !user.enabled {
+            return Err(DomainError::not_authorized("User is disabled."));
+        }
+        Ok((user, counts_as_mfa))
     }
 
     /// A refused assertion: counted towards the lockout and recorded, then `err` to answer.

@@ -89,7 +89,7 @@ impl Cognate {
 
     /// InitiateAuth / AdminInitiateAuth with USER_AUTH: the preferred first factor started, or
     /// SELECT_CHALLENGE with the ones this user can complete.
-    pub(super) async fn user_auth_start(
+    pub(crate) async fn user_auth_start(
         &self,
         pool: &Pool,
         client: &AppClient,

@@ -33,6 +33,14 @@ pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     if let Some(challenge) = ChallengeName::from_name(posted.field("challenge")) {
         return mfa::submit(&state, &posted, challenge).await;
     }
+    if let Some(factor) = ChallengeName::from_name(posted.field("first_factor")) {
+        return match state.cognate.hosted_first_factor(&page.authorization, username, factor).await {
+            Ok(step) => signed_in_or_next_step(&state, page, username, step).await,
+            Err(err) => form::refused(&err, |message| {
+                login_form(&state, page, username, Some(message), None, StatusCode::BAD_REQUEST)
+            }),
+        };
+    }
     let session = posted.field("session");
     let outcome = if session.is_empty() {
         state.cognate.hosted_sign_in(&page.authorization, username, posted.field("password")).await
@@ -106,8 +114,34 @@ pub(super) fn login_form(
 ) -> Response {
     let token = super::csrf::new_token();
     let providers = provider_links(page);
-    let view = LoginPage { frame: page.frame(&token, error, notice), username, providers: &providers };
+    let first_factors = passwordless_choices(page);
+    let view = LoginPage {
+        frame: page.frame(&token, error, notice),
+        username,
+        providers: &providers,
+        first_factors: &first_factors,
+    };
     page.serve(state, status, &view, &token)
+}
+
+/// The ways of signing in without a password the pool allows (SignInPolicy) to a client that
+/// allows USER_AUTH: `(first factor, button label)`.
+fn passwordless_choices(page: &PageRequest) -> Vec<(&'static str, &'static str)> {
+    use cognate_domain::model::FirstFactor;
+    let (pool, client) = (&page.authorization.pool, &page.authorization.client);
+    if !client.allows("ALLOW_USER_AUTH") {
+        return Vec::new();
+    }
+    pool.settings
+        .first_factors
+        .iter()
+        .filter_map(|factor| match factor {
+            FirstFactor::WebAuthn => Some(("WEB_AUTHN", "Sign in with a passkey")),
+            FirstFactor::EmailOtp => Some(("EMAIL_OTP", "Email me a code")),
+            FirstFactor::SmsOtp if pool.settings.mfa.sms.is_some() => Some(("SMS_OTP", "Text me a code")),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A "Sign in with <provider>" link for each identity provider the client supports besides the

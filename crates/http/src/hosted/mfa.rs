@@ -101,6 +101,7 @@ pub(super) async fn show(
             }
         }
         ChallengeName::SoftwareTokenMfa => ("Enter the code from your authenticator app", "code", None),
+        ChallengeName::WebAuthn => ("Sign in with a passkey", "passkey", None),
         _ => {
             let medium = step.parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").map(String::as_str);
             let by = if medium == Some("EMAIL") { "by email" } else { "by text message" };
@@ -127,6 +128,7 @@ pub(super) async fn show(
         setup_uri: uri.as_deref(),
         qr_svg: qr.as_deref(),
         carried: &carried,
+        options: step.parameters.get("CREDENTIAL_REQUEST_OPTIONS").map(String::as_str),
     };
     page.serve(state, status, &view, &token)
 }
@@ -145,13 +147,18 @@ pub(super) async fn submit(state: &AppState, posted: &Posted, challenge: Challen
     responses.insert("USERNAME".to_owned(), username.to_owned());
     let secret = Some(posted.field("secret")).filter(|s| !s.is_empty());
     let outcome = match challenge {
-        ChallengeName::SoftwareTokenMfa | ChallengeName::SmsMfa | ChallengeName::EmailOtp => {
+        ChallengeName::SoftwareTokenMfa | ChallengeName::SmsMfa | ChallengeName::EmailOtp | ChallengeName::SmsOtp => {
             let key = match challenge {
                 ChallengeName::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
                 ChallengeName::SmsMfa => "SMS_MFA_CODE",
+                ChallengeName::SmsOtp => "SMS_OTP_CODE",
                 _ => "EMAIL_OTP_CODE",
             };
             responses.insert(key.to_owned(), posted.field("code").trim().to_owned());
+            state.cognate.hosted_answer_challenge(&page.authorization, challenge, session, responses).await
+        }
+        ChallengeName::WebAuthn => {
+            responses.insert("CREDENTIAL".to_owned(), posted.field("credential").to_owned());
             state.cognate.hosted_answer_challenge(&page.authorization, challenge, session, responses).await
         }
         ChallengeName::SelectMfaType => {
@@ -197,8 +204,13 @@ pub(super) async fn submit(state: &AppState, posted: &Posted, challenge: Challen
 }
 
 /// The challenge parameters a step shows, carried in its form for a retry.
-const CARRIED: [&str; 4] =
-    ["MFAS_CAN_CHOOSE", "MFAS_CAN_SETUP", "CODE_DELIVERY_DELIVERY_MEDIUM", "CODE_DELIVERY_DESTINATION"];
+const CARRIED: [&str; 5] = [
+    "MFAS_CAN_CHOOSE",
+    "MFAS_CAN_SETUP",
+    "CODE_DELIVERY_DELIVERY_MEDIUM",
+    "CODE_DELIVERY_DESTINATION",
+    "CREDENTIAL_REQUEST_OPTIONS",
+];
 
 fn posted_parameters(posted: &Posted) -> BTreeMap<String, String> {
     CARRIED

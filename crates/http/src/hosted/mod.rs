@@ -1,8 +1,8 @@
 //! The hosted pages and the browser's side of OAuth: `/oauth2/authorize`, `/login` (with the
 //! new-password and second-factor steps), `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`,
 //! `/confirmforgotPassword`, `/confirmUser`, `/logout`, `/error`, and the branding's logo. Server-rendered, usable without
-//! JavaScript; every form carries a CSRF token; nothing redirects to a URL the client did not
-//! register.
+//! JavaScript but for the passkey ceremony (one same-origin script); every form carries a CSRF
+//! token; nothing redirects to a URL the client did not register.
 
 pub mod authorize;
 pub mod branding;
@@ -72,6 +72,16 @@ fn authorize_failure(err: AuthorizeError) -> Response {
             pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "An internal error occurred.")
         }
     }
+}
+
+/// The hosted pages' one script: the WebAuthn ceremony of the passkey steps (`passkey.js`).
+pub async fn passkey_script() -> Response {
+    let mut response = include_str!("passkey.js").into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
 }
 
 /// Where a code went, as the pages say it: "by email to a***@e***".

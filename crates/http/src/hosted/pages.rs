@@ -32,6 +32,8 @@ pub(super) struct LoginPage<'a> {
     pub username: &'a str,
     /// `(provider name, authorize link)` for the client's identity providers.
     pub providers: &'a [(String, String)],
+    /// `(first factor, label)` of the ways of signing in without a password.
+    pub first_factors: &'a [(&'static str, &'static str)],
 }
 
 /// The step after a sign-in with a temporary password.
@@ -66,6 +68,8 @@ pub(super) struct MfaPage<'a> {
     pub qr_svg: Option<&'a str>,
     /// Challenge parameters carried in the form, for a retry of the step.
     pub carried: &'a [(String, String)],
+    /// The passkey step ("passkey"): CREDENTIAL_REQUEST_OPTIONS, for the page's script.
+    pub options: Option<&'a str>,
 }
 
 /// `/signup`: a new account with the pool's required attributes.

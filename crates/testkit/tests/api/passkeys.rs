@@ -515,3 +515,128 @@ async fn a_user_verified_passkey_counts_as_mfa_where_the_pool_says_so() {
     let last = &events.auth_events()[0];
     assert!(last.challenge_responses().iter().any(|c| c.challenge_name().map(|n| n.as_str()) == Some("Mfa")));
 }
+
+/// The hosted pages without a password: the login page offers a passkey and an emailed code to
+/// a client that allows USER_AUTH; the passkey step carries the request options for its script
+/// and takes the browser's answer; both end at the callback with a code that exchanges for
+/// tokens of that user.
+#[tokio::test]
+async fn the_hosted_login_page_signs_in_with_a_passkey_or_an_emailed_code() {
+    use crate::hosted::{authorize_path, exchange, field, form_action, unescape, Browser, CALLBACK, VERIFIER};
+    use aws_sdk_cognitoidentityprovider::types::OAuthFlowType;
+
+    let server = TestServer::start().await;
+    let sdk = server.sdk();
+    let (pool_id, _) = passkey_pool(&sdk).await;
+    sdk.update_user_pool()
+        .user_pool_id(&pool_id)
+        .auto_verified_attributes(aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType::Email)
+        .policies(
+            UserPoolPolicyType::builder()
+                .sign_in_policy(
+                    SignInPolicyType::builder()
+                        .allowed_first_auth_factors(AuthFactorType::Password)
+                        .allowed_first_auth_factors(AuthFactorType::EmailOtp)
+                        .allowed_first_auth_factors(AuthFactorType::WebAuthn)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    sdk.create_user_pool_domain().user_pool_id(&pool_id).domain("passkey-pages").send().await.unwrap();
+    let client = sdk
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("hosted")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .allowed_o_auth_scopes("openid")
+        .callback_urls(CALLBACK)
+        .supported_identity_providers("COGNITO")
+        .send()
+        .await
+        .unwrap();
+    let client_id = client.user_pool_client().unwrap().client_id().unwrap().to_owned();
+    let email = "hosted-pk@example.com";
+    let access = signed_in_user(&server, &sdk, &pool_id, &client_id, email).await;
+    let sub = jwt_claims(&access)["sub"].as_str().unwrap().to_owned();
+    let mut key = SoftAuthenticator::es256();
+    register(&sdk, &access, &mut key).await;
+
+    let mut browser = Browser::new(&server);
+    let login = browser.get(&authorize_path(&client_id, "&scope=openid")).await.location.unwrap();
+    let page = browser.get(&login).await;
+    assert!(page.body.contains(">Sign in with a passkey</button>") && page.body.contains(">Email me a code</button>"));
+    assert!(!page.body.contains("<script"), "the login form itself needs no script");
+    let action = form_action(&page.body);
+    let csrf = field(&page.body, "_csrf");
+
+    // The passkey step: its options for the script, answered with the authenticator's assertion.
+    let step = browser.post(&action, &[("_csrf", &csrf), ("username", email), ("first_factor", "WEB_AUTHN")]).await;
+    assert_eq!(step.status, 200, "{}", step.body);
+    assert!(step.body.contains(r#"<script src="/hosted/passkey.js"></script>"#));
+    let options: Value = serde_json::from_str(&field(&step.body, "options")).unwrap();
+    assert_eq!(options["rpId"], "localhost");
+    let assertion = key.assert(&options).to_string();
+    let answer = |step: &str, credential: &str| {
+        [
+            ("_csrf", field(step, "_csrf")),
+            ("username", field(step, "username")),
+            ("session", field(step, "session")),
+            ("challenge", "WEB_AUTHN".to_owned()),
+            ("credential", credential.to_owned()),
+        ]
+    };
+    let garbled = answer(&step.body, "{}");
+    let form: Vec<(&str, &str)> = garbled.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let retry = browser.post(&action, &form).await;
+    assert_eq!(retry.status, 400);
+    assert!(retry.body.contains("Credential data is not valid"), "{}", retry.body);
+    let good = answer(&retry.body, &assertion);
+    let form: Vec<(&str, &str)> = good.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let done = browser.post(&action, &form).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    let location = done.location.unwrap();
+    assert!(location.starts_with(CALLBACK), "{location}");
+    let code = crate::hosted::query_param(&location, "code").unwrap();
+    let (status, tokens) = exchange(&server, &client_id, &code, VERIFIER).await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(jwt_claims(tokens["id_token"].as_str().unwrap())["sub"], sub.as_str());
+
+    // An emailed code, in another browser.
+    let mut other = Browser::new(&server);
+    let login = other.get(&authorize_path(&client_id, "&scope=openid")).await.location.unwrap();
+    let page = other.get(&login).await;
+    let (action, csrf) = (form_action(&page.body), field(&page.body, "_csrf"));
+    let step = other.post(&action, &[("_csrf", &csrf), ("username", email), ("first_factor", "EMAIL_OTP")]).await;
+    assert!(unescape(&step.body).contains("We sent a code by email"), "{}", step.body);
+    let sent = server.last_code(email).unwrap();
+    let form = [
+        ("_csrf", field(&step.body, "_csrf")),
+        ("username", field(&step.body, "username")),
+        ("session", field(&step.body, "session")),
+        ("challenge", "EMAIL_OTP".to_owned()),
+        ("code", sent),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let done = other.post(&action, &form).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    assert!(done.location.unwrap().starts_with(CALLBACK));
+
+    // Someone without a passkey is told so; the script is served as a script.
+    let stranger = signed_in_user(&server, &sdk, &pool_id, &client_id, "nopk@example.com").await;
+    let _ = stranger;
+    let page = other.get(&login).await;
+    let csrf = field(&page.body, "_csrf");
+    let refused =
+        other.post(&action, &[("_csrf", &csrf), ("username", "nopk@example.com"), ("first_factor", "WEB_AUTHN")]).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("This way of signing in is not available for this account."));
+    let script = reqwest::get(format!("{}/hosted/passkey.js", server.url)).await.unwrap();
+    assert_eq!(script.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert!(script.text().await.unwrap().contains("navigator.credentials.get"));
+}

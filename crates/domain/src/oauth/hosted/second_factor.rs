@@ -1,6 +1,7 @@
-//! The steps of a hosted sign-in after the password: a new password, then the second factor,
-//! answered exactly as the API answers them (the same sessions, codes, lockout and setup), and
-//! the single-sign-on session once every factor passed.
+//! The steps of a hosted sign-in: a first factor without a password (a passkey, a code by email
+//! or text message), and after a password a new password, then the second factor — answered
+//! exactly as the API answers them (the same sessions, codes, lockout and setup) — and the
+//! single-sign-on session once every factor passed.
 
 use std::collections::BTreeMap;
 
@@ -56,16 +57,47 @@ impl Cognate {
             responses,
         };
         let step = match challenge {
-            ChallengeName::SmsMfa | ChallengeName::SoftwareTokenMfa | ChallengeName::EmailOtp => {
+            ChallengeName::SmsMfa
+            | ChallengeName::SoftwareTokenMfa
+            | ChallengeName::EmailOtp
+            | ChallengeName::SmsOtp => {
                 let user = self.answer_mfa_code(pool, client, challenge, &request).await?.user;
                 self.password_succeeded(&user).await?;
                 Step::Done(user)
             }
             ChallengeName::SelectMfaType => Step::Challenge(self.answer_mfa_selection(pool, client, &request).await?),
             ChallengeName::MfaSetup => self.answer_mfa_setup(pool, client, &request).await?.0,
+            ChallengeName::WebAuthn => {
+                let (user, _) = self.verify_passkey_answer(pool, client, &request).await?;
+                self.password_succeeded(&user).await?;
+                Step::Done(user)
+            }
             _ => return Err(DomainError::invalid("This sign-in step is not one of the hosted pages'.")),
         };
         self.hosted_step(authorization, step).await
+    }
+
+    /// A sign-in without a password on the hosted page (USER_AUTH preferring `factor`: WEB_AUTHN,
+    /// EMAIL_OTP or SMS_OTP): the step that proves it, for a client that allows USER_AUTH and a
+    /// user who can use that factor.
+    pub async fn hosted_first_factor(
+        &self,
+        authorization: &Authorization,
+        username: &str,
+        factor: ChallengeName,
+    ) -> Result<HostedSignIn, DomainError> {
+        let (pool, client) = (&authorization.pool, &authorization.client);
+        let params = BTreeMap::from([
+            ("USERNAME".to_owned(), username.to_owned()),
+            ("PREFERRED_CHALLENGE".to_owned(), factor.name().to_owned()),
+        ]);
+        match self.user_auth_start(pool, client, false, &params).await? {
+            AuthOutcome::Challenge { name, session: Some(session), parameters } if name == factor => {
+                Ok(HostedSignIn::SecondFactor { challenge: name, session, parameters })
+            }
+            // The factor is not one this account can use (the choice came back instead).
+            _ => Err(DomainError::invalid("This way of signing in is not available for this account.")),
+        }
     }
 
     /// The MFA_SETUP step of the hosted page: a new software-token secret for the session.
