@@ -291,6 +291,9 @@ pub struct UserMfa {
     pub email_enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred: Option<MfaFactor>,
+    /// WebAuthnMfaSettings: the user's passkey sign-ins verify the user and count as two
+    /// factors (in a pool whose FactorConfiguration allows it).
+    pub web_authn: bool,
 }
 
 impl UserMfa {

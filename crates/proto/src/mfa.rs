@@ -125,8 +125,15 @@ pub struct SetUserMfaPreferenceRequest {
     pub sms_mfa_settings: Option<MfaSettingsType>,
     pub software_token_mfa_settings: Option<MfaSettingsType>,
     pub email_mfa_settings: Option<MfaSettingsType>,
-    /// Passkeys as a factor: not built, so refused when it enables one.
-    pub web_authn_mfa_settings: Option<serde_json::Value>,
+    pub web_authn_mfa_settings: Option<WebAuthnMfaSettingsType>,
+}
+
+/// `WebAuthnMfaSettingsType`: whether a user's user-verified passkey counts as two factors.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WebAuthnMfaSettingsType {
+    pub enabled: Option<bool>,
 }
 
 /// `MFAOptionType`, the legacy SMS setting.

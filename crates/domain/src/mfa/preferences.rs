@@ -20,8 +20,8 @@ pub struct MfaPreferences {
     pub sms: Option<FactorSetting>,
     pub software_token: Option<FactorSetting>,
     pub email: Option<FactorSetting>,
-    /// Whether the request turns passkeys on as a factor (not built).
-    pub web_authn_enabled: bool,
+    /// WebAuthnMfaSettings.Enabled: passkey sign-ins as two factors, on or off.
+    pub web_authn: Option<bool>,
 }
 
 /// The MFA members of GetUser and AdminGetUser.
@@ -93,6 +93,24 @@ fn apply(pool: &Pool, user: &User, given: &MfaPreferences) -> Result<UserMfa> {
             _ => {}
         }
     }
+    match given.web_authn {
+        Some(true) => {
+            if !pool.settings.mfa.web_authn.multi_factor_with_user_verification {
+                return Err(DomainError::invalid(
+                    "Passkey MFA needs the user pool's WebAuthnConfiguration.FactorConfiguration to be MULTI_FACTOR_WITH_USER_VERIFICATION.",
+                ));
+            }
+            // Another factor first, so that losing the passkey locks nobody out.
+            if !MfaFactor::ALL.into_iter().any(|f| mfa.enabled(f)) {
+                return Err(DomainError::invalid(
+                    "Passkey MFA needs another MFA method (SMS, TOTP or email) turned on for the user first.",
+                ));
+            }
+            mfa.web_authn = true;
+        }
+        Some(false) => mfa.web_authn = false,
+        None => {}
+    }
     Ok(mfa)
 }
 
@@ -114,11 +132,6 @@ impl Cognate {
 
     /// SetUserMFAPreference / AdminSetUserMFAPreference.
     pub async fn set_user_mfa_preference(&self, target: &UserRef, given: &MfaPreferences) -> Result<()> {
-        if given.web_authn_enabled {
-            return Err(DomainError::Unsupported(
-                "Passkeys as a second factor are not supported by Cognate yet.".into(),
-            ));
-        }
         let (pool, mut user) = self.mfa_target(target).await?;
         let mfa = apply(&pool, &user, given)?;
         if mfa != user.mfa {

@@ -19,6 +19,7 @@ use crate::error::{DomainError, Result};
 use crate::model::{FirstFactor, Passkey, Pool};
 
 pub use registration::{PasskeyPage, PasskeyView};
+pub(crate) use signin::passkey_mfa;
 
 /// The most passkeys one user may register (Cognito documents a cap without its number; 20 is
 /// the figure commonly quoted, and a ListWebAuthnCredentials page holds 20).
@@ -74,8 +75,7 @@ impl RelyingParty {
             Some(true),
             Some(true),
         );
-        // A passkey that counts as two factors must have verified its user.
-        let policy = if config.user_verification_required || config.multi_factor_with_user_verification {
+        let policy = if config.user_verification_required {
             UserVerificationPolicy::Required
         } else {
             UserVerificationPolicy::Preferred

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use cognate_proto::ChallengeName;
 use serde_json::{json, Value};
-use webauthn_rs_core::proto::{AuthenticationState, PublicKeyCredential};
+use webauthn_rs_core::proto::{AuthenticationState, PublicKeyCredential, UserVerificationPolicy};
 
 use super::{
     ceremony_error, credential_id, credential_invalid, verifier_credential, RelyingParty, ASSERTION_TIMEOUT_MS,
@@ -17,6 +17,12 @@ use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Pool, User};
 use crate::signin::{required, AuthOutcome, ChallengeRequest};
 use crate::Cognate;
+
+/// Whether `user`'s passkey sign-ins count as two factors: the pool allows it
+/// (MULTI_FACTOR_WITH_USER_VERIFICATION) and the user turned it on (WebAuthnMfaSettings).
+pub(crate) fn passkey_mfa(pool: &Pool, user: &User) -> bool {
+    pool.settings.mfa.web_authn.multi_factor_with_user_verification && user.mfa.web_authn
+}
 
 /// Cognito's CREDENTIAL_REQUEST_OPTIONS from webauthn-rs-core's request options.
 fn cognito_request_options(mut options: Value) -> Value {
@@ -55,8 +61,10 @@ impl Cognate {
         if credentials.is_empty() {
             return Err(DomainError::invalid("The challenge WEB_AUTHN is not available to this user."));
         }
+        // A user whose passkey counts as two factors must be verified by it.
+        let policy = if passkey_mfa(pool, user) { UserVerificationPolicy::Required } else { rp.policy };
         let builder =
-            rp.core.new_challenge_authenticate_builder(credentials, Some(rp.policy)).map_err(DomainError::internal)?;
+            rp.core.new_challenge_authenticate_builder(credentials, Some(policy)).map_err(DomainError::internal)?;
         let (options, mut state) = rp.core.generate_challenge_authenticate(builder).map_err(DomainError::internal)?;
         // The passkeys are read afresh when the answer comes: the session keeps the challenge only.
         state.set_allowed_credentials(Vec::new());
@@ -124,8 +132,7 @@ impl Cognate {
             return Err(self.refused_passkey(&user, err).await);
         }
         let (_, user) = self.take_challenge(pool, client, session, ChallengeName::WebAuthn, username).await?;
-        let config = &pool.settings.mfa.web_authn;
-        let counts_as_mfa = config.multi_factor_with_user_verification && verified.user_verified();
+        let counts_as_mfa = passkey_mfa(pool, &user) && verified.user_verified();
         if pool.settings.mfa_configuration == "ON" && !counts_as_mfa {
             return Err(DomainError::not_authorized("This user pool requires MFA: the passkey must verify the user."));
         }

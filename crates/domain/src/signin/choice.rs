@@ -33,15 +33,14 @@ fn verified(user: &User, attribute: &str) -> bool {
 /// address, or by text message to a verified number in a pool that can send them, for a
 /// confirmed and enabled user (nothing is sent to a disabled account) in a pool that does not
 /// require a second factor (a code alone is one factor); a passkey to such a user who has one,
-/// also where MFA is required if the pool counts a user-verified passkey as two factors.
+/// also where MFA is required if it counts as two factors for the user (passkey MFA).
 pub(crate) fn first_factors(pool: &Pool, user: &User, has_passkey: bool) -> Vec<ChallengeName> {
     let allowed: &[FirstFactor] =
         if pool.settings.first_factors.is_empty() { &[FirstFactor::Password] } else { &pool.settings.first_factors };
     let able = user.enabled && user.status == UserStatus::Confirmed;
     let passwordless = able && pool.settings.mfa_configuration != "ON";
-    let passkey = has_passkey
-        && able
-        && (pool.settings.mfa_configuration != "ON" || pool.settings.mfa.web_authn.multi_factor_with_user_verification);
+    let passkey =
+        has_passkey && able && (pool.settings.mfa_configuration != "ON" || crate::passkeys::passkey_mfa(pool, user));
     let mut offered = Vec::new();
     for factor in allowed {
         match factor {
@@ -307,6 +306,9 @@ mod tests {
         let mut required = pool(&all, "ON", false);
         assert_eq!(first_factors(&required, &holder, true), pw);
         required.settings.mfa.web_authn.multi_factor_with_user_verification = true;
-        assert_eq!(first_factors(&required, &holder, true), [pw[0], pw[1], ChallengeName::WebAuthn]);
+        assert_eq!(first_factors(&required, &holder, true), pw, "the user did not turn passkey MFA on");
+        let mut mfa_holder = holder.clone();
+        mfa_holder.mfa.web_authn = true;
+        assert_eq!(first_factors(&required, &mfa_holder, true), [pw[0], pw[1], ChallengeName::WebAuthn]);
     }
 }

@@ -118,17 +118,11 @@ fn setting(s: MfaSettingsType) -> FactorSetting {
 
 pub async fn set_user_mfa_preference(c: &Cognate, r: SetUserMfaPreferenceRequest, caller: Caller) -> Result<Empty> {
     let who = target(caller, r.access_token, r.user_pool_id, r.username)?;
-    let web_authn_enabled = r
-        .web_authn_mfa_settings
-        .as_ref()
-        .and_then(|v| v.get("Enabled"))
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
     let given = MfaPreferences {
         sms: r.sms_mfa_settings.map(setting),
         software_token: r.software_token_mfa_settings.map(setting),
         email: r.email_mfa_settings.map(setting),
-        web_authn_enabled,
+        web_authn: r.web_authn_mfa_settings.and_then(|w| w.enabled),
     };
     c.set_user_mfa_preference(&who, &given).await?;
     Ok(Empty {})

@@ -464,7 +464,8 @@ async fn forged_and_replayed_assertions_are_refused() {
 }
 
 #[tokio::test]
-async fn a_user_verified_passkey_counts_as_mfa_where_the_pool_says_so() {
+async fn a_user_verified_passkey_counts_as_mfa_where_the_pool_and_the_user_say_so() {
+    use aws_sdk_cognitoidentityprovider::types::{SoftwareTokenMfaSettingsType, WebAuthnMfaSettingsType};
     let server = TestServer::start().await;
     let sdk = server.sdk();
     let (pool_id, client_id) = passkey_pool(&sdk).await;
@@ -472,28 +473,27 @@ async fn a_user_verified_passkey_counts_as_mfa_where_the_pool_says_so() {
     let access = signed_in_user(&server, &sdk, &pool_id, &client_id, email).await;
     let mut key = SoftAuthenticator::es256();
     register(&sdk, &access, &mut key).await;
+    let passkey_mfa = |on: bool| {
+        sdk.set_user_mfa_preference()
+            .access_token(&access)
+            .web_authn_mfa_settings(WebAuthnMfaSettingsType::builder().enabled(on).build())
+            .send()
+    };
+    let multi_factor = |uv: UserVerificationType| {
+        WebAuthnConfigurationType::builder()
+            .relying_party_id("localhost")
+            .user_verification(uv)
+            .factor_configuration(aws_sdk_cognitoidentityprovider::types::WebAuthnFactorConfigurationType::MultiFactorWithUserVerification)
+            .build()
+    };
 
-    // MFA required, a passkey one factor only: not offered.
+    // The pool must allow it, and the user needs another factor first.
+    assert_eq!(error(passkey_mfa(true).await).0, "InvalidParameterException", "a single-factor pool");
     sdk.set_user_pool_mfa_config()
         .user_pool_id(&pool_id)
         .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
-        .mfa_configuration(UserPoolMfaType::On)
-        .send()
-        .await
-        .unwrap();
-    let select = initiate(&sdk, &client_id, AuthFlowType::UserAuth, &[("USERNAME", email)]).await.unwrap();
-    assert!(!select.available_challenges().contains(&ChallengeNameType::WebAuthn));
-
-    // A user-verified passkey as two factors: offered, and it signs in with nothing else.
-    sdk.set_user_pool_mfa_config()
-        .user_pool_id(&pool_id)
-        .web_authn_configuration(
-            WebAuthnConfigurationType::builder()
-                .relying_party_id("localhost")
-                .user_verification(UserVerificationType::Preferred)
-                .factor_configuration(aws_sdk_cognitoidentityprovider::types::WebAuthnFactorConfigurationType::MultiFactorWithUserVerification)
-                .build(),
-        )
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .web_authn_configuration(multi_factor(UserVerificationType::Preferred))
         .send()
         .await
         .unwrap();
@@ -502,6 +502,24 @@ async fn a_user_verified_passkey_counts_as_mfa_where_the_pool_says_so() {
         described.web_authn_configuration().unwrap().factor_configuration().map(|f| f.as_str()),
         Some("MULTI_FACTOR_WITH_USER_VERIFICATION")
     );
+    assert_eq!(error(passkey_mfa(true).await).0, "InvalidParameterException", "no other factor yet");
+    let secret = sdk.associate_software_token().access_token(&access).send().await.unwrap().secret_code.unwrap();
+    let totp_code = crate::mfa::code_now(&server, &secret);
+    sdk.verify_software_token().access_token(&access).user_code(totp_code).send().await.unwrap();
+    sdk.set_user_mfa_preference()
+        .access_token(&access)
+        .software_token_mfa_settings(SoftwareTokenMfaSettingsType::builder().enabled(true).build())
+        .send()
+        .await
+        .unwrap();
+
+    // MFA required, passkey MFA off: a passkey is not offered.
+    sdk.set_user_pool_mfa_config().user_pool_id(&pool_id).mfa_configuration(UserPoolMfaType::On).send().await.unwrap();
+    let select = initiate(&sdk, &client_id, AuthFlowType::UserAuth, &[("USERNAME", email)]).await.unwrap();
+    assert!(!select.available_challenges().contains(&ChallengeNameType::WebAuthn));
+
+    // Turned on: offered, user verification required of this user, and it signs in alone.
+    passkey_mfa(true).await.unwrap();
     let (session, request) = passkey_challenge(&sdk, &client_id, email).await;
     assert_eq!(request["userVerification"], "required", "two factors need the user verified");
     key.user_verified = false;
@@ -514,6 +532,11 @@ async fn a_user_verified_passkey_counts_as_mfa_where_the_pool_says_so() {
     let events = sdk.admin_list_user_auth_events().user_pool_id(&pool_id).username(email).send().await.unwrap();
     let last = &events.auth_events()[0];
     assert!(last.challenge_responses().iter().any(|c| c.challenge_name().map(|n| n.as_str()) == Some("Mfa")));
+
+    // Turned off again: not offered where MFA is required.
+    passkey_mfa(false).await.unwrap();
+    let select = initiate(&sdk, &client_id, AuthFlowType::UserAuth, &[("USERNAME", email)]).await.unwrap();
+    assert!(!select.available_challenges().contains(&ChallengeNameType::WebAuthn));
 }
 
 /// The hosted pages without a password: the login page offers a passkey and an emailed code to
