@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", get(hosted::logout::logout))
         .route("/error", get(hosted::error_page::page))
         .route("/hosted/passkey.js", get(hosted::passkey_script))
+        .route("/passkeys/add", get(hosted::passkey_add::page).post(hosted::passkey_add::submit))
         .route("/ui-assets/{pool_id}/{client_id}/{version}/logo", get(hosted::branding::logo))
         .route("/oauth2/token", post(oauth2::token::token))
         .route("/oauth2/userInfo", get(oauth2::userinfo::user_info).post(oauth2::userinfo::user_info))

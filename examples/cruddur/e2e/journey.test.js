@@ -428,7 +428,8 @@ async function federatedJourney() {
 // (the DevTools protocol's WebAuthn domain; the app on http://localhost, the demo pool's RP ID):
 // the security page adds one (associateWebAuthnCredential) and lists it; the sign-in page signs in
 // with it and no password (USER_AUTH + WEB_AUTHN), or with a code by email, and so does Cognate's
-// hosted page (its passkey step's script, reached through signInWithRedirect); an authenticator
+// hosted page (its passkey step's script, reached through signInWithRedirect), whose /passkeys/add
+// page adds a second one; an authenticator
 // claiming the passkey's id with another key is refused; once removed
 // (deleteWebAuthnCredential), the passkey is no longer offered.
 async function passkeyJourney() {
@@ -523,6 +524,21 @@ async function passkeyJourney() {
     const [afterHosted] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
     assert.ok(afterHosted.signCount > used.signCount, 'the hosted page asked the authenticator');
 
+    // Signed in there, the hosted /passkeys/add page creates a second passkey and comes back.
+    const hostedOrigin = `https://localhost:${example.ports.COGNATE_TLS_PORT}`;
+    await page.goto(`${hostedOrigin}/passkeys/add?client_id=cruddurwebclient0000000001&redirect_uri=${encodeURIComponent(`${app}/`)}`);
+    await shot('hosted-passkey-add');
+    // This authenticator has the first one, which the options exclude: the browser refuses.
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await page.getByText('No passkey was used (InvalidStateError)').waitFor();
+    await shot('hosted-passkey-add-excluded');
+    // Another one (its credentials cleared; the first passkey's key is kept in `afterHosted`).
+    await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await page.waitForURL(`${app}/`);
+    const [second] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+    assert.notEqual(second.credentialId, afterHosted.credentialId);
+
     // Another authenticator claiming the passkey's id, with a key of its own: refused.
     await signOut();
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
@@ -547,7 +563,12 @@ async function passkeyJourney() {
     await profile.getByText('Ada Lovelace').waitFor();
     await page.goto(`${app}/security`);
     const listed = page.getByTestId('passkeys');
-    await listed.getByRole('button', { name: 'Remove' }).click();
+    await listed.getByRole('listitem').nth(1).waitFor();
+    for (let left = 2; left > 0; left -= 1) {
+      await listed.getByRole('button', { name: 'Remove' }).first().click();
+      await page.getByText('is removed: it no longer signs you in.').waitFor();
+      if (left > 1) await eventually(async () => (await listed.getByRole('listitem').count()) === left - 1, 'one fewer');
+    }
     await listed.waitFor({ state: 'detached' });
     await page.getByText('is removed: it no longer signs you in.').waitFor();
     await signOut();

@@ -90,7 +90,13 @@ impl Cognate {
     pub async fn start_web_authn_registration(&self, access_token: &str) -> Result<Value> {
         let (context, user) = self.token_user(access_token).await?;
         let pool = self.pool(&context.pool_id).await?;
-        let rp = RelyingParty::of(&pool, &self.config.public_url)?;
+        self.start_passkey_registration(&pool, &context.client_id, &user).await
+    }
+
+    /// StartWebAuthnRegistration for `user`, started through the app client `client_id` (the
+    /// API's bearer, or the hosted page `/passkeys/add` with its session).
+    pub async fn start_passkey_registration(&self, pool: &Pool, client_id: &str, user: &User) -> Result<Value> {
+        let rp = RelyingParty::of(pool, &self.config.public_url)?;
         let existing = self.store.list_passkeys(&pool.id, &user.sub, None, MAX_PASSKEYS_PER_USER).await?;
         if existing.len() >= MAX_PASSKEYS_PER_USER as usize {
             return Err(DomainError::LimitExceeded(format!(
@@ -98,7 +104,7 @@ impl Cognate {
             )));
         }
         let exclude = existing.iter().filter_map(|p| B64URL.decode(&p.credential_id).ok()).collect();
-        let name = account_name(&pool, &user);
+        let name = account_name(pool, user);
         let builder = rp
             .core
             .new_challenge_register_builder(user.sub.as_bytes(), &name, &name)
@@ -115,7 +121,7 @@ impl Cognate {
         let pending = AuthSession {
             digest: pending_digest(challenge),
             pool_id: pool.id.clone(),
-            client_id: context.client_id.clone(),
+            client_id: client_id.to_owned(),
             sub: user.sub.clone(),
             challenge: PENDING_REGISTRATION.into(),
             expires: self.clock.now() + PENDING_SECONDS,
@@ -131,7 +137,18 @@ impl Cognate {
     pub async fn complete_web_authn_registration(&self, access_token: &str, credential: &Value) -> Result<()> {
         let (context, user) = self.token_user(access_token).await?;
         let pool = self.pool(&context.pool_id).await?;
-        let rp = RelyingParty::of(&pool, &self.config.public_url)?;
+        self.complete_passkey_registration(&pool, &context.client_id, &user, credential).await
+    }
+
+    /// CompleteWebAuthnRegistration for `user`, answered through the app client `client_id`.
+    pub async fn complete_passkey_registration(
+        &self,
+        pool: &Pool,
+        client_id: &str,
+        user: &User,
+        credential: &Value,
+    ) -> Result<()> {
+        let rp = RelyingParty::of(pool, &self.config.public_url)?;
         let answer: RegisterPublicKeyCredential =
             serde_json::from_value(credential.clone()).map_err(|_| credential_invalid())?;
         let digest = pending_digest(&signed_challenge(&answer.response.client_data_json)?);
@@ -140,7 +157,7 @@ impl Cognate {
         if !live || pending.pool_id != pool.id || pending.sub != user.sub {
             return Err(challenge_not_found());
         }
-        if pending.client_id != context.client_id {
+        if pending.client_id != client_id {
             return Err(DomainError::WebAuthnClientMismatch(
                 "The registration was started by another app client.".into(),
             ));

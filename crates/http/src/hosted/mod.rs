@@ -1,6 +1,6 @@
 //! The hosted pages and the browser's side of OAuth: `/oauth2/authorize`, `/login` (with the
 //! new-password and second-factor steps), `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`,
-//! `/confirmforgotPassword`, `/confirmUser`, `/logout`, `/error`, and the branding's logo. Server-rendered, usable without
+//! `/confirmforgotPassword`, `/confirmUser`, `/passkeys/add`, `/logout`, `/error`, and the branding's logo. Server-rendered, usable without
 //! JavaScript but for the passkey ceremony (one same-origin script); every form carries a CSRF
 //! token; nothing redirects to a URL the client did not register.
 
@@ -17,6 +17,7 @@ pub mod login;
 pub mod logout;
 mod mfa;
 mod pages;
+pub mod passkey_add;
 pub mod recovery;
 pub mod signup;
 

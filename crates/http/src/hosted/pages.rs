@@ -24,6 +24,15 @@ pub(super) struct Frame<'a> {
     pub logo: Option<String>,
 }
 
+/// `/passkeys/add`: the creation options for the pages' script, and where its answer goes.
+#[derive(Template)]
+#[template(path = "hosted/passkey_add.html")]
+pub(super) struct PasskeyAddPage<'a> {
+    pub frame: Frame<'a>,
+    /// StartWebAuthnRegistration's options, as JSON.
+    pub options: &'a str,
+}
+
 /// `/login`: the sign-in form.
 #[derive(Template)]
 #[template(path = "hosted/login.html")]

@@ -630,6 +630,30 @@ async fn the_hosted_login_page_signs_in_with_a_passkey_or_an_emailed_code() {
     assert_eq!(status, 200, "{tokens}");
     assert_eq!(jwt_claims(tokens["id_token"].as_str().unwrap())["sub"], sub.as_str());
 
+    // Signed in on the pages, /passkeys/add adds another passkey and goes back to the app.
+    let add_path = format!("/passkeys/add?client_id={client_id}&redirect_uri={}", crate::hosted::urlencode(CALLBACK));
+    let add = browser.get(&add_path).await;
+    assert_eq!(add.status, 200, "{}", add.body);
+    assert!(add.body.contains(r#"data-ceremony="create""#) && add.body.contains("/hosted/passkey.js"));
+    let creation: Value = serde_json::from_str(&field(&add.body, "options")).unwrap();
+    assert_eq!(creation["excludeCredentials"][0]["id"], key.id(), "the passkey it has is excluded");
+    let mut second = SoftAuthenticator::es256();
+    let created = second.register(&creation).to_string();
+    let added =
+        browser.post(&form_action(&add.body), &[("_csrf", &field(&add.body, "_csrf")), ("credential", &created)]).await;
+    assert_eq!((added.status, added.location.as_deref()), (302, Some(CALLBACK)), "{}", added.body);
+    let listed = sdk.list_web_authn_credentials().access_token(&access).send().await.unwrap();
+    assert_eq!(listed.credentials().len(), 2);
+    let replayed =
+        browser.post(&form_action(&add.body), &[("_csrf", &field(&add.body, "_csrf")), ("credential", &created)]).await;
+    assert_eq!(replayed.status, 400);
+    assert!(replayed.body.contains("The WebAuthn registration challenge was not found or has expired."));
+    let nobody = Browser::new(&server).get(&add_path).await;
+    assert_eq!(nobody.status, 401, "no session: sign in first");
+    assert!(nobody.body.contains("Sign in first, then add your passkey."));
+    let elsewhere = format!("/passkeys/add?client_id={client_id}&redirect_uri=https%3A%2F%2Fevil.example%2F");
+    assert_eq!(browser.get(&elsewhere).await.status, 400, "only the client's callback URLs");
+
     // An emailed code, in another browser.
     let mut other = Browser::new(&server);
     let login = other.get(&authorize_path(&client_id, "&scope=openid")).await.location.unwrap();

@@ -192,6 +192,13 @@ impl Cognate {
         Ok(Some(location))
     }
 
+    /// The signed-in user of the pool's single-sign-on session the cookie names (enabled and
+    /// confirmed), for the pages that act for them (`/passkeys/add`).
+    pub async fn hosted_session_user(&self, pool_id: &str, cookie: &str) -> Result<Option<User>, DomainError> {
+        let Some((_, Some(user))) = self.live_hosted_session(pool_id, cookie).await? else { return Ok(None) };
+        Ok((user.enabled && user.status == UserStatus::Confirmed).then_some(user))
+    }
+
     /// Ends the single-sign-on session of `pool_id` that the cookie names, if any.
     pub async fn end_hosted_session(&self, pool_id: &str, cookie: &str) -> Result<(), DomainError> {
         if self.live_hosted_session(pool_id, cookie).await?.is_some() {
