@@ -13,6 +13,8 @@
 
 #[path = "support/cpu.rs"]
 mod cpu;
+#[path = "support/measured.rs"]
+mod measured;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -224,15 +226,14 @@ async fn native_flow(http: &reqwest::Client, url: &str, client_id: &str) {
     exchange(http, url, client_id, &location, &verifier).await;
 }
 
-struct Measured {
-    flows: usize,
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-    cpu_per_flow: Duration,
-}
-
-async fn measure(url: &str, client_id: &str, pid: u32, seconds: u64, concurrency: usize, federated: bool) -> Measured {
+async fn measure(
+    url: &str,
+    client_id: &str,
+    pid: u32,
+    seconds: u64,
+    concurrency: usize,
+    federated: bool,
+) -> measured::Measured {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let cpu_before = cpu::server_cpu(pid);
@@ -254,30 +255,17 @@ async fn measure(url: &str, client_id: &str, pid: u32, seconds: u64, concurrency
             latencies
         }));
     }
-    let mut all = Vec::new();
-    for worker in workers {
-        all.extend(worker.await.unwrap());
-    }
-    let elapsed = started.elapsed();
-    let cpu = cpu::server_cpu(pid) - cpu_before;
-    all.sort();
-    Measured {
-        flows: all.len(),
-        per_second: all.len() as f64 / elapsed.as_secs_f64(),
-        p50: all[all.len() / 2],
-        p99: all[all.len() * 99 / 100],
-        cpu_per_flow: cpu / all.len().max(1) as u32,
-    }
+    measured::gather(workers, started, pid, cpu_before).await
 }
 
-fn report(name: &str, m: &Measured) {
+fn report(name: &str, m: &measured::Measured) {
     println!(
         "RESULT {name}: {:.0} sign-ins/s, p50 {:.2} ms, p99 {:.2} ms, server CPU {:.0} µs per sign-in ({} flows)",
         m.per_second,
         m.p50.as_secs_f64() * 1e3,
         m.p99.as_secs_f64() * 1e3,
-        m.cpu_per_flow.as_secs_f64() * 1e6,
-        m.flows
+        m.cpu_per_sign_in.as_secs_f64() * 1e6,
+        m.count
     );
 }
 
@@ -297,7 +285,7 @@ async fn main() {
     native_flow(&http, url, &client_id).await;
     let busy_before = upstream.busy_ns.load(Ordering::Relaxed);
     let federated = measure(url, &client_id, pid, seconds, concurrency, true).await;
-    let upstream_ns = (upstream.busy_ns.load(Ordering::Relaxed) - busy_before) / federated.flows.max(1) as u64;
+    let upstream_ns = (upstream.busy_ns.load(Ordering::Relaxed) - busy_before) / federated.count.max(1) as u64;
     let native = measure(url, &client_id, pid, seconds, concurrency, false).await;
     report("federated (authorize, idpresponse with the provider's token and userinfo calls, exchange)", &federated);
     println!(
@@ -307,7 +295,7 @@ async fn main() {
     report("native (authorize, page, POST, exchange)", &native);
     println!(
         "RESULT federated / native: {:.2} of the server's CPU per sign-in, {:.2} of the rate",
-        federated.cpu_per_flow.as_secs_f64() / native.cpu_per_flow.as_secs_f64(),
+        federated.cpu_per_sign_in.as_secs_f64() / native.cpu_per_sign_in.as_secs_f64(),
         federated.per_second / native.per_second
     );
 }

@@ -16,10 +16,12 @@
 
 #[path = "support/cpu.rs"]
 mod cpu;
+#[path = "support/measured.rs"]
+mod measured;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aws_credential_types::Credentials;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
@@ -225,15 +227,8 @@ enum Kind {
     Device(Arc<Vec<Remembered>>),
 }
 
-struct Measured {
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-    cpu_per_sign_in: Duration,
-}
-
 /// `count` sign-ins over `concurrency` workers; `secrets` given, each is one user's MFA sign-in.
-async fn measure(url: &str, pid: u32, count: usize, concurrency: usize, kind: Kind) -> Measured {
+async fn measure(url: &str, pid: u32, count: usize, concurrency: usize, kind: Kind) -> measured::Measured {
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = cpu::server_cpu(pid);
     let started = Instant::now();
@@ -263,22 +258,10 @@ async fn measure(url: &str, pid: u32, count: usize, concurrency: usize, kind: Ki
             latencies
         }));
     }
-    let mut all = Vec::new();
-    for worker in workers {
-        all.extend(worker.await.unwrap());
-    }
-    let elapsed = started.elapsed();
-    let cpu = cpu::server_cpu(pid) - cpu_before;
-    all.sort();
-    Measured {
-        per_second: all.len() as f64 / elapsed.as_secs_f64(),
-        p50: all[all.len() / 2],
-        p99: all[all.len() * 99 / 100],
-        cpu_per_sign_in: cpu / all.len().max(1) as u32,
-    }
+    measured::gather(workers, started, pid, cpu_before).await
 }
 
-fn report(name: &str, m: &Measured) {
+fn report(name: &str, m: &measured::Measured) {
     println!(
         "RESULT {name}: {:.0} sign-ins/s, p50 {:.2} ms, p99 {:.2} ms, server CPU {:.0} µs per sign-in",
         m.per_second,

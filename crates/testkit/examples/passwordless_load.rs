@@ -13,6 +13,10 @@
 
 #[path = "support/cpu.rs"]
 mod cpu;
+#[path = "support/measured.rs"]
+mod measured;
+#[path = "support/srp_client.rs"]
+mod srp_client;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
@@ -24,9 +28,6 @@ use aws_credential_types::Credentials;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use aws_sdk_cognitoidentityprovider::Client;
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
-use cognate_crypto::srp::{claim_signature, timestamp, ClientSession};
 use cognate_testkit::authenticator::SoftAuthenticator;
 use serde_json::{json, Value};
 use tokio::sync::Mutex as AsyncMutex;
@@ -49,10 +50,6 @@ async fn call(http: &reqwest::Client, url: &str, action: &str, body: Value) -> V
         .unwrap();
     assert!(answer.get("__type").is_none(), "{action} failed: {answer}");
     answer
-}
-
-fn unhex(h: &str) -> Vec<u8> {
-    hex::decode(if h.len() % 2 == 1 { format!("0{h}") } else { h.to_owned() }).unwrap()
 }
 
 /// The codes the server wrote to its outbox, read as they come.
@@ -151,37 +148,6 @@ async fn register(http: &reqwest::Client, url: &str, email: &str) -> SoftAuthent
     key
 }
 
-async fn srp_sign_in(http: &reqwest::Client, url: &str, email: &str) {
-    let client = ClientSession::start(cognate_crypto::random::key_bytes().repeat(4).try_into().unwrap());
-    let start = call(
-        http,
-        url,
-        "InitiateAuth",
-        json!({"ClientId": CLIENT, "AuthFlow": "USER_SRP_AUTH",
-        "AuthParameters": {"USERNAME": email, "SRP_A": hex::encode(&client.public_a)}}),
-    )
-    .await;
-    let p = &start["ChallengeParameters"];
-    let pool_name = POOL.split_once('_').unwrap().1;
-    let user_id = p["USER_ID_FOR_SRP"].as_str().unwrap();
-    let key = client
-        .key(&unhex(p["SRP_B"].as_str().unwrap()), &unhex(p["SALT"].as_str().unwrap()), pool_name, user_id, PASSWORD)
-        .unwrap();
-    let now = timestamp(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64);
-    let block = p["SECRET_BLOCK"].as_str().unwrap();
-    let signature = B64.encode(claim_signature(&key, pool_name, user_id, &B64.decode(block).unwrap(), &now));
-    let done = call(
-        http,
-        url,
-        "RespondToAuthChallenge",
-        json!({"ClientId": CLIENT, "ChallengeName": "PASSWORD_VERIFIER",
-        "ChallengeResponses": {"USERNAME": p["USERNAME"], "PASSWORD_CLAIM_SECRET_BLOCK": block,
-            "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": now}}),
-    )
-    .await;
-    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
-}
-
 async fn user_auth(http: &reqwest::Client, url: &str, email: &str, preferred: &str) -> Value {
     call(
         http,
@@ -238,12 +204,6 @@ enum Kind {
     EmailCode,
 }
 
-struct Measured {
-    per_second: f64,
-    p50: Duration,
-    cpu_per_sign_in: Duration,
-}
-
 async fn measure(
     url: &str,
     pid: u32,
@@ -251,7 +211,7 @@ async fn measure(
     keys: &[Arc<AsyncMutex<SoftAuthenticator>>],
     outbox: &Arc<Mutex<Outbox>>,
     kind: Kind,
-) -> Measured {
+) -> measured::Measured {
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = cpu::server_cpu(pid);
     let started = Instant::now();
@@ -267,7 +227,7 @@ async fn measure(
             while next.fetch_add(1, Ordering::Relaxed) < count {
                 let begun = Instant::now();
                 match kind {
-                    Kind::Srp => srp_sign_in(&http, &url, &email).await,
+                    Kind::Srp => srp_client::sign_in(&http, &url, POOL, CLIENT, &email, PASSWORD).await,
                     Kind::Passkey => passkey_sign_in(&http, &url, &email, &mut key).await,
                     Kind::EmailCode => email_code_sign_in(&http, &url, &email, &outbox, &mut last_code).await,
                 }
@@ -276,21 +236,10 @@ async fn measure(
             latencies
         }));
     }
-    let mut all = Vec::new();
-    for worker in workers {
-        all.extend(worker.await.unwrap());
-    }
-    let elapsed = started.elapsed();
-    let cpu = cpu::server_cpu(pid) - cpu_before;
-    all.sort();
-    Measured {
-        per_second: all.len() as f64 / elapsed.as_secs_f64(),
-        p50: all[all.len() / 2],
-        cpu_per_sign_in: cpu / all.len().max(1) as u32,
-    }
+    measured::gather(workers, started, pid, cpu_before).await
 }
 
-fn report(name: &str, m: &Measured, srp: &Measured) {
+fn report(name: &str, m: &measured::Measured, srp: &measured::Measured) {
     println!(
         "RESULT {name}: {:.0} sign-ins/s, p50 {:.2} ms, server CPU {:.0} µs per sign-in ({:.2} of SRP's)",
         m.per_second,
