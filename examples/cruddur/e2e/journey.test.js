@@ -530,7 +530,7 @@ async function passkeyJourney() {
     await shot('hosted-passkey-add');
     // This authenticator has the first one, which the options exclude: the browser refuses.
     await page.getByRole('button', { name: 'Create a passkey' }).click();
-    await page.getByText('No passkey was used (InvalidStateError)').waitFor();
+    await page.getByText('This authenticator already has a passkey for this account.').waitFor();
     await shot('hosted-passkey-add-excluded');
     // Another one (its credentials cleared; the first passkey's key is kept in `afterHosted`).
     await cdp.send('WebAuthn.clearCredentials', { authenticatorId });

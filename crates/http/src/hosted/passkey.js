@@ -67,7 +67,13 @@
       form.submit();
     }, function (error) {
       button.disabled = false;
-      status.textContent = 'No passkey was used (' + error.name + '). Try again, or sign in another way.';
+      if (ceremony === 'create' && error.name === 'InvalidStateError') {
+        status.textContent = 'This authenticator already has a passkey for this account.';
+      } else if (ceremony === 'create') {
+        status.textContent = 'No passkey was created (' + error.name + '). Try again.';
+      } else {
+        status.textContent = 'No passkey was used (' + error.name + '). Try again, or sign in another way.';
+      }
     });
   });
 }());
