@@ -76,7 +76,7 @@ function authorizationRequest(extra = {}) {
 async function signInOnPage(page, password = PASSWORD) {
   await page.locator('input[name=username]').fill(email);
   await page.locator('input[name=password]').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 test('discovery names the hosted endpoints and S256', () => {
@@ -229,10 +229,10 @@ test('a forgotten password is reset on the hosted pages, and only the new one si
 
   await page.locator('input[name=username]').fill(katherine);
   await page.locator('input[name=password]').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   assert.equal(await page.locator('#error').innerText(), 'Incorrect username or password.');
   await page.locator('input[name=password]').fill(renewed);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('#app').waitFor();
   const tokens = await oidc.authorizationCodeGrant(config, new URL(callbacks.at(-1)), {
     pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce,

@@ -97,7 +97,7 @@ async function secondFactor(page, shot, email, profile) {
   await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).click();
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
   await page.getByText('Enter the six-digit code from your authenticator app.').waitFor();
   await page.getByLabel('Code', { exact: true }).fill('000000');
@@ -116,7 +116,7 @@ async function secondFactor(page, shot, email, profile) {
   await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Sign in' }).click();
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(/\/$/);
   await profile.getByText('Andrew Brown').waitFor();
   await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Security' }).click();
@@ -175,11 +175,11 @@ async function journey(mode) {
     await page.waitForURL('**/signin?*');
     await page.getByRole('status').filter({ hasText: 'Your email is confirmed' }).waitFor();
     await page.getByLabel('Password', { exact: true }).fill('Wrong-Password-1!');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'Incorrect username or password.' }).waitFor();
     await shot('signin-wrong-password');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
     // Home: the name and handle from the attributes, the API's protected answer.
     await page.waitForURL(`${example.url}/`);
@@ -237,10 +237,10 @@ async function journey(mode) {
     await page.waitForURL('**/signin?*');
     await page.getByRole('status').filter({ hasText: 'Your password was changed' }).waitFor();
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'Incorrect username or password.' }).waitFor();
     await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${example.url}/`);
     await profile.getByText('Andrew Brown').waitFor();
     await verified.filter({ hasText: verifiedBy }).waitFor();
@@ -260,7 +260,7 @@ async function journey(mode) {
     await page.goto(`${example.url}/signin`);
     await page.getByLabel('Email', { exact: true }).fill(lateEmail);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL('**/confirm?email=*');
     assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), lateEmail);
   } catch (error) {
@@ -308,11 +308,11 @@ async function hostedJourney() {
     assert.equal(await page.title(), 'Sign in · cruddur-user-pool');
     await page.locator('input[name=username]').fill(email);
     await page.locator('input[name=password]').fill('Wrong-Password-1!');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     assert.equal(await page.locator('#error').innerText(), 'Incorrect username or password.');
     await page.locator('input[name=password]').fill(PASSWORD);
     await shot('hosted-login');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
     // Back in the app: Amplify exchanged the code; the attributes come through GetUser.
     const profile = page.getByRole('region', { name: 'Your profile' });
