@@ -80,11 +80,20 @@ impl Cognate {
     /// A wrong password (or SRP proof): counts towards the lockout, records the failed event, and
     /// gives the error to answer with.
     pub(crate) async fn wrong_password(&self, user: &User, kind: EventKind) -> DomainError {
+        let event = self.auth_event(user, kind, false, Some(false));
+        self.failed_factor(user, event, DomainError::incorrect_credentials()).await
+    }
+
+    /// Any factor that failed (a password, a code, a passkey): counted towards the lockout and
+    /// `event` recorded; gives `err` to answer with (or the store's failure).
+    pub(crate) async fn failed_factor(&self, user: &User, event: AuthEvent, err: DomainError) -> DomainError {
         let counted =
             self.store.record_sign_in_failure(&user.pool_id, &user.sub, self.clock.now(), &lockout_seconds).await;
-        self.record_event(user, kind, false, Some(false)).await;
+        if let Err(e) = self.store.record_auth_event(&user.pool_id, &user.sub, &event).await {
+            tracing::error!(error = %e, "cannot record auth event");
+        }
         match counted {
-            Ok(_) => DomainError::incorrect_credentials(),
+            Ok(_) => err,
             Err(e) => e.into(),
         }
     }

@@ -5,6 +5,7 @@
 
 use base64::Engine;
 use cognate_crypto::mac;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use webauthn_rs_core::proto::{AttestationConveyancePreference, COSEAlgorithm, RegisterPublicKeyCredential};
 
@@ -45,6 +46,12 @@ pub struct PasskeyPage {
 /// clientDataJSON. Only a digest is stored.
 fn pending_digest(challenge: &str) -> String {
     mac::token_digest(&format!("webauthn-registration:{challenge}"))
+}
+
+fn too_many_passkeys() -> DomainError {
+    DomainError::LimitExceeded(format!(
+        "A user can register at most {MAX_PASSKEYS_PER_USER} passkeys; delete one first."
+    ))
 }
 
 fn challenge_not_found() -> DomainError {
@@ -99,9 +106,7 @@ impl Cognate {
         let rp = RelyingParty::of(pool, &self.config.public_url)?;
         let existing = self.store.list_passkeys(&pool.id, &user.sub, None, MAX_PASSKEYS_PER_USER).await?;
         if existing.len() >= MAX_PASSKEYS_PER_USER as usize {
-            return Err(DomainError::LimitExceeded(format!(
-                "A user can register at most {MAX_PASSKEYS_PER_USER} passkeys; delete one first."
-            )));
+            return Err(too_many_passkeys());
         }
         let exclude = existing.iter().filter_map(|p| B64URL.decode(&p.credential_id).ok()).collect();
         let name = account_name(pool, user);
@@ -149,8 +154,7 @@ impl Cognate {
         credential: &Value,
     ) -> Result<()> {
         let rp = RelyingParty::of(pool, &self.config.public_url)?;
-        let answer: RegisterPublicKeyCredential =
-            serde_json::from_value(credential.clone()).map_err(|_| credential_invalid())?;
+        let answer = RegisterPublicKeyCredential::deserialize(credential).map_err(|_| credential_invalid())?;
         let digest = pending_digest(&signed_challenge(&answer.response.client_data_json)?);
         let (pending, _) = self.store.find_session(&digest).await?.ok_or_else(challenge_not_found)?;
         let live = pending.challenge == PENDING_REGISTRATION && pending.expires > self.clock.now();
@@ -186,9 +190,7 @@ impl Cognate {
         };
         match self.store.insert_passkey(&passkey, MAX_PASSKEYS_PER_USER).await {
             Ok(true) => Ok(()),
-            Ok(false) => Err(DomainError::LimitExceeded(format!(
-                "A user can register at most {MAX_PASSKEYS_PER_USER} passkeys; delete one first."
-            ))),
+            Ok(false) => Err(too_many_passkeys()),
             Err(StoreError::Conflict(_)) => Err(DomainError::invalid("This passkey is already registered.")),
             Err(other) => Err(other.into()),
         }

@@ -136,26 +136,14 @@ impl Cognate {
         if pool.settings.mfa_configuration == "ON" && !counts_as_mfa {
             return Err(DomainError::not_authorized("This user pool requires MFA: the passkey must verify the user."));
         }
-        if !user.enabled {
-            return Err(DomainError::not_authorized("User is disabled."));
-        }
+        // Whether the account may still sign in (enabled, confirmed) is the caller's next check.
         Ok((user, counts_as_mfa))
     }
 
     /// A refused assertion: counted towards the lockout and recorded, then `err` to answer.
     async fn refused_passkey(&self, user: &User, err: DomainError) -> DomainError {
-        let counted = self
-            .store
-            .record_sign_in_failure(&user.pool_id, &user.sub, self.clock.now(), &crate::account::lockout_seconds)
-            .await;
         let mut event = self.auth_event(user, EventKind::SignIn, false, None);
         event.challenges.push(("WebAuthn".into(), "Failure".into()));
-        if let Err(e) = self.store.record_auth_event(&user.pool_id, &user.sub, &event).await {
-            tracing::error!(error = %e, "cannot record auth event");
-        }
-        match counted {
-            Ok(_) => err,
-            Err(e) => e.into(),
-        }
+        self.failed_factor(user, event, err).await
     }
 }

@@ -81,6 +81,8 @@ impl Cognate {
     ) -> Result<AuthOutcome> {
         let user = self.find_user(pool, username).await?.ok_or_else(invalid_session)?;
         self.check_lockout(&user)?;
+        // Checked before it is taken: a session presented by another client or for another
+        // user is refused without being spent.
         self.check_sign_up_session(pool, client, session, &user).await?;
         if user.status == UserStatus::Unconfirmed {
             return Err(DomainError::UserNotConfirmed("User is not confirmed.".into()));

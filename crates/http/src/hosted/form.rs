@@ -139,10 +139,13 @@ pub(super) const EXPIRED: &str = "Your page expired. Please try again.";
 /// shown) the error page.
 pub(super) fn refused(err: &DomainError, page: impl FnOnce(&str) -> Response) -> Response {
     match err {
-        DomainError::Internal(cause) => {
-            tracing::error!(%cause, "hosted page: internal error");
-            pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "An internal error occurred.")
-        }
+        DomainError::Internal(cause) => internal_error(cause),
         other => page(&other.to_string()),
     }
+}
+
+/// Our own fault: logged, and the error page (nothing of the cause is shown).
+pub(super) fn internal_error(cause: &str) -> Response {
+    tracing::error!(%cause, "hosted page: internal error");
+    pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "An internal error occurred.")
 }

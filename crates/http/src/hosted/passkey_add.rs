@@ -73,10 +73,7 @@ pub async fn submit(State(state): State<AppState>, mut request: Request) -> Resp
     let (pool, client) = (&page.authorization.pool, &page.authorization.client);
     match state.cognate.complete_passkey_registration(pool, &client.id, &user, &credential).await {
         Ok(()) => redirect(&page.authorization.redirect_uri, &[]),
-        Err(cognate_domain::DomainError::Internal(cause)) => {
-            tracing::error!(%cause, "hosted pages: internal error");
-            pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "An internal error occurred.")
-        }
+        Err(cognate_domain::DomainError::Internal(cause)) => form::internal_error(&cause),
         Err(err) => add_form(&state, page, &user, Some(&err.to_string()), StatusCode::BAD_REQUEST).await,
     }
 }
