@@ -89,6 +89,8 @@ pub struct FileConfig {
     pub smtp: Option<SmtpFileConfig>,
     /// Text messages through a signed webhook (else they go to the log or the outbox).
     pub sms_webhook: Option<SmsWebhookFileConfig>,
+    /// Where the pools' Lambda triggers run.
+    pub triggers: Option<TriggersFileConfig>,
     #[serde(default)]
     pub access_keys: Vec<AccessKeyConfig>,
     #[serde(default)]
@@ -124,6 +126,32 @@ pub struct SmsWebhookFileConfig {
     pub secret: Option<String>,
     /// Seconds one call may take [default: 10].
     pub timeout_seconds: Option<u64>,
+}
+
+/// The `[triggers]` table: the secret calls are signed with, and `[[triggers.functions]]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggersFileConfig {
+    /// The HMAC key of the signature; better given as COGNATE_TRIGGER_SECRET (or `_FILE`).
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub functions: Vec<TriggerFunctionConfig>,
+}
+
+/// One `[[triggers.functions]]` entry: the ARNs it covers (`*` for any run within a field) and
+/// the URL their calls go to (`{function}` for the function's name).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerFunctionConfig {
+    pub arn: String,
+    pub url: String,
+}
+
+/// Where triggers run: the routes, and the secret their calls are signed with.
+#[derive(Debug, Clone)]
+pub struct TriggerSettings {
+    pub routes: cognate_domain::triggers::FunctionRoutes,
+    pub secret: Vec<u8>,
 }
 
 /// A named cost or explicit argon2id parameters.
@@ -226,6 +254,8 @@ pub struct Config {
     pub smtp: Option<SmtpSettings>,
     /// Text messages through the webhook, when configured.
     pub sms_webhook: Option<SmsWebhookSettings>,
+    /// Where triggers run, when configured.
+    pub triggers: Option<TriggerSettings>,
     pub access_keys: Vec<AccessKeyConfig>,
     pub pools: Vec<PoolConfig>,
     pub config_file: Option<PathBuf>,
@@ -344,6 +374,28 @@ fn sms_webhook(file: Option<SmsWebhookFileConfig>) -> Result<Option<SmsWebhookSe
     Ok(Some(SmsWebhookSettings { url: file.url, secret: secret.into_bytes(), timeout }))
 }
 
+/// The trigger routes: the file's `[[triggers.functions]]`, then COGNATE_TRIGGER_URL (every
+/// Lambda function ARN, qualified or not, to one URL template).
+fn triggers(file: Option<TriggersFileConfig>) -> Result<Option<TriggerSettings>, String> {
+    let file = file.unwrap_or_default();
+    let mut pairs: Vec<(String, String)> = file.functions.into_iter().map(|f| (f.arn, f.url)).collect();
+    if let Some(url) = env_or_file("COGNATE_TRIGGER_URL")? {
+        pairs.push(("arn:*:lambda:*:*:function:*".into(), url.clone()));
+        pairs.push(("arn:*:lambda:*:*:function:*:*".into(), url));
+    }
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let secret = env_or_file("COGNATE_TRIGGER_SECRET")?
+        .or(file.secret)
+        .ok_or("triggers need a secret to sign their calls with (COGNATE_TRIGGER_SECRET or [triggers] secret)")?;
+    if secret.len() < 16 {
+        return Err("the trigger secret must be at least 16 bytes".into());
+    }
+    let routes = cognate_domain::triggers::FunctionRoutes::new(pairs)?;
+    Ok(Some(TriggerSettings { routes, secret: secret.into_bytes() }))
+}
+
 impl Config {
     /// Layers defaults, the file, the environment and the flags, and validates the result.
     pub fn load(args: ServeArgs) -> Result<Self, String> {
@@ -404,6 +456,7 @@ impl Config {
             },
             smtp: smtp(file.smtp)?,
             sms_webhook: sms_webhook(file.sms_webhook)?,
+            triggers: triggers(file.triggers)?,
             access_keys,
             pools: file.pools,
             config_file,

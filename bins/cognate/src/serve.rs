@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use cognate_crypto::password::PasswordHasher;
+use cognate_domain::triggers::Triggers;
 use cognate_domain::{Cognate, Delivery, LogDelivery, OutboxDelivery, ServiceConfig, SystemClock, Transports};
 use cognate_http::{router, serve, AccessKeys, AppState};
 use tracing_subscriber::EnvFilter;
@@ -54,7 +55,13 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     };
     let upstream = cognate_outbound::HttpUpstream::new(&[]).map_err(|e| format!("the outbound HTTP client: {e}"))?;
     let transports = transports(&config, &upstream)?;
-    let cognate = Arc::new(build_with(&config, store, delivery).await?.with_transports(transports));
+    let mut cognate = build_with(&config, store, delivery).await?.with_transports(transports);
+    if let Some(settings) = &config.triggers {
+        let webhook =
+            cognate_outbound::TriggerWebhook::new(upstream.clone(), settings.secret.clone(), Arc::new(SystemClock))?;
+        cognate = cognate.with_triggers(Triggers::new(settings.routes.clone(), Arc::new(webhook)));
+    }
+    let cognate = Arc::new(cognate);
     bootstrap::ensure_pools(&cognate, &config.pools).await?;
     // With no transport, a worker still drains what an earlier configuration queued (to the log
     // or the outbox).
@@ -269,6 +276,9 @@ fn print_banner(
     }
     if let Some(webhook) = &config.sms_webhook {
         println!("  text messages: webhook {}", webhook.url);
+    }
+    if config.triggers.is_some() {
+        println!("  triggers:      webhooks, signed (X-Cognate-Signature)");
     }
     for pool in &config.pools {
         println!("  pool {} ({})", pool.id, pool.request.pool_name);

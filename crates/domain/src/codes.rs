@@ -7,6 +7,7 @@ use crate::attributes::{login_names, mask_destination};
 use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{CodeOutcome, CodePurpose, Pool, StoredCode, User};
+use crate::triggers::{MessageKind, Wording};
 use crate::users::CodeDelivery;
 use crate::Cognate;
 
@@ -46,18 +47,19 @@ impl Cognate {
             })
     }
 
-    /// Sends a fresh code for `purpose` to `to`, replacing any outstanding one in its slot.
+    /// Sends a fresh code for a `kind` message to `to`, replacing any outstanding one in its slot.
     /// `target` names the attribute a VERIFY_ATTRIBUTE code verifies; `link_client` the client
     /// whose sign-up a confirmation link (CONFIRM_WITH_LINK, by email) completes.
     pub(crate) async fn send_code(
         &self,
         pool: &Pool,
         user: &User,
-        purpose: CodePurpose,
+        kind: MessageKind,
         to: Destination,
         target: Option<&str>,
         link_client: Option<&str>,
     ) -> Result<CodeDelivery> {
+        let purpose = kind.purpose();
         let code = random::six_digit_code();
         let now = self.clock.now();
         let ttl = if purpose == CodePurpose::SignUp { SIGN_UP_CODE_TTL } else { CODE_TTL };
@@ -77,8 +79,8 @@ impl Cognate {
             ),
             (Channel::Sms, _) => (template.sms_message.clone().unwrap_or_else(|| default_text.into()), None),
         };
-        let outgoing =
-            self.prepare_message(pool, user, to.channel, &to.address, purpose, &code, &text, subject).await?;
+        let wording = Wording { text, subject };
+        let outgoing = self.prepare_message(pool, user, &to, kind, &code, wording).await?;
         // The code and the message that carries it are stored together, or neither is.
         if !self.store.put_code(&record, now, now - CODE_WINDOW, CODES_PER_WINDOW, outgoing.queued()).await? {
             return Err(limit_exceeded());

@@ -20,11 +20,15 @@ pub enum DomainError {
     #[error("{0}")]
     GroupExists(String),
     #[error("{0}")]
+    InvalidLambdaResponse(String),
+    #[error("{0}")]
     InvalidOAuthFlow(String),
     #[error("{0}")]
     InvalidParameter(String),
     #[error("{0}")]
     InvalidPassword(String),
+    #[error("{0}")]
+    InvalidUserPoolConfiguration(String),
     #[error("{0}")]
     LimitExceeded(String),
     #[error("{0}")]
@@ -44,11 +48,15 @@ pub enum DomainError {
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
+    UnexpectedLambda(String),
+    #[error("{0}")]
     Unsupported(String),
     #[error("{0}")]
     UnsupportedTokenType(String),
     #[error("{0}")]
     UnsupportedUserState(String),
+    #[error("{0}")]
+    UserLambdaValidation(String),
     #[error("{0}")]
     UserNotConfirmed(String),
     #[error("{0}")]

@@ -29,6 +29,7 @@ mod recovery;
 mod signin;
 pub mod store;
 pub mod tokens;
+pub mod triggers;
 mod users;
 
 use std::sync::Arc;
@@ -88,6 +89,8 @@ pub struct Cognate {
     pub(crate) hashing: hashing::HashPool,
     pub(crate) keys: keys::KeyRing,
     pub(crate) provider_cache: federation::ProviderCache,
+    /// Where the pools' triggers run.
+    pub(crate) triggers: triggers::Triggers,
     pub(crate) config: ServiceConfig,
 }
 
@@ -112,6 +115,7 @@ impl Cognate {
             hashing,
             keys: keys::KeyRing::default(),
             provider_cache: federation::ProviderCache::default(),
+            triggers: triggers::Triggers::default(),
             config,
         }
     }
@@ -120,6 +124,11 @@ impl Cognate {
     /// by [`Cognate::run_delivery_worker`], which the caller spawns.
     pub fn with_transports(self, transports: Transports) -> Self {
         Self { transports, ..self }
+    }
+
+    /// The same use cases with triggers: pools may name the functions `triggers` can call.
+    pub fn with_triggers(self, triggers: triggers::Triggers) -> Self {
+        Self { triggers, ..self }
     }
 
     /// The settings the use cases were built with.

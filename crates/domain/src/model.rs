@@ -130,6 +130,9 @@ pub struct PoolSettings {
     /// SignInPolicy.AllowedFirstAuthFactors: what USER_AUTH may start with (empty: PASSWORD).
     #[serde(default)]
     pub first_factors: Vec<FirstFactor>,
+    /// LambdaConfig: the functions the pool's triggers call.
+    #[serde(default)]
+    pub triggers: crate::triggers::LambdaConfig,
 }
 
 /// `AuthFactorType`: a first factor a pool can allow for USER_AUTH.
@@ -209,8 +212,8 @@ pub struct WebAuthnConfig {
     pub relying_party_id: Option<String>,
     /// UserVerification `required` (else `preferred`, Cognito's default).
     pub user_verification_required: bool,
-    /// FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION: a passkey sign-in whose
-    /// authenticator verified the user satisfies MFA (also in pools that require it).
+    /// FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION: users may turn on passkey MFA
+    /// (WebAuthnMfaSettings), after which their user-verified passkey sign-ins satisfy MFA.
     pub multi_factor_with_user_verification: bool,
 }
 
@@ -575,6 +578,34 @@ pub const FILTERABLE_ATTRIBUTES: &[&str] =
     &["email", "phone_number", "name", "given_name", "family_name", "preferred_username"];
 
 impl User {
+    /// A new user of `pool_id`, with no password, factors or failures yet.
+    pub fn new(
+        pool_id: &str,
+        sub: String,
+        username: String,
+        status: UserStatus,
+        attributes: BTreeMap<String, String>,
+        now: UnixTime,
+    ) -> Self {
+        Self {
+            pool_id: pool_id.to_owned(),
+            sub,
+            username,
+            status,
+            enabled: true,
+            password_hash: None,
+            attributes,
+            created: now,
+            modified: now,
+            temporary_password_expires: None,
+            failed_sign_ins: 0,
+            locked_until: None,
+            pending: Default::default(),
+            srp: None,
+            mfa: Default::default(),
+        }
+    }
+
     /// The (attribute, value) pairs ListUsers can filter this user by.
     pub fn index_entries(&self) -> Vec<(&'static str, String)> {
         let mut entries = vec![
@@ -738,7 +769,7 @@ pub struct Passkey {
     /// The credential's id, base64url without padding (ListWebAuthnCredentials' CredentialId).
     pub credential_id: String,
     pub relying_party_id: String,
-    /// FriendlyCredentialName: made from the authenticator's kind and the date.
+    /// FriendlyCredentialName: made from the authenticator's kind (the browser's attachment).
     pub name: String,
     /// `platform` or `cross-platform`, as the browser said.
     pub attachment: Option<String>,

@@ -68,6 +68,7 @@ impl Cognate {
             return Err(DomainError::invalid("Only one of AliasAttributes and UsernameAttributes can be set."));
         }
         validate_settings(&new.settings)?;
+        self.triggers.check(&new.settings.triggers)?;
         let id = match new.id {
             Some(id) if valid_pool_id(&id) => id,
             Some(id) => return Err(DomainError::invalid(format!("Invalid pool id: {id}"))),
@@ -123,6 +124,7 @@ impl Cognate {
         settings.mfa.email = pool.settings.mfa.email.clone();
         settings.mfa.web_authn = pool.settings.mfa.web_authn.clone();
         validate_settings(&settings)?;
+        self.triggers.check(&settings.triggers)?;
         pool.settings = settings;
         pool.modified = self.clock.now();
         if !self.store.update_pool(&pool).await? {

@@ -8,6 +8,7 @@ use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{CodePurpose, Pool, SchemaAttribute, User};
 use crate::pools::custom_attribute;
+use crate::triggers::MessageKind;
 use crate::users::CodeDelivery;
 use crate::Cognate;
 
@@ -70,8 +71,9 @@ impl Cognate {
         self.store.update_user(&applied.user, Some(&logins)).await.map_err(DomainError::alias_taken)?;
         let mut deliveries = Vec::new();
         for (attr, to) in applied.to_verify {
-            deliveries
-                .push(self.send_code(pool, &applied.user, CodePurpose::VerifyAttribute, to, Some(attr), None).await?);
+            deliveries.push(
+                self.send_code(pool, &applied.user, MessageKind::UpdateUserAttribute, to, Some(attr), None).await?,
+            );
         }
         Ok(deliveries)
     }
@@ -166,8 +168,15 @@ impl Cognate {
             .or_else(|| user.attributes.get(attr))
             .cloned()
             .ok_or_else(|| DomainError::invalid(format!("The user has no {attr} to verify.")))?;
-        self.send_code(&pool, &user, CodePurpose::VerifyAttribute, Destination { channel, address }, Some(attr), None)
-            .await
+        self.send_code(
+            &pool,
+            &user,
+            MessageKind::VerifyUserAttribute,
+            Destination { channel, address },
+            Some(attr),
+            None,
+        )
+        .await
     }
 
     /// VerifyUserAttribute: the right code marks the attribute verified (and makes a pending

@@ -1,6 +1,8 @@
 //! Passwords after sign-up: ForgotPassword and ConfirmForgotPassword, AdminResetUserPassword,
 //! ChangePassword.
 
+use std::collections::BTreeMap;
+
 use crate::account::EventKind;
 use crate::attributes::{looks_like_email, mask_destination};
 use crate::clients::check_secret_hash;
@@ -9,6 +11,7 @@ use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, Pool, User, UserStatus};
 use crate::policy::check_password;
+use crate::triggers::{Confirmation, MessageKind, Migration};
 use crate::users::CodeDelivery;
 use crate::Cognate;
 
@@ -67,7 +70,11 @@ impl Cognate {
         client: &AppClient,
         username: &str,
     ) -> Result<CodeDelivery> {
-        let Some(user) = self.find_user(pool, username).await? else {
+        let mut found = self.find_user(pool, username).await?;
+        if found.is_none() {
+            found = self.migrate_user(pool, client, username, Migration::ForgotPassword, &BTreeMap::new()).await?;
+        }
+        let Some(user) = found else {
             if client.settings.prevent_user_existence_errors {
                 self.decoy_code_write(pool).await;
                 // Look like a real delivery: same shape, masked the same way.
@@ -85,7 +92,7 @@ impl Cognate {
             return Err(DomainError::not_authorized("User is disabled."));
         }
         let to = recovery_destination(pool, &user).ok_or_else(no_recovery_destination)?;
-        let delivery = self.send_code(pool, &user, CodePurpose::ForgotPassword, to, None, None).await?;
+        let delivery = self.send_code(pool, &user, MessageKind::ForgotPassword, to, None, None).await?;
         self.record_event(&user, EventKind::ForgotPassword, true, None).await;
         Ok(delivery)
     }
@@ -135,7 +142,8 @@ impl Cognate {
         user.modified = self.clock.now();
         self.redeem(pool, &user, CodePurpose::ForgotPassword, None, code).await?;
         self.record_event(&user, EventKind::PasswordChange, true, None).await;
-        Ok(())
+        let none = BTreeMap::new();
+        self.post_confirmation(pool, Some(&client.id), &user, Confirmation::ForgotPassword, &none).await
     }
 
     /// AdminResetUserPassword: the password stops working (RESET_REQUIRED) and a recovery code
@@ -149,7 +157,7 @@ impl Cognate {
             user.modified = self.clock.now();
             self.store.update_user(&user, None).await?;
         }
-        self.send_code(&pool, &user, CodePurpose::ForgotPassword, to, None, None).await?;
+        self.send_code(&pool, &user, MessageKind::ForgotPassword, to, None, None).await?;
         Ok(())
     }
 

@@ -10,7 +10,8 @@ use cognate_crypto::{mac, random};
 use crate::clock::UnixTime;
 use crate::devices::NewDevice;
 use crate::error::{DomainError, Result};
-use crate::model::{AppClient, AttributeDataType, AuthEvent, KeyPurpose, Pool, RefreshTokenRecord, User};
+use crate::model::{AppClient, AttributeDataType, AuthEvent, Group, KeyPurpose, Pool, RefreshTokenRecord, User};
+use crate::triggers::{Claims, TokenSource, Trigger};
 use crate::Cognate;
 
 /// The scope Cognito puts in access tokens issued by its API (not by OAuth).
@@ -73,6 +74,8 @@ pub(crate) struct Grant {
     pub nonce: Option<String>,
     /// The device the tokens name (`device_key` in the access token).
     pub device_key: Option<String>,
+    /// What led to the tokens, as the pre-token trigger is told.
+    pub source: TokenSource,
 }
 
 impl Grant {
@@ -86,7 +89,13 @@ impl Grant {
             scopes: None,
             nonce: None,
             device_key: None,
+            source: TokenSource::Authentication,
         }
+    }
+
+    /// The same grant, told to the pre-token trigger as coming from `source`.
+    pub(crate) fn from(self, source: TokenSource) -> Self {
+        Self { source, ..self }
     }
 
     /// The implicit flow's tokens for a sign-in on the hosted pages at `auth_time`: no refresh token.
@@ -99,6 +108,7 @@ impl Grant {
             scopes: Some(scopes),
             nonce,
             device_key: None,
+            source: TokenSource::HostedAuth,
         }
     }
 
@@ -118,6 +128,7 @@ impl Grant {
             scopes: Some(scopes),
             nonce,
             device_key: None,
+            source: TokenSource::HostedAuth,
         }
     }
 
@@ -132,6 +143,7 @@ impl Grant {
             scopes: record.scopes.as_deref().map(|s| s.split(' ').map(str::to_owned).collect()),
             nonce: None,
             device_key: record.device_key.clone(),
+            source: TokenSource::RefreshTokens,
         }
     }
 }
@@ -180,7 +192,7 @@ impl Cognate {
         event: Option<AuthEvent>,
     ) -> Result<IssuedTokens> {
         let now = self.clock.now();
-        let Grant { origin, mint_refresh_token, rotates, spends_code, scopes, nonce, device_key } = grant;
+        let Grant { origin, mint_refresh_token, rotates, spends_code, scopes, nonce, device_key, source } = grant;
         let keys = self.keys.for_pool(self.store.as_ref(), &pool.id, now).await?;
         let issuer = self.issuer(&pool.id);
         let event_id = random::uuid();
@@ -233,6 +245,16 @@ impl Cognate {
             id.insert("nonce".into(), nonce.into());
         }
 
+        // The pre-token trigger runs before anything is stored, so that its refusal leaves no
+        // session behind; it needs the groups first (one more read, only for such pools).
+        let customized = pool.settings.triggers.function(Trigger::PreTokenGeneration).is_some();
+        if customized {
+            let groups = self.store.groups_for_user(&pool.id, &user.sub).await?;
+            add_group_claims(&groups, &mut id, &mut access);
+            let claims = Claims { id: &mut id, access: &mut access };
+            self.pre_token_generation(pool, client, user, source, &groups, claims).await?;
+        }
+
         let refresh_token = mint_refresh_token.then(random::opaque_token);
         let groups = match &refresh_token {
             Some(token) => {
@@ -270,17 +292,8 @@ impl Cognate {
                 self.store.groups_for_user(&pool.id, &user.sub).await?
             }
         };
-        if !groups.is_empty() {
-            // Ordered by precedence, as Cognito orders them; the preferred role is the role of
-            // the group with the lowest precedence that has one.
-            let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-            access.insert("cognito:groups".into(), names.clone().into());
-            id.insert("cognito:groups".into(), names.into());
-            let roles: Vec<&str> = groups.iter().filter_map(|g| g.role_arn.as_deref()).collect();
-            if let Some(preferred) = roles.first() {
-                id.insert("cognito:preferred_role".into(), (*preferred).into());
-                id.insert("cognito:roles".into(), roles.clone().into());
-            }
+        if !customized {
+            add_group_claims(&groups, &mut id, &mut access);
         }
         let access_token = keys.access_key.sign(&access).map_err(DomainError::internal)?;
         let id_token = if wants_id_token {
@@ -338,6 +351,22 @@ impl Cognate {
             device_key: claims.device_key,
         };
         Ok((context, claims.scope))
+    }
+}
+
+/// `cognito:groups` in both tokens, ordered by precedence as Cognito orders them, and in the id
+/// token the groups' roles, the preferred one being the role of the first group that has one.
+fn add_group_claims(groups: &[Group], id: &mut Map<String, Value>, access: &mut Map<String, Value>) {
+    if groups.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    access.insert("cognito:groups".into(), names.clone().into());
+    id.insert("cognito:groups".into(), names.into());
+    let roles: Vec<&str> = groups.iter().filter_map(|g| g.role_arn.as_deref()).collect();
+    if let Some(preferred) = roles.first() {
+        id.insert("cognito:preferred_role".into(), (*preferred).into());
+        id.insert("cognito:roles".into(), roles.clone().into());
     }
 }
 

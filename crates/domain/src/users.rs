@@ -1,5 +1,7 @@
 //! Users: sign-up and confirmation codes, the admin's user actions, and GetUser.
 
+use std::collections::BTreeMap;
+
 use cognate_crypto::random;
 
 use crate::account::EventKind;
@@ -7,11 +9,13 @@ use crate::attributes::{
     self, login_names, looks_like_email, looks_like_phone, mask_destination, normalize_login, Writer,
 };
 use crate::clients::check_secret_hash;
+use crate::codes::Destination;
 use crate::delivery::queue::Outgoing;
 use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, Pool, User, UserStatus};
 use crate::policy::check_password;
+use crate::triggers::{Confirmation, MessageKind, SignUpSource, Wording};
 use crate::{Cognate, StoreError};
 
 /// What SignUp asks for.
@@ -22,6 +26,10 @@ pub struct SignUpInput {
     pub username: String,
     pub password: Option<String>,
     pub attributes: Vec<(String, String)>,
+    /// ValidationData: PreSignUp's `validationData`.
+    pub validation_data: BTreeMap<String, String>,
+    /// ClientMetadata: PreSignUp's and PostConfirmation's `clientMetadata`.
+    pub client_metadata: BTreeMap<String, String>,
 }
 
 /// Where a code went (masked).
@@ -51,6 +59,8 @@ pub struct NewUserByAdmin {
     /// `SUPPRESS`, `RESEND`, or `None` to send the invitation.
     pub message_action: Option<String>,
     pub desired_delivery_mediums: Vec<String>,
+    /// ValidationData: PreSignUp's `validationData`.
+    pub validation_data: BTreeMap<String, String>,
 }
 
 impl Cognate {
@@ -77,7 +87,12 @@ impl Cognate {
 
     /// Turns the name a caller signs up with into (username, extra attributes): pools that sign in
     /// by email or phone get a generated username and the name as that attribute.
-    fn username_for(&self, pool: &Pool, name: &str, sub: &str) -> Result<(String, Option<(String, String)>)> {
+    pub(crate) fn username_for(
+        &self,
+        pool: &Pool,
+        name: &str,
+        sub: &str,
+    ) -> Result<(String, Option<(String, String)>)> {
         attributes::check_username(name)?;
         if pool.username_attributes.is_empty() {
             let alias_is = |a: &str| pool.alias_attributes.iter().any(|x| x == a);
@@ -159,34 +174,44 @@ impl Cognate {
         )?;
         check_password(&pool.settings.password_policy, password)?;
         let now = self.clock.now();
-        let mut user = User {
-            pool_id: pool.id.clone(),
-            sub: sub.clone(),
-            username,
-            status: UserStatus::Unconfirmed,
-            enabled: true,
-            password_hash: None,
-            attributes: attrs,
-            created: now,
-            modified: now,
-            temporary_password_expires: None,
-            failed_sign_ins: 0,
-            locked_until: None,
-            pending: Default::default(),
-            srp: None,
-            mfa: Default::default(),
-        };
+        let mut user = User::new(&pool.id, sub.clone(), username, UserStatus::Unconfirmed, attrs, now);
+        let decision = self
+            .pre_sign_up(
+                pool,
+                Some(&client.id),
+                &user,
+                SignUpSource::SignUp,
+                &input.validation_data,
+                &input.client_metadata,
+            )
+            .await?;
+        if decision.auto_confirm {
+            user.status = UserStatus::Confirmed;
+        }
+        for (verified, flag) in
+            [(decision.auto_verify_email, "email_verified"), (decision.auto_verify_phone, "phone_number_verified")]
+        {
+            if verified {
+                user.attributes.insert(flag.into(), "true".into());
+            }
+        }
         self.set_password(&mut user, password).await?;
         self.store.insert_user(&user, &login_names(pool, &user), None, &[]).await.map_err(|e| match e {
             StoreError::Conflict(_) => Self::exists_error(pool, false),
             other => other.into(),
         })?;
+        let confirmed = user.status == UserStatus::Confirmed;
         let delivery = match Self::verification_destination(pool, &user) {
-            Some(to) => Some(self.send_code(pool, &user, CodePurpose::SignUp, to, None, Some(&client.id)).await?),
-            None => None,
+            Some(to) if !confirmed => {
+                Some(self.send_code(pool, &user, MessageKind::SignUp, to, None, Some(&client.id)).await?)
+            }
+            _ => None,
         };
         self.record_event(&user, EventKind::SignUp, true, None).await;
-        Ok((SignUpOutcome { confirmed: false, delivery, sub, session: None }, user))
+        if confirmed {
+            self.post_confirmation(pool, Some(&client.id), &user, Confirmation::SignUp, &input.client_metadata).await?;
+        }
+        Ok((SignUpOutcome { confirmed, delivery, sub, session: None }, user))
     }
 
     /// ConfirmSignUp: the right code, in time, confirms the user and verifies the attribute it
@@ -232,6 +257,7 @@ impl Cognate {
         self.confirm(&mut user)?;
         mark_delivery_attribute_verified(pool, &mut user);
         self.redeem(pool, &user, CodePurpose::SignUp, None, code).await?;
+        self.post_confirmation(pool, Some(&client.id), &user, Confirmation::SignUp, &BTreeMap::new()).await?;
         Ok(user)
     }
 
@@ -267,7 +293,7 @@ impl Cognate {
         let Some(to) = Self::verification_destination(pool, &user) else {
             return Err(DomainError::invalid("Cannot resend codes. Auto verification not turned on."));
         };
-        let delivery = self.send_code(pool, &user, CodePurpose::SignUp, to, None, Some(&client.id)).await?;
+        let delivery = self.send_code(pool, &user, MessageKind::ResendCode, to, None, Some(&client.id)).await?;
         self.record_event(&user, EventKind::ResendCode, true, None).await;
         Ok(Some(delivery))
     }
@@ -319,23 +345,11 @@ impl Cognate {
                 given.retain(|(n, _)| n != name);
                 given.push((name.clone(), value.clone()));
             }
-            let mut user = User {
-                pool_id: pool.id.clone(),
-                sub,
-                username,
-                status: UserStatus::ForceChangePassword,
-                enabled: true,
-                password_hash: None,
-                attributes: attributes::validate(&pool, &given, Writer::Admin, true)?,
-                created: now,
-                modified: now,
-                temporary_password_expires: Some(expires),
-                failed_sign_ins: 0,
-                locked_until: None,
-                pending: Default::default(),
-                srp: None,
-                mfa: Default::default(),
-            };
+            let attributes = attributes::validate(&pool, &given, Writer::Admin, true)?;
+            let mut user = User::new(&pool.id, sub, username, UserStatus::ForceChangePassword, attributes, now);
+            user.temporary_password_expires = Some(expires);
+            let none = BTreeMap::new();
+            self.pre_sign_up(&pool, None, &user, SignUpSource::AdminCreateUser, &new.validation_data, &none).await?;
             self.set_password(&mut user, &temporary).await?;
             let invitations =
                 self.invitations(&pool, &user, &temporary, &new.desired_delivery_mediums, suppress).await?;
@@ -400,12 +414,10 @@ impl Cognate {
                 self.prepare_message(
                     pool,
                     user,
-                    channel,
-                    &destination,
-                    CodePurpose::AdminCreateUser,
+                    &Destination { channel, address: destination },
+                    MessageKind::AdminCreateUser,
                     temporary,
-                    &text,
-                    subject,
+                    Wording { text, subject },
                 )
                 .await?,
             );
@@ -452,7 +464,7 @@ impl Cognate {
         let mut user = self.existing_user(&pool, username).await?;
         self.confirm(&mut user)?;
         self.store.update_user(&user, Some(&login_names(&pool, &user))).await.map_err(DomainError::alias_taken)?;
-        Ok(())
+        self.post_confirmation(&pool, None, &user, Confirmation::SignUp, &BTreeMap::new()).await
     }
 
     /// Moves an UNCONFIRMED user to CONFIRMED (not yet saved), or says why it cannot.

@@ -32,8 +32,42 @@ pub struct PoolSettingsFields {
     pub deletion_protection: Option<String>,
     /// With it, the pool tracks and remembers devices.
     pub device_configuration: Option<crate::devices::DeviceConfigurationType>,
-    /// Lambda triggers: Cognate runs none, so a non-empty value is refused.
-    pub lambda_config: Option<serde_json::Value>,
+    /// The pool's triggers: function ARNs, which the server's configuration maps to endpoints.
+    pub lambda_config: Option<LambdaConfigType>,
+}
+
+/// `LambdaConfigType`: the function ARN of each trigger the pool has.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LambdaConfigType {
+    pub pre_sign_up: Option<String>,
+    pub custom_message: Option<String>,
+    pub post_confirmation: Option<String>,
+    pub pre_authentication: Option<String>,
+    pub post_authentication: Option<String>,
+    pub define_auth_challenge: Option<String>,
+    pub create_auth_challenge: Option<String>,
+    pub verify_auth_challenge_response: Option<String>,
+    /// The legacy key: a V1_0 pre-token trigger (equal to PreTokenGenerationConfig's ARN when both are given).
+    pub pre_token_generation: Option<String>,
+    pub pre_token_generation_config: Option<LambdaVersionConfigType>,
+    pub user_migration: Option<String>,
+    #[serde(rename = "CustomSMSSender")]
+    pub custom_sms_sender: Option<LambdaVersionConfigType>,
+    pub custom_email_sender: Option<LambdaVersionConfigType>,
+    pub inbound_federation: Option<LambdaVersionConfigType>,
+    #[serde(rename = "KMSKeyID")]
+    pub kms_key_id: Option<String>,
+}
+
+/// `{LambdaVersion, LambdaArn}`: PreTokenGenerationConfig, CustomSMSSender, CustomEmailSender,
+/// InboundFederation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LambdaVersionConfigType {
+    pub lambda_version: String,
+    pub lambda_arn: String,
 }
 
 /// `EmailConfigurationType`: the sender of the pool's email.

@@ -15,6 +15,7 @@ pub struct SignUpRequest {
     pub password: Option<String>,
     pub user_attributes: Option<Vec<AttributeType>>,
     pub validation_data: Option<Vec<AttributeType>>,
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[skip_serializing_none]

@@ -12,6 +12,7 @@ use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::Client;
 use cognate_crypto::password::{HashCost, PasswordHasher};
+use cognate_domain::triggers::{FunctionRoutes, Triggers};
 use cognate_domain::{
     Clock, Cognate, LogDelivery, ManualClock, OutboxDelivery, ServiceConfig, SystemClock, Transports,
 };
@@ -25,6 +26,9 @@ pub const SECRET_ACCESS_KEY: &str = "test-secret-access-key-for-cognate";
 /// A running server for one test.
 /// How long a test server waits for an identity provider.
 pub const UPSTREAM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// How long a test server's trigger call may take, per attempt (Cognito's is 5 s).
+pub const TRIGGER_TEST_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
 
 pub struct TestServer {
     /// `http://127.0.0.1:<port>`.
@@ -67,8 +71,25 @@ impl TestServer {
     ///
     /// # Panics
     /// If the temporary directory, database or socket cannot be set up.
-    #[allow(clippy::expect_used)]
     pub async fn start_with(configure: impl FnOnce(&mut ServiceConfig), transports: Transports) -> Self {
+        Self::start_full(configure, transports, None).await
+    }
+
+    /// Starts a server whose pools' triggers call `url` (`{function}` standing for the
+    /// function's name), signed with `secret`; each attempt has [`TRIGGER_TEST_TIMEOUT`].
+    ///
+    /// # Panics
+    /// If the temporary directory, database or socket cannot be set up, or `url` is not allowed.
+    pub async fn start_with_triggers(url: &str, secret: &[u8]) -> Self {
+        Self::start_full(|_| {}, Transports::default(), Some((url.to_owned(), secret.to_vec()))).await
+    }
+
+    #[allow(clippy::expect_used)]
+    async fn start_full(
+        configure: impl FnOnce(&mut ServiceConfig),
+        transports: Transports,
+        triggers: Option<(String, Vec<u8>)>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = match std::env::var("COGNATE_TEST_BACKEND").as_deref() {
             Ok("postgres") => {
@@ -95,8 +116,7 @@ impl TestServer {
         };
         configure(&mut config);
         let hasher = PasswordHasher::new(HashCost::DEVELOPMENT).expect("hasher");
-        let cognate =
-            Arc::new(Cognate::new(store, clock.clone(), delivery, hasher, config).with_transports(transports));
+        let mut cognate = Cognate::new(store, clock.clone(), delivery, hasher, config).with_transports(transports);
         let mut keys = AccessKeys::default();
         keys.insert(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
         // Calls to identity providers are bounded tighter than the server's 10 s, so that the
@@ -104,6 +124,14 @@ impl TestServer {
         let upstream = cognate_outbound::http_client::HttpUpstream::new(&[])
             .expect("the identity-provider client")
             .with_bounds(UPSTREAM_TIMEOUT, cognate_outbound::http_client::MAX_UPSTREAM_BYTES);
+        if let Some((url, secret)) = triggers {
+            let routes = FunctionRoutes::new(vec![("arn:*:lambda:*:*:function:*".into(), url)]).expect("trigger URL");
+            let webhook = cognate_outbound::TriggerWebhook::new(upstream.clone(), secret, Arc::new(SystemClock))
+                .expect("trigger secret")
+                .with_bounds(TRIGGER_TEST_TIMEOUT, cognate_outbound::trigger_webhook::TRIGGER_ATTEMPTS);
+            cognate = cognate.with_triggers(Triggers::new(routes, Arc::new(webhook)));
+        }
+        let cognate = Arc::new(cognate);
         let state = AppState {
             cognate: cognate.clone(),
             upstream: Arc::new(upstream),

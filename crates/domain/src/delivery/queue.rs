@@ -5,8 +5,10 @@
 use cognate_crypto::{mac, random, seal};
 
 use super::{Channel, Message};
+use crate::codes::Destination;
 use crate::error::{DomainError, Result};
-use crate::model::{CodePurpose, Pool, QueuedMessage, User};
+use crate::model::{Pool, QueuedMessage, User};
+use crate::triggers::{MessageKind, Wording};
 use crate::Cognate;
 
 /// A message on its way: queued (written by the caller's transaction) or to deliver at once.
@@ -59,18 +61,19 @@ impl Cognate {
     /// Cognito refuses an undeliverable SMS), and seals it for the queue when its channel has a
     /// transport. Nothing is sent yet: the caller stores [`Outgoing::queued`] with its state,
     /// then calls [`Cognate::release`].
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn prepare_message(
         &self,
         pool: &Pool,
         user: &User,
-        channel: Channel,
-        destination: &str,
-        purpose: CodePurpose,
+        to: &Destination,
+        kind: MessageKind,
         code: &str,
-        template: &str,
-        subject: Option<String>,
+        wording: Wording,
     ) -> Result<Outgoing> {
+        let (channel, destination) = (to.channel, to.address.as_str());
+        let purpose = kind.purpose();
+        // The pool's CustomMessage function may reword it (before the spend cap counts it).
+        let Wording { text: template, subject } = self.custom_message(pool, user, kind, channel, wording).await?;
         let now = self.clock.now();
         let limits = self.config.sms_limits;
         let capped = limits != crate::SmsLimits::default();
@@ -93,7 +96,7 @@ impl Cognate {
             purpose,
             code: code.to_owned(),
             subject,
-            text: fill(template, code, &user.username),
+            text: fill(&template, code, &user.username),
             from: sender.from.clone(),
             reply_to: sender.reply_to.clone(),
         };
@@ -129,6 +132,7 @@ impl Cognate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CodePurpose;
 
     fn message(id: &str) -> Message {
         Message {

@@ -10,12 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::account::EventKind;
 use crate::attributes::{login_names, looks_like_email, mask_destination};
+use crate::codes::Destination;
 use crate::delivery::queue::Outgoing;
 use crate::delivery::Channel;
 use crate::devices::DeviceIntent;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, MfaFactor, Pool, User};
 use crate::signin::{challenge_of, required, AuthOutcome, ChallengeRequest, Step};
+use crate::triggers::{MessageKind, Wording};
 use crate::Cognate;
 
 /// Cognito's SMS MFA message when the pool sets none.
@@ -213,8 +215,9 @@ impl Cognate {
                 Some(email.as_ref().and_then(|e| e.subject.clone()).unwrap_or_else(|| DEFAULT_EMAIL_SUBJECT.into())),
             ),
         };
-        let outgoing =
-            self.prepare_message(pool, user, channel, destination, CodePurpose::Mfa, &code, template, subject).await?;
+        let wording = Wording { text: template.to_owned(), subject };
+        let to = Destination { channel, address: destination.to_owned() };
+        let outgoing = self.prepare_message(pool, user, &to, MessageKind::Authentication, &code, wording).await?;
         parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), channel.name().into());
         parameters.insert("CODE_DELIVERY_DESTINATION".into(), mask_destination(destination));
         Ok((MfaState { code: Some(self.mfa_code_digest(user, &code)), ..MfaState::default() }, outgoing))
@@ -283,19 +286,9 @@ impl Cognate {
 
     /// A wrong second factor: counted towards the lockout and recorded.
     pub(super) async fn wrong_mfa_code(&self, user: &User) -> DomainError {
-        let counted = self
-            .store
-            .record_sign_in_failure(&user.pool_id, &user.sub, self.clock.now(), &crate::account::lockout_seconds)
-            .await;
         let mut event = self.auth_event(user, EventKind::SignIn, false, Some(true));
         event.challenges.push(("Mfa".into(), "Failure".into()));
-        if let Err(e) = self.store.record_auth_event(&user.pool_id, &user.sub, &event).await {
-            tracing::error!(error = %e, "cannot record auth event");
-        }
-        match counted {
-            Ok(_) => code_mismatch(),
-            Err(e) => e.into(),
-        }
+        self.failed_factor(user, event, code_mismatch()).await
     }
 
     /// SELECT_MFA_TYPE: the chosen factor's challenge, with a new session (its code sent now).

@@ -87,19 +87,25 @@ impl Cognate {
     }
 
     /// InitiateAuth / AdminInitiateAuth with USER_AUTH: the preferred first factor started, or
-    /// SELECT_CHALLENGE with the ones this user can complete.
+    /// SELECT_CHALLENGE with the ones this user can complete; with the `session` of SignUp or
+    /// ConfirmSignUp, the new user signed in.
     pub(crate) async fn user_auth_start(
         &self,
         pool: &Pool,
         client: &AppClient,
         admin: bool,
         params: &BTreeMap<String, String>,
+        session: Option<&str>,
+        validation_data: &BTreeMap<String, String>,
     ) -> Result<AuthOutcome> {
         if !client.allows("ALLOW_USER_AUTH") {
             return Err(DomainError::invalid("USER_AUTH flow not enabled for this client"));
         }
         let username = required(params, "USERNAME")?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
+        if let Some(session) = session {
+            return self.sign_in_after_sign_up(pool, client, username, session).await;
+        }
         let preferred = params.get("PREFERRED_CHALLENGE").map(|p| parse_choice(p)).transpose()?;
         let Some(user) = self.find_user(pool, username).await? else {
             return Err(if client.settings.prevent_user_existence_errors {
@@ -109,6 +115,7 @@ impl Cognate {
             });
         };
         self.check_lockout(&user)?;
+        self.pre_authentication(pool, client, &user, validation_data).await?;
         let available = first_factors(pool, &user, self.passkey_offerable(pool, &user).await?);
         if available.is_empty() {
             return Err(DomainError::incorrect_credentials());
@@ -178,7 +185,7 @@ impl Cognate {
                 self.complete_sign_in(pool, client, user, device).await
             }
             // USER_SRP_AUTH's first step, answered with PASSWORD_VERIFIER as usual.
-            ChallengeName::PasswordSrp => self.srp_start(pool, client, responses).await,
+            ChallengeName::PasswordSrp => self.srp_start(pool, client, responses, &BTreeMap::new()).await,
             ChallengeName::EmailOtp | ChallengeName::SmsOtp => {
                 let factor = if choice == ChallengeName::EmailOtp { MfaFactor::Email } else { MfaFactor::Sms };
                 let device = self.device_intent(pool, admin, device_key).await?;
@@ -208,7 +215,7 @@ impl Cognate {
     ) -> Result<(User, Option<DeviceIntent>)> {
         let password = required(responses, "PASSWORD")?;
         let device = self.device_intent(pool, admin, responses.get("DEVICE_KEY").map(String::as_str)).await?;
-        Ok((self.prove_password(pool, client, username, password).await?, device))
+        Ok((self.prove_password(pool, client, username, password, None).await?, device))
     }
 
     /// What ends a sign-in whose first factor was a code or a passkey: the account must still

@@ -4,6 +4,7 @@
 
 mod after_sign_up;
 mod choice;
+mod custom;
 mod new_password;
 mod next;
 mod password;
@@ -34,6 +35,8 @@ pub struct AuthRequest {
     pub parameters: BTreeMap<String, String>,
     /// USER_AUTH only: the Session of SignUp or ConfirmSignUp, which signs the new user in.
     pub session: Option<String>,
+    /// ClientMetadata: PreAuthentication and UserMigration see it as `validationData`.
+    pub client_metadata: BTreeMap<String, String>,
 }
 
 /// RespondToAuthChallenge or AdminRespondToAuthChallenge.
@@ -45,6 +48,8 @@ pub struct ChallengeRequest {
     pub challenge_name: String,
     pub session: Option<String>,
     pub responses: BTreeMap<String, String>,
+    /// ClientMetadata, for the custom-auth triggers.
+    pub client_metadata: BTreeMap<String, String>,
 }
 
 impl ChallengeRequest {
@@ -111,13 +116,13 @@ impl Cognate {
                 if !client.allows("ALLOW_USER_PASSWORD_AUTH") {
                     return Err(DomainError::invalid("USER_PASSWORD_AUTH flow not enabled for this client"));
                 }
-                self.password_sign_in(&pool, &client, false, params).await
+                self.password_sign_in(&pool, &client, false, params, &request.client_metadata).await
             }
             AuthFlow::AdminUserPasswordAuth | AuthFlow::AdminNoSrpAuth if admin => {
                 if !client.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH") {
                     return Err(DomainError::invalid("Auth flow not enabled for this client"));
                 }
-                self.password_sign_in(&pool, &client, true, params).await
+                self.password_sign_in(&pool, &client, true, params, &request.client_metadata).await
             }
             AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => self.refresh_flow(&pool, &client, params).await,
             AuthFlow::UserSrpAuth => {
@@ -126,22 +131,20 @@ impl Cognate {
                 if !(client.allows("ALLOW_USER_SRP_AUTH") || legacy && !custom_only) {
                     return Err(DomainError::invalid("USER_SRP_AUTH flow not enabled for this client"));
                 }
-                self.srp_start(&pool, &client, params).await
+                self.srp_start(&pool, &client, params, &request.client_metadata).await
             }
-            AuthFlow::UserAuth => match request.session.as_deref() {
-                Some(session) => {
-                    if !client.allows("ALLOW_USER_AUTH") {
-                        return Err(DomainError::invalid("USER_AUTH flow not enabled for this client"));
-                    }
-                    let username = required(params, "USERNAME")?;
-                    check_secret_hash(&client, username, params.get("SECRET_HASH").map(String::as_str))?;
-                    self.sign_in_after_sign_up(&pool, &client, username, session).await
-                }
-                None => self.user_auth_start(&pool, &client, admin, params).await,
-            },
-            AuthFlow::CustomAuth => {
-                Err(DomainError::Unsupported(format!("The {} flow is not supported by Cognate yet.", request.flow)))
+            AuthFlow::UserAuth => {
+                self.user_auth_start(
+                    &pool,
+                    &client,
+                    admin,
+                    params,
+                    request.session.as_deref(),
+                    &request.client_metadata,
+                )
+                .await
             }
+            AuthFlow::CustomAuth => self.custom_start(&pool, &client, params, &request.client_metadata).await,
             AuthFlow::UserPasswordAuth | AuthFlow::AdminUserPasswordAuth | AuthFlow::AdminNoSrpAuth => {
                 Err(DomainError::invalid("Initiate Auth method not supported."))
             }
@@ -161,7 +164,10 @@ impl Cognate {
         })?;
         match challenge {
             ChallengeName::NewPasswordRequired => self.answer_new_password(&pool, &client, &request).await,
-            ChallengeName::PasswordVerifier => self.srp_verify(&pool, &client, admin, &request.responses).await,
+            ChallengeName::PasswordVerifier => {
+                self.srp_verify(&pool, &client, admin, &request.responses, &request.client_metadata).await
+            }
+            ChallengeName::CustomChallenge => self.answer_custom_challenge(&pool, &client, &request).await,
             ChallengeName::SmsMfa
             | ChallengeName::SoftwareTokenMfa
             | ChallengeName::EmailOtp
@@ -185,13 +191,12 @@ impl Cognate {
                 self.answer_device_password_verifier(&pool, &client, &request).await
             }
             ChallengeName::WebAuthn => self.answer_passkey(&pool, &client, admin, &request).await,
-            ChallengeName::CustomChallenge
-            | ChallengeName::Password
-            | ChallengeName::PasswordSrp
-            | ChallengeName::AdminNoSrpAuth => Err(DomainError::Unsupported(format!(
-                "The {} challenge is not supported by Cognate yet.",
-                request.challenge_name
-            ))),
+            ChallengeName::Password | ChallengeName::PasswordSrp | ChallengeName::AdminNoSrpAuth => {
+                Err(DomainError::Unsupported(format!(
+                    "The {} challenge is not supported by Cognate yet.",
+                    request.challenge_name
+                )))
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::devices::{DeviceIntent, TokenDevice};
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Pool, User, UserStatus};
 use crate::tokens::Grant;
+use crate::triggers::TokenSource;
 use crate::Cognate;
 
 /// Where a sign-in stands after a factor: done, or a challenge to answer first. Short-lived, so
@@ -119,11 +120,16 @@ impl Cognate {
         mfa: bool,
         device: Option<TokenDevice>,
     ) -> Result<AuthOutcome> {
+        self.post_authentication(pool, client, user, matches!(device, Some(TokenDevice::New(_)))).await?;
         let mut event = self.auth_event(user, EventKind::SignIn, true, Some(true));
         if mfa {
             event.challenges.push(("Mfa".into(), "Success".into()));
         }
-        let mut grant = Grant::api_sign_in(self.clock.now());
+        let source = match device {
+            Some(TokenDevice::Proven(_)) => TokenSource::AuthenticateDevice,
+            _ => TokenSource::Authentication,
+        };
+        let mut grant = Grant::api_sign_in(self.clock.now()).from(source);
         grant.device_key = device.as_ref().map(|d| d.key().to_owned());
         let mut tokens = self.issue_tokens(pool, client, user, grant, Some(event)).await?;
         if let Some(TokenDevice::New(new)) = device {

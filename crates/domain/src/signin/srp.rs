@@ -17,6 +17,7 @@ use super::{required, AuthOutcome};
 use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, AuthSession, Pool, User};
+use crate::triggers::ChallengeResult;
 use crate::{srp_pool_name, Cognate};
 
 /// How far a client's TIMESTAMP may be from ours.
@@ -29,6 +30,10 @@ pub(crate) struct SrpState {
     b: String,
     big_b: String,
     big_a: String,
+    /// In a custom-auth sign-in (CUSTOM_WITH_SRP): the challenges answered so far, which the
+    /// password's proof continues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    custom: Option<Vec<ChallengeResult>>,
 }
 
 impl SrpState {
@@ -39,8 +44,12 @@ impl SrpState {
             .await
             .map_err(DomainError::internal)?
             .map_err(DomainError::internal)?;
-        let state =
-            Self { b: hex::encode(server.secret()), big_b: hex::encode(&server.public_b), big_a: hex::encode(a) };
+        let state = Self {
+            b: hex::encode(server.secret()),
+            big_b: hex::encode(&server.public_b),
+            big_a: hex::encode(a),
+            custom: None,
+        };
         Ok((state, server.public_b))
     }
 
@@ -76,6 +85,11 @@ pub(crate) fn check_timestamp(timestamp: &str, now: i64) -> Result<()> {
         return Err(DomainError::not_authorized("TIMESTAMP is too far from the server's time."));
     }
     Ok(())
+}
+
+/// The client's SRP_A parameter.
+pub(crate) fn client_public_value(params: &BTreeMap<String, String>) -> Result<Vec<u8>> {
+    parse_hex(required(params, "SRP_A")?).ok_or_else(|| DomainError::invalid("SRP_A is not a hexadecimal number."))
 }
 
 pub(crate) fn parse_hex(value: &str) -> Option<Vec<u8>> {
@@ -115,12 +129,11 @@ impl Cognate {
         pool: &Pool,
         client: &AppClient,
         params: &BTreeMap<String, String>,
+        validation_data: &BTreeMap<String, String>,
     ) -> Result<AuthOutcome> {
         let username = required(params, "USERNAME")?;
-        let a = parse_hex(required(params, "SRP_A")?)
-            .ok_or_else(|| DomainError::invalid("SRP_A is not a hexadecimal number."))?;
+        let a = client_public_value(params)?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
-        let secret_block = B64.encode(random::key_bytes());
         let user = match self.find_user(pool, username).await? {
             Some(user) => user,
             None if client.settings.prevent_user_existence_errors => {
@@ -129,7 +142,7 @@ impl Cognate {
                 parameters.insert("SALT".into(), hex_number(&random::key_bytes()[..16]));
                 let fake_b: Vec<u8> = (0..12).flat_map(|_| random::key_bytes()).collect();
                 parameters.insert("SRP_B".into(), hex_number(&fake_b));
-                parameters.insert("SECRET_BLOCK".into(), secret_block);
+                parameters.insert("SECRET_BLOCK".into(), B64.encode(random::key_bytes()));
                 parameters.insert("USERNAME".into(), username.to_owned());
                 parameters.insert("USER_ID_FOR_SRP".into(), username.to_owned());
                 return Ok(AuthOutcome::Challenge { name: CHALLENGE, session: None, parameters });
@@ -137,12 +150,28 @@ impl Cognate {
             None => return Err(DomainError::user_not_found()),
         };
         self.check_lockout(&user)?;
-        let Some((salt, v)) = self.verifier_of(&user)? else {
+        self.pre_authentication(pool, client, &user, validation_data).await?;
+        self.srp_challenge(pool, client, &user, &a, None).await
+    }
+
+    /// PASSWORD_VERIFIER's parameters for `user` and the client's A, its state kept under the
+    /// secret block; `custom` is the history of a custom-auth sign-in the proof continues.
+    pub(crate) async fn srp_challenge(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: &User,
+        a: &[u8],
+        custom: Option<Vec<ChallengeResult>>,
+    ) -> Result<AuthOutcome> {
+        let Some((salt, v)) = self.verifier_of(user)? else {
             // Set before this server could make verifiers: USER_PASSWORD_AUTH still works, and
             // makes one on success.
             return Err(DomainError::incorrect_credentials());
         };
-        let (state, public_b) = SrpState::start(v, &a).await?;
+        let secret_block = B64.encode(random::key_bytes());
+        let (mut state, public_b) = SrpState::start(v, a).await?;
+        state.custom = custom;
         self.store
             .insert_session(
                 &AuthSession {
@@ -173,6 +202,7 @@ impl Cognate {
         client: &AppClient,
         admin: bool,
         responses: &BTreeMap<String, String>,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<AuthOutcome> {
         let username = required(responses, "USERNAME")?;
         let secret_block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
@@ -204,6 +234,10 @@ impl Cognate {
             state.claim_holds(v, srp_pool_name(&pool.id), &user.username, secret_block, timestamp, signature).await?;
         if !holds {
             return Err(self.wrong_password(&user, EventKind::SignIn).await);
+        }
+        if let Some(mut history) = state.custom {
+            history.push(ChallengeResult::new(CHALLENGE.name(), true, None));
+            return self.custom_step(pool, client, user, history, client_metadata).await;
         }
         self.complete_sign_in(pool, client, user, device).await
     }

@@ -74,6 +74,7 @@ pub async fn initiate_auth(c: &Cognate, r: InitiateAuthRequest, caller: Caller) 
             flow: r.auth_flow,
             parameters: r.auth_parameters.unwrap_or_default(),
             session: r.session,
+            client_metadata: r.client_metadata.unwrap_or_default(),
         })
         .await?;
     Ok(outcome_out(outcome))
@@ -92,6 +93,7 @@ pub async fn respond_to_auth_challenge(
             challenge_name: r.challenge_name,
             session: r.session,
             responses: r.challenge_responses.unwrap_or_default(),
+            client_metadata: r.client_metadata.unwrap_or_default(),
         })
         .await?;
     Ok(outcome_out(outcome))

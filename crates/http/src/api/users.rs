@@ -25,6 +25,8 @@ pub async fn sign_up(c: &Cognate, r: SignUpRequest) -> Result<SignUpResponse> {
             username: r.username,
             password: r.password,
             attributes: attributes_in(r.user_attributes),
+            validation_data: attributes_in(r.validation_data).into_iter().collect(),
+            client_metadata: r.client_metadata.unwrap_or_default(),
         })
         .await?;
     Ok(SignUpResponse {
@@ -57,6 +59,7 @@ pub async fn admin_create_user(c: &Cognate, r: AdminCreateUserRequest) -> Result
                 temporary_password: r.temporary_password,
                 message_action: r.message_action,
                 desired_delivery_mediums: r.desired_delivery_mediums.unwrap_or_default(),
+                validation_data: attributes_in(r.validation_data).into_iter().collect(),
             },
         )
         .await?;

@@ -1,5 +1,7 @@
 //! Translation between wire shapes (cognate-proto) and the model (cognate-domain).
 
+mod lambda;
+
 use cognate_domain::mfa::{MfaConfigInput, SmsMfaInput, WebAuthnInput};
 use cognate_domain::model::{
     AppClient, AttributeDataType, DeviceTracking, EmailMfa, EmailSending, FirstFactor, MessageTemplate, PasswordPolicy,
@@ -112,9 +114,6 @@ fn schema_out(schema: &[SchemaAttribute]) -> Vec<SchemaAttributeType> {
 
 /// Pool settings from CreateUserPool / UpdateUserPool; absent ones take Cognito's defaults.
 pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, DomainError> {
-    if f.lambda_config.as_ref().is_some_and(|v| v.as_object().is_some_and(|o| !o.is_empty())) {
-        return Err(DomainError::Unsupported("Lambda triggers (LambdaConfig) are not supported by Cognate.".into()));
-    }
     let defaults = PasswordPolicy::default();
     // With no policy at all Cognito applies its default policy; within a given policy, an
     // absent requirement is off.
@@ -191,6 +190,7 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
             }
         },
         first_factors: first_factors_in(sign_in_policy)?,
+        triggers: lambda::lambda_config_in(f.lambda_config)?,
         devices: f.device_configuration.map(|d| DeviceTracking {
             remembered_skips_mfa: d.challenge_required_on_new_device.unwrap_or(false),
             remember_on_prompt: d.device_only_remembered_on_user_prompt.unwrap_or(false),
@@ -287,7 +287,7 @@ fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
             challenge_required_on_new_device: Some(d.remembered_skips_mfa),
             device_only_remembered_on_user_prompt: Some(d.remember_on_prompt),
         }),
-        lambda_config: Some(serde_json::json!({})),
+        lambda_config: Some(lambda::lambda_config_out(&s.triggers)),
     }
 }
 

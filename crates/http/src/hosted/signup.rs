@@ -32,6 +32,10 @@ pub async fn submit(State(state): State<AppState>, posted: Posted) -> Response {
     }
     let password = posted.field("password");
     match state.cognate.hosted_sign_up(&page.authorization, username, password, attributes.clone()).await {
+        Ok(signed_up) if signed_up.confirmed => {
+            let notice = "Your account is ready. Sign in to continue.";
+            login::login_form(&state, page, username, None, Some(notice), StatusCode::OK)
+        }
         Ok(signed_up) => match signed_up.delivery {
             Some(delivery) => confirm::code_sent(&state, page, username, &delivery, &signed_up.pending),
             None => {

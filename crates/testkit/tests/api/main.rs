@@ -23,5 +23,6 @@ mod rotation;
 mod signup;
 mod social;
 mod srp;
+mod triggers;
 mod user_auth;
 mod verify;

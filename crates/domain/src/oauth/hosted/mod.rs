@@ -83,7 +83,7 @@ impl Cognate {
         password: &str,
     ) -> Result<HostedSignIn, DomainError> {
         let (pool, client) = (&authorization.pool, &authorization.client);
-        let user = self.prove_password(pool, client, username, password).await?;
+        let user = self.prove_password(pool, client, username, password, Some(&BTreeMap::new())).await?;
         if user.enabled && user.status == UserStatus::Unconfirmed {
             return self.confirmation_required(authorization, username, &user).await;
         }
@@ -113,6 +113,7 @@ impl Cognate {
             challenge_name: "NEW_PASSWORD_REQUIRED".into(),
             session: Some(session.to_owned()),
             responses,
+            client_metadata: BTreeMap::new(),
         };
         // Checked as the API checks the challenge's answer; the page sends no secret hash.
         let (pool, client) = (&authorization.pool, &authorization.client);
@@ -139,6 +140,7 @@ impl Cognate {
                 return Err(DomainError::not_authorized("A new password is required."));
             }
         }
+        self.post_authentication(&authorization.pool, &authorization.client, &user, false).await?;
         let now = self.clock.now();
         let session = random::opaque_token();
         let record = AuthSession {

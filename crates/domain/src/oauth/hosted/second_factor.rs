@@ -55,6 +55,7 @@ impl Cognate {
             challenge_name: challenge.name().into(),
             session: Some(session.to_owned()),
             responses,
+            client_metadata: BTreeMap::new(),
         };
         let step = match challenge {
             ChallengeName::SmsMfa
@@ -91,7 +92,7 @@ impl Cognate {
             ("USERNAME".to_owned(), username.to_owned()),
             ("PREFERRED_CHALLENGE".to_owned(), factor.name().to_owned()),
         ]);
-        match self.user_auth_start(pool, client, false, &params).await? {
+        match self.user_auth_start(pool, client, false, &params, None, &BTreeMap::new()).await? {
             AuthOutcome::Challenge { name, session: Some(session), parameters } if name == factor => {
                 Ok(HostedSignIn::SecondFactor { challenge: name, session, parameters })
             }

@@ -23,6 +23,8 @@ pub struct HostedSignUp {
     pub delivery: Option<CodeDelivery>,
     /// The pending-confirmation cookie's value.
     pub pending: String,
+    /// Whether the account is confirmed already (the pool's PreSignUp trigger confirmed it).
+    pub confirmed: bool,
 }
 
 /// What the sign-up form asks for besides the password: the label of its username field, and
@@ -64,10 +66,11 @@ impl Cognate {
             username: username.to_owned(),
             password: Some(password.to_owned()),
             attributes,
+            ..SignUpInput::default()
         };
         let (outcome, user) = self.sign_up_with(&authorization.pool, &authorization.client, input).await?;
         let pending = self.remember_pending_confirmation(authorization, &user).await?;
-        Ok(HostedSignUp { delivery: outcome.delivery, pending })
+        Ok(HostedSignUp { delivery: outcome.delivery, pending, confirmed: outcome.confirmed })
     }
 
     /// The code form of `/confirm`. Signs the user in (`Some`) when `pending` is the cookie this
