@@ -77,24 +77,25 @@ def wait_healthy(url, process, log_path, verify=True):
     raise AssertionError(f"{url} did not become healthy: " + Path(log_path).read_text())
 
 
-def start_cognate(data_dir, *extra_args, scheme="http", verify=True, log="warn", config=None, port=None):
+def start_cognate(data_dir, *extra_args, scheme="http", verify=True, log="warn", config=None, port=None, env=None):
     """Starts the release binary on a free port (or `port`) with the demo pool (or the `config`
-    file given); returns (process, Server)."""
+    file given) and `env` added to its environment; returns (process, Server)."""
     assert BINARY.exists(), f"build the release binary first: {BINARY}"
     port = port or free_port()
     url = f"{scheme}://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.update(
+    environment = dict(os.environ)
+    environment.update(
         COGNATE_ACCESS_KEY_ID=ACCESS_KEY_ID,
         COGNATE_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
         COGNATE_PASSWORD_HASH="development",
         COGNATE_LOG=log,
+        **(env or {}),
     )
     log_path = data_dir / "server.log"
     process = subprocess.Popen(
         [str(BINARY), "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data_dir),
          "--outbox", str(data_dir / "outbox.jsonl"), "--config", str(config or ROOT / "cognate.toml"), *extra_args],
-        env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, cwd=data_dir,
+        env=environment, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, cwd=data_dir,
     )
     wait_healthy(f"{url}/health", process, log_path, verify=verify)
     return process, Server(url, data_dir / "outbox.jsonl", data_dir)

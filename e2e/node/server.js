@@ -20,7 +20,8 @@ function freePort() {
   });
 }
 
-export async function startCognate() {
+/** Starts the binary; `env` adds environment variables (the trigger settings, say). */
+export async function startCognate({ env = {} } = {}) {
   const binary = process.env.COGNATE_BIN ?? join(root, 'target', 'release', 'cognate');
   const dataDir = mkdtempSync(join(tmpdir(), 'cognate-node-'));
   const outbox = join(dataDir, 'outbox.jsonl');
@@ -29,7 +30,7 @@ export async function startCognate() {
   const child = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
     '--outbox', outbox, '--config', join(root, 'cognate.toml')], {
     env: { ...process.env, COGNATE_PASSWORD_HASH: 'development', COGNATE_LOG: 'warn',
-      COGNATE_ACCESS_KEY_ID: 'AKIANODECOGNATE00001', COGNATE_SECRET_ACCESS_KEY: 'node-secret' },
+      COGNATE_ACCESS_KEY_ID: 'AKIANODECOGNATE00001', COGNATE_SECRET_ACCESS_KEY: 'node-secret', ...env },
     stdio: 'ignore',
   });
   process.on('exit', () => child.kill());
@@ -42,12 +43,16 @@ export async function startCognate() {
   return {
     url,
     stop: () => child.kill(),
-    lastCode(to) {
+    /** The last message sent to (or about) `to`, as the outbox holds it. */
+    lastMessage(to) {
       if (!existsSync(outbox)) throw new Error('no outbox yet');
       const messages = readFileSync(outbox, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       const found = messages.reverse().find((m) => m.destination === to || m.username === to);
       if (!found) throw new Error(`no message to ${to}`);
-      return found.code;
+      return found;
+    },
+    lastCode(to) {
+      return this.lastMessage(to).code;
     },
     /** Calls a public Cognito action directly, as a check independent of the client library. */
     async call(action, body) {
