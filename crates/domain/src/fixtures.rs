@@ -14,21 +14,6 @@ pub(crate) fn pool() -> Pool {
 
 /// A confirmed, enabled user of that pool with these attributes and no password.
 pub(crate) fn user(attributes: &[(&str, &str)]) -> User {
-    User {
-        pool_id: "us-east-1_test".into(),
-        sub: "s".into(),
-        username: "u".into(),
-        status: UserStatus::Confirmed,
-        enabled: true,
-        password_hash: None,
-        attributes: attributes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        created: 0,
-        modified: 0,
-        temporary_password_expires: None,
-        failed_sign_ins: 0,
-        locked_until: None,
-        pending: Default::default(),
-        srp: None,
-        mfa: Default::default(),
-    }
+    let attributes = attributes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    User::new("us-east-1_test", "s".into(), "u".into(), UserStatus::Confirmed, attributes, 0)
 }

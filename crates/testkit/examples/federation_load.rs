@@ -11,6 +11,8 @@
 //! `cargo run --release -p cognate-testkit --example federation_load -- URL PID SECONDS CONCURRENCY`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/admin.rs"]
+mod admin;
 #[path = "support/cpu.rs"]
 mod cpu;
 #[path = "support/measured.rs"]
@@ -21,8 +23,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_credential_types::Credentials;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, IdentityProviderTypeType, OAuthFlowType};
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -93,13 +93,7 @@ async fn start_upstream() -> Arc<Upstream> {
 
 /// The provider and a client that may use it, on the demo pool; the native user to compare.
 async fn set_up(url: &str, upstream: &str) -> String {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(Credentials::new("AKIABENCHCOGNATE0001", "bench-secret", None, None, "bench"))
-        .build();
-    let sdk = aws_sdk_cognitoidentityprovider::Client::from_conf(config);
+    let sdk = admin::admin(url);
     let details: HashMap<String, String> = [
         ("client_id", "bench-client".to_owned()),
         ("client_secret", "bench-secret".to_owned()),

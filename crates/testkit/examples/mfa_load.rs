@@ -14,6 +14,8 @@
 //! `cargo run --release -p cognate-testkit --example mfa_load -- URL PID SIGN_INS CONCURRENCY`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/admin.rs"]
+mod admin;
 #[path = "support/cpu.rs"]
 mod cpu;
 #[path = "support/measured.rs"]
@@ -23,8 +25,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_credential_types::Credentials;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType, DeviceConfigurationType,
     DeviceSecretVerifierConfigType, MessageActionType, SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType,
@@ -39,16 +39,6 @@ use cognate_crypto::{random, totp};
 const POOL: &str = "us-east-1_cruddur01";
 const CLIENT: &str = "cruddurwebclient0000000001";
 const PASSWORD: &str = "Bench-Pass-1!";
-
-fn sdk(url: &str) -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(Credentials::new("AKIABENCHCOGNATE0001", "bench-secret", None, None, "bench"))
-        .build();
-    Client::from_conf(config)
-}
 
 fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
@@ -234,7 +224,7 @@ async fn measure(url: &str, pid: u32, count: usize, concurrency: usize, kind: Ki
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (sdk, next, kind) = (sdk(url), next.clone(), kind.clone());
+        let (sdk, next, kind) = (admin::admin(url), next.clone(), kind.clone());
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             loop {
@@ -280,7 +270,7 @@ async fn main() {
     };
     let (pid, count, concurrency): (u32, usize, usize) =
         (pid.parse().unwrap(), count.parse().unwrap(), concurrency.parse().unwrap());
-    let admin = sdk(url);
+    let admin = admin::admin(url);
     admin
         .set_user_pool_mfa_config()
         .user_pool_id(POOL)
@@ -294,7 +284,7 @@ async fn main() {
     let mut secrets = vec![Vec::new(); count];
     let mut tasks = Vec::new();
     for chunk in 0..concurrency {
-        let admin = sdk(url);
+        let admin = admin::admin(url);
         tasks.push(tokio::spawn(async move {
             let mut made = Vec::new();
             for n in (chunk..count).step_by(concurrency) {

@@ -11,6 +11,8 @@
 //! `cargo run --release -p cognate-testkit --example passwordless_load -- URL PID OUTBOX SIGN_INS CONCURRENCY`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/admin.rs"]
+mod admin;
 #[path = "support/cpu.rs"]
 mod cpu;
 #[path = "support/measured.rs"]
@@ -24,8 +26,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aws_credential_types::Credentials;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use aws_sdk_cognitoidentityprovider::Client;
 use cognate_testkit::authenticator::SoftAuthenticator;
@@ -88,17 +88,6 @@ impl Outbox {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
-}
-
-/// The bench's admin client (the SDK signs its calls with the key bench/serve.sh configures).
-fn admin(url: &str) -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(Credentials::new("AKIABENCHCOGNATE0001", "bench-secret", None, None, "bench"))
-        .build();
-    Client::from_conf(config)
 }
 
 /// A confirmed user with a verified email and a permanent password.
@@ -259,7 +248,7 @@ async fn main() {
     let (pid, count, concurrency): (u32, usize, usize) =
         (pid.parse().unwrap(), count.parse().unwrap(), concurrency.parse().unwrap());
     let http = reqwest::Client::new();
-    let admin = admin(url);
+    let admin = admin::admin(url);
     let outbox = Arc::new(Mutex::new(Outbox::open(outbox)));
     let mut keys = Vec::new();
     for worker in 0..concurrency {

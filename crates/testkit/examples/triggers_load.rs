@@ -8,6 +8,8 @@
 //! `cargo run --release -p cognate-testkit --example triggers_load -- URL PID RECEIVER_PORT SECRET SIGN_INS CONCURRENCY`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/admin.rs"]
+mod admin;
 #[path = "support/cpu.rs"]
 mod cpu;
 #[path = "support/measured.rs"]
@@ -17,8 +19,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_credential_types::Credentials;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ExplicitAuthFlowsType, LambdaConfigType, MessageActionType, PreTokenGenerationLambdaVersionType,
     PreTokenGenerationVersionConfigType,
@@ -28,16 +28,6 @@ use serde_json::{json, Value};
 
 const PASSWORD: &str = "Bench-Pass-1!";
 const USER: &str = "bench-user";
-
-fn sdk(url: &str) -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(Credentials::new("AKIABENCHCOGNATE0001", "bench-secret", None, None, "bench"))
-        .build();
-    Client::from_conf(config)
-}
 
 /// Accepts connections for the receiver, counting them.
 struct Counted {
@@ -151,7 +141,7 @@ async fn run(url: &str, pid: u32, client_id: &str, count: usize, concurrency: us
     let started = Instant::now();
     let workers = (0..concurrency)
         .map(|worker| {
-            let (client, client_id) = (sdk(url), client_id.to_owned());
+            let (client, client_id) = (admin::admin(url), client_id.to_owned());
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 for _ in (worker..count).step_by(concurrency) {
@@ -185,7 +175,7 @@ async fn main() {
     let (pid, port, count, concurrency): (u32, u16, usize, usize) =
         (pid.parse().unwrap(), port.parse().unwrap(), count.parse().unwrap(), concurrency.parse().unwrap());
     let (connections, calls) = receiver(port, secret.clone()).await;
-    let admin = sdk(url);
+    let admin = admin::admin(url);
     let arn = "arn:aws:lambda:us-east-1:123456789012:function:preTokenGeneration";
     let trigger = LambdaConfigType::builder()
         .pre_token_generation_config(

@@ -97,23 +97,7 @@ impl Cognate {
         let mut attributes = mapped;
         let issuer = provider.details.get("oidc_issuer").map(String::as_str);
         attributes.insert("identities".into(), identities(provider, subject, issuer, now * 1000));
-        let user = User {
-            pool_id: pool.id.clone(),
-            sub: random::uuid(),
-            username: username.clone(),
-            status: UserStatus::ExternalProvider,
-            enabled: true,
-            password_hash: None,
-            attributes,
-            created: now,
-            modified: now,
-            temporary_password_expires: None,
-            failed_sign_ins: 0,
-            locked_until: None,
-            pending: BTreeMap::new(),
-            srp: None,
-            mfa: Default::default(),
-        };
+        let user = User::new(&pool.id, random::uuid(), username.clone(), UserStatus::ExternalProvider, attributes, now);
         match self.store.insert_user(&user, std::slice::from_ref(&username), None, &[]).await {
             Ok(()) => {}
             // Two first sign-ins at once: the other made the user.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use cognate_proto::ChallengeName;
 use serde::{Deserialize, Serialize};
 
-use super::{required, AuthOutcome, ChallengeRequest};
+use super::{required, unknown_user, AuthOutcome, ChallengeRequest};
 use crate::clients::check_secret_hash;
 use crate::devices::DeviceIntent;
 use crate::error::{DomainError, Result};
@@ -108,11 +108,7 @@ impl Cognate {
         }
         let preferred = params.get("PREFERRED_CHALLENGE").map(|p| parse_choice(p)).transpose()?;
         let Some(user) = self.find_user(pool, username).await? else {
-            return Err(if client.settings.prevent_user_existence_errors {
-                DomainError::incorrect_credentials()
-            } else {
-                DomainError::user_not_found()
-            });
+            return Err(unknown_user(client));
         };
         self.check_lockout(&user)?;
         self.pre_authentication(pool, client, &user, validation_data).await?;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::srp::client_public_value;
-use super::{required, AuthOutcome, ChallengeRequest};
+use super::{required, unknown_user, AuthOutcome, ChallengeRequest};
 use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Pool, User};
@@ -52,11 +52,7 @@ impl Cognate {
             Some(other) => return Err(DomainError::invalid(format!("Invalid CHALLENGE_NAME: {other}"))),
         };
         let Some(user) = self.find_user(pool, username).await? else {
-            return Err(if client.settings.prevent_user_existence_errors {
-                DomainError::incorrect_credentials()
-            } else {
-                DomainError::user_not_found()
-            });
+            return Err(unknown_user(client));
         };
         self.check_lockout(&user)?;
         if !user.enabled {

@@ -81,6 +81,16 @@ pub enum AuthOutcome {
     },
 }
 
+/// A sign-in for a user the pool does not know: "User does not exist.", or under
+/// PreventUserExistenceErrors the answer a wrong password gets.
+pub(crate) fn unknown_user(client: &AppClient) -> DomainError {
+    if client.settings.prevent_user_existence_errors {
+        DomainError::incorrect_credentials()
+    } else {
+        DomainError::user_not_found()
+    }
+}
+
 pub(crate) fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Result<&'a str> {
     params
         .get(name)

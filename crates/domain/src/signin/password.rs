@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{required, AuthOutcome};
+use super::{required, unknown_user, AuthOutcome};
 use crate::account::EventKind;
 use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
@@ -72,11 +72,7 @@ impl Cognate {
         // Always spend one password verification, so timing does not reveal whether the user exists.
         let matches = self.verify_password(password, user.as_ref().and_then(|u| u.password_hash.as_deref())).await?;
         let Some(mut user) = user else {
-            return Err(if client.settings.prevent_user_existence_errors {
-                DomainError::incorrect_credentials()
-            } else {
-                DomainError::user_not_found()
-            });
+            return Err(unknown_user(client));
         };
         if !matches {
             return Err(self.wrong_password(&user, EventKind::SignIn).await);

@@ -90,6 +90,11 @@ fn arn(function: &str) -> String {
     format!("arn:aws:lambda:us-east-1:123456789012:function:{function}")
 }
 
+/// PreTokenGenerationConfig: `version` of the function `name`.
+fn versioned(version: PreTokenGenerationLambdaVersionType, name: &str) -> PreTokenGenerationVersionConfigType {
+    PreTokenGenerationVersionConfigType::builder().lambda_version(version).lambda_arn(arn(name)).build().unwrap()
+}
+
 /// An email pool with `config` and a client allowing password, SRP, custom and refresh flows.
 async fn pool_with(sdk: &Client, config: LambdaConfigType) -> (String, String) {
     let pool = sdk
@@ -141,21 +146,15 @@ async fn lambda_config_is_kept_and_shown_and_unmapped_functions_are_refused() {
     let config = LambdaConfigType::builder()
         .pre_sign_up(arn("preSignUp"))
         .define_auth_challenge(arn("define"))
-        .pre_token_generation_config(
-            PreTokenGenerationVersionConfigType::builder()
-                .lambda_version(PreTokenGenerationLambdaVersionType::V20)
-                .lambda_arn(arn("preToken"))
-                .build()
-                .unwrap(),
-        )
+        .pre_token_generation_config(versioned(PreTokenGenerationLambdaVersionType::V20, "preToken"))
         .build();
     let (pool_id, _) = pool_with(&sdk, config).await;
     let shown = sdk.describe_user_pool().user_pool_id(&pool_id).send().await.unwrap();
     let shown = shown.user_pool().unwrap().lambda_config().unwrap();
     assert_eq!(shown.pre_sign_up(), Some(arn("preSignUp").as_str()));
     assert_eq!(shown.pre_token_generation(), Some(arn("preToken").as_str()), "the legacy key names the same function");
-    let versioned = shown.pre_token_generation_config().unwrap();
-    assert_eq!(versioned.lambda_version(), &PreTokenGenerationLambdaVersionType::V20);
+    let configured = shown.pre_token_generation_config().unwrap();
+    assert_eq!(configured.lambda_version(), &PreTokenGenerationLambdaVersionType::V20);
 
     let sns = LambdaConfigType::builder().pre_sign_up("arn:aws:sns:us-east-1:123456789012:topic-name").build();
     let (kind, message) = error(sdk.create_user_pool().pool_name("x").lambda_config(sns).send().await);
@@ -163,13 +162,7 @@ async fn lambda_config_is_kept_and_shown_and_unmapped_functions_are_refused() {
     assert!(message.contains("has no endpoint"), "{message}");
     let mismatch = LambdaConfigType::builder()
         .pre_token_generation(arn("a"))
-        .pre_token_generation_config(
-            PreTokenGenerationVersionConfigType::builder()
-                .lambda_version(PreTokenGenerationLambdaVersionType::V10)
-                .lambda_arn(arn("b"))
-                .build()
-                .unwrap(),
-        )
+        .pre_token_generation_config(versioned(PreTokenGenerationLambdaVersionType::V10, "b"))
         .build();
     assert_eq!(
         code(sdk.create_user_pool().pool_name("x").lambda_config(mismatch).send().await),
@@ -277,13 +270,7 @@ async fn sign_in_runs_pre_and_post_authentication_and_pre_token_v2_shapes_both_t
     let config = LambdaConfigType::builder()
         .pre_authentication(arn("preAuthentication"))
         .post_authentication(arn("postAuthentication"))
-        .pre_token_generation_config(
-            PreTokenGenerationVersionConfigType::builder()
-                .lambda_version(PreTokenGenerationLambdaVersionType::V20)
-                .lambda_arn(arn("preToken"))
-                .build()
-                .unwrap(),
-        )
+        .pre_token_generation_config(versioned(PreTokenGenerationLambdaVersionType::V20, "preToken"))
         .build();
     let (_, client_id) = pool_with(&sdk, config).await;
     sdk.sign_up()
@@ -358,6 +345,15 @@ async fn sign_in_runs_pre_and_post_authentication_and_pre_token_v2_shapes_both_t
     );
 }
 
+/// SignUp of `email` to a new pool of `server` whose PreSignUp is the receiver's function.
+async fn sign_up_checked(server: &TestServer, email: &str) -> (String, String) {
+    let sdk = server.sdk();
+    let (_, client_id) = pool_with(&sdk, LambdaConfigType::builder().pre_sign_up(arn("preSignUp")).build()).await;
+    let answer =
+        sdk.sign_up().client_id(&client_id).username(email).password(PASSWORD).user_attributes(attr("email", email));
+    error(answer.send().await)
+}
+
 #[tokio::test]
 async fn failures_are_answered_as_cognito_words_them() {
     let functions = Functions::start(Arc::new(|_, event| {
@@ -369,56 +365,21 @@ async fn failures_are_answered_as_cognito_words_them() {
     }))
     .await;
     let server = TestServer::start_with_triggers(&functions.url, SECRET).await;
-    let sdk = server.sdk();
-    let (_, client_id) = pool_with(&sdk, LambdaConfigType::builder().pre_sign_up(arn("preSignUp")).build()).await;
-    let attempt = |email: &'static str| {
-        let sdk = sdk.clone();
-        let client_id = client_id.clone();
-        async move {
-            sdk.sign_up()
-                .client_id(client_id)
-                .username(email)
-                .password(PASSWORD)
-                .user_attributes(attr("email", email))
-                .send()
-                .await
-        }
-    };
-    let (kind, message) = error(attempt("slow@example.com").await);
+    let (kind, message) = sign_up_checked(&server, "slow@example.com").await;
     assert_eq!(kind, "UnexpectedLambdaException");
     assert_eq!(message, "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.");
     assert_eq!(functions.events("preSignUp").len(), 3, "three attempts, as Cognito makes");
-    let (kind, message) = error(attempt("garbage@example.com").await);
     assert_eq!(
-        (kind.as_str(), message.as_str()),
-        ("InvalidLambdaResponseException", "Invalid lambda function output : Invalid JSON")
+        sign_up_checked(&server, "garbage@example.com").await,
+        ("InvalidLambdaResponseException".into(), "Invalid lambda function output : Invalid JSON".into())
     );
 
     let stranger = TestServer::start_with_triggers(&functions.url, b"another-secret-0123").await;
-    let sdk = stranger.sdk();
-    let (_, client_id) = pool_with(&sdk, LambdaConfigType::builder().pre_sign_up(arn("preSignUp")).build()).await;
-    let refused = sdk
-        .sign_up()
-        .client_id(&client_id)
-        .username("a@example.com")
-        .password(PASSWORD)
-        .user_attributes(attr("email", "a@example.com"))
-        .send()
-        .await;
-    assert_eq!(error(refused).1, "PreSignUp invocation failed due to error AccessDeniedException.");
+    let (_, message) = sign_up_checked(&stranger, "a@example.com").await;
+    assert_eq!(message, "PreSignUp invocation failed due to error AccessDeniedException.");
 
     let down = TestServer::start_with_triggers("http://127.0.0.1:1/{function}", SECRET).await;
-    let sdk = down.sdk();
-    let (_, client_id) = pool_with(&sdk, LambdaConfigType::builder().pre_sign_up(arn("preSignUp")).build()).await;
-    let unreachable = sdk
-        .sign_up()
-        .client_id(&client_id)
-        .username("a@example.com")
-        .password(PASSWORD)
-        .user_attributes(attr("email", "a@example.com"))
-        .send()
-        .await;
-    assert_eq!(code(unreachable), "UnexpectedLambdaException");
+    assert_eq!(sign_up_checked(&down, "a@example.com").await.0, "UnexpectedLambdaException");
 }
 
 #[tokio::test]
