@@ -16,6 +16,7 @@ use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Device, Pool, User};
 use crate::signin::srp::{check_timestamp, hex_number, parse_hex, SrpState};
 use crate::signin::{required, AuthOutcome, ChallengeRequest};
+use crate::triggers::TokenSource;
 use crate::Cognate;
 
 /// What the two challenge sessions keep: the device, whether a second factor passed before,
@@ -148,6 +149,14 @@ impl Cognate {
             return Err(self.wrong_password(&user, EventKind::SignIn).await);
         }
         self.store.device_authenticated(&pool.id, &device.key, now).await?;
-        self.sign_in_tokens(pool, client, &user, state.mfa, Some(TokenDevice::Proven(device.key))).await
+        self.sign_in_tokens(
+            pool,
+            client,
+            &user,
+            state.mfa,
+            Some(TokenDevice::Proven(device.key)),
+            TokenSource::AuthenticateDevice,
+        )
+        .await
     }
 }

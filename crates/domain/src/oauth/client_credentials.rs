@@ -110,6 +110,13 @@ impl Cognate {
         claims.insert("version".into(), 2.into());
         claims.insert("jti".into(), random::uuid().into());
         claims.insert("client_id".into(), client.id.as_str().into());
+        // A V3_0 pre-token trigger may change the claims and scopes; its refusal is the request's.
+        self.pre_token_for_client(&pool, &client, &mut claims).await.map_err(|e| match e {
+            e @ (crate::DomainError::UserLambdaValidation(_)
+            | crate::DomainError::UnexpectedLambda(_)
+            | crate::DomainError::InvalidLambdaResponse(_)) => OAuthError::InvalidRequest(e.to_string()),
+            other => OAuthError::Server(other),
+        })?;
         let access_token =
             keys.access_key.sign(&claims).map_err(|e| OAuthError::Server(crate::DomainError::internal(e)))?;
         Ok(GrantedToken { access_token, expires_in })

@@ -12,6 +12,7 @@ use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Pool, User, UserStatus};
 use crate::policy::check_password;
+use crate::triggers::TokenSource;
 use crate::Cognate;
 
 impl Cognate {
@@ -49,7 +50,9 @@ impl Cognate {
         check_secret_hash(client, username, responses.get("SECRET_HASH").map(String::as_str))?;
         let user = self.apply_new_password(pool, client, request).await?;
         match self.second_factor(pool, client, user, None).await? {
-            Step::Done(user) => self.signed_in(pool, client, &user, false, None).await,
+            Step::Done(user) => {
+                self.sign_in_tokens(pool, client, &user, false, None, TokenSource::NewPasswordChallenge).await
+            }
             Step::Challenge(outcome) => Ok(outcome),
         }
     }

@@ -107,10 +107,10 @@ impl Cognate {
             Some(DeviceIntent::New) => Some(self.new_device_key(pool, user)),
             None => None,
         };
-        self.sign_in_tokens(pool, client, user, mfa, new_device).await
+        self.sign_in_tokens(pool, client, user, mfa, new_device, TokenSource::Authentication).await
     }
 
-    /// The tokens of a finished sign-in, naming `device` (its key in the access token; when
+    /// The tokens of a finished sign-in (`source` as the pre-token trigger is told), naming `device` (its key in the access token; when
     /// new, also its metadata for ConfirmDevice).
     pub(crate) async fn sign_in_tokens(
         &self,
@@ -119,16 +119,13 @@ impl Cognate {
         user: &User,
         mfa: bool,
         device: Option<TokenDevice>,
+        source: TokenSource,
     ) -> Result<AuthOutcome> {
         self.post_authentication(pool, client, user, matches!(device, Some(TokenDevice::New(_)))).await?;
         let mut event = self.auth_event(user, EventKind::SignIn, true, Some(true));
         if mfa {
             event.challenges.push(("Mfa".into(), "Success".into()));
         }
-        let source = match device {
-            Some(TokenDevice::Proven(_)) => TokenSource::AuthenticateDevice,
-            _ => TokenSource::Authentication,
-        };
         let mut grant = Grant::api_sign_in(self.clock.now()).from(source);
         grant.device_key = device.as_ref().map(|d| d.key().to_owned());
         let mut tokens = self.issue_tokens(pool, client, user, grant, Some(event)).await?;

@@ -15,7 +15,8 @@ const NO_CLIENT: &str = "CLIENT_ID_NOT_APPLICABLE";
 pub(crate) struct Envelope {
     pub(crate) trigger_source: String,
     pub(crate) version: &'static str,
-    pub(crate) user_name: String,
+    /// `None` for a client's own token (client credentials): Cognito sends `null`.
+    pub(crate) user_name: Option<String>,
     pub(crate) client_id: Option<String>,
     pub(crate) request: Map<String, Value>,
     pub(crate) response: Value,
@@ -28,7 +29,7 @@ impl Envelope {
         Self {
             trigger_source: trigger_source.into(),
             version: "1",
-            user_name: user_name.to_owned(),
+            user_name: Some(user_name.to_owned()),
             client_id: client_id.map(str::to_owned),
             request: Map::new(),
             response: json!({}),

@@ -47,6 +47,8 @@ const FIXED_CLAIMS: &[&str] = &[
 pub(crate) enum TokenSource {
     /// A sign-in through the API.
     Authentication,
+    /// The answer to NEW_PASSWORD_REQUIRED.
+    NewPasswordChallenge,
     /// A sign-in that ended with the device's proof.
     AuthenticateDevice,
     /// A sign-in on the hosted pages (code or implicit grant).
@@ -58,6 +60,7 @@ impl TokenSource {
     fn trigger_source(self) -> &'static str {
         match self {
             Self::Authentication => "TokenGeneration_Authentication",
+            Self::NewPasswordChallenge => "TokenGeneration_NewPasswordChallenge",
             Self::AuthenticateDevice => "TokenGeneration_AuthenticateDevice",
             Self::HostedAuth => "TokenGeneration_HostedAuth",
             Self::RefreshTokens => "TokenGeneration_RefreshTokens",
@@ -107,6 +110,39 @@ impl Cognate {
             PreTokenVersion::V1_0 => apply_v1(&response, claims),
             PreTokenVersion::V2_0 | PreTokenVersion::V3_0 => apply_v2(&response, claims),
         }
+    }
+}
+
+impl Cognate {
+    /// The client-credentials grant's token: only a V3_0 trigger hears of it
+    /// (`TokenGeneration_ClientCredentials`, no user), and only the access token's claims and
+    /// scopes may change.
+    pub(crate) async fn pre_token_for_client(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        access: &mut Map<String, Value>,
+    ) -> Result<()> {
+        let triggers = &pool.settings.triggers;
+        if triggers.function(Trigger::PreTokenGeneration).is_none()
+            || triggers.pre_token_version != PreTokenVersion::V3_0
+        {
+            return Ok(());
+        }
+        let scopes: Vec<&str> = access.get("scope").and_then(Value::as_str).unwrap_or_default().split(' ').collect();
+        let mut event = Envelope::new("TokenGeneration_ClientCredentials", "", Some(&client.id))
+            .with("userAttributes", json!({}))
+            .with("groupConfiguration", Value::Null)
+            .with("scopes", scopes);
+        event.user_name = None;
+        event.version = PreTokenVersion::V3_0.event_version();
+        let Some(response) = self.run_trigger(pool, Trigger::PreTokenGeneration, event).await? else { return Ok(()) };
+        let Some(details) = object(&response, "claimsAndScopeOverrideDetails")? else { return Ok(()) };
+        // No id token, and no groups: only the access token's part applies.
+        let only_access =
+            json!({"accessTokenGeneration": details.get("accessTokenGeneration").cloned().unwrap_or(Value::Null)});
+        let mut no_id_token = Map::new();
+        apply_v2(&json!({"claimsAndScopeOverrideDetails": only_access}), Claims { id: &mut no_id_token, access })
     }
 }
 

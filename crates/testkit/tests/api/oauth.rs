@@ -13,7 +13,7 @@ fn scope(name: &str) -> ResourceServerScopeType {
 
 /// A pool with a domain, a resource server `https://api.example.com` (read, write), and a
 /// confidential client allowed client_credentials for `read`; returns (pool, client, secret).
-async fn machine_client(sdk: &Client, prefix: &str) -> (String, String, String) {
+pub(crate) async fn machine_client(sdk: &Client, prefix: &str) -> (String, String, String) {
     let (pool_id, _) = username_pool(sdk).await;
     sdk.create_user_pool_domain().user_pool_id(&pool_id).domain(prefix).send().await.unwrap();
     sdk.create_resource_server()
@@ -40,7 +40,11 @@ async fn machine_client(sdk: &Client, prefix: &str) -> (String, String, String) 
     (pool_id, client.client_id().unwrap().to_owned(), client.client_secret().unwrap().to_owned())
 }
 
-async fn token(server: &TestServer, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> (u16, serde_json::Value) {
+pub(crate) async fn token(
+    server: &TestServer,
+    form: &[(&str, &str)],
+    basic: Option<(&str, &str)>,
+) -> (u16, serde_json::Value) {
     let mut request = reqwest::Client::new().post(format!("{}/oauth2/token", server.url)).form(form);
     if let Some((id, secret)) = basic {
         let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));

@@ -602,3 +602,73 @@ async fn confirmed(server: &TestServer, sdk: &Client, client_id: &str, email: &s
     let code = server.last_code(email).unwrap();
     sdk.confirm_sign_up().client_id(client_id).username(email).confirmation_code(code).send().await.unwrap();
 }
+
+#[tokio::test]
+async fn pre_token_v3_shapes_client_credentials_tokens_and_names_the_new_password_step() {
+    let functions = Functions::start(Arc::new(|_, event| {
+        event["response"]["claimsAndScopeOverrideDetails"] = json!({
+            "idTokenGeneration": {"claimsToAddOrOverride": {"step": "id"}},
+            "accessTokenGeneration": {
+                "claimsToAddOrOverride": {"tier": "gold", "client_id": "forged"},
+                "scopesToAdd": ["https://api.example.com/write"],
+            },
+            "groupOverrideDetails": {"groupsToOverride": ["machines"]},
+        });
+        Reply::Event
+    }))
+    .await;
+    let server = TestServer::start_with_triggers(&functions.url, SECRET).await;
+    let sdk = server.sdk();
+    let (pool_id, client_id, secret) = crate::oauth::machine_client(&sdk, "m2m-triggers").await;
+    sdk.update_user_pool()
+        .user_pool_id(&pool_id)
+        .lambda_config(
+            LambdaConfigType::builder()
+                .pre_token_generation_config(versioned(PreTokenGenerationLambdaVersionType::V30, "preToken"))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let form = [("grant_type", "client_credentials")];
+    let (status, body) = crate::oauth::token(&server, &form, Some((&client_id, &secret))).await;
+    assert_eq!(status, 200, "{body}");
+    let access = jwt_claims(body["access_token"].as_str().unwrap());
+    assert_eq!(access["tier"], "gold");
+    assert_eq!(access["client_id"], client_id.as_str(), "client_id cannot be overridden");
+    assert_eq!(access["scope"], "https://api.example.com/read https://api.example.com/write");
+    assert!(access.get("cognito:groups").is_none(), "a client has no groups to override");
+    let event = &functions.events("preToken")[0];
+    assert_eq!(
+        (event["version"].as_str(), event["triggerSource"].as_str()),
+        (Some("3"), Some("TokenGeneration_ClientCredentials"))
+    );
+    assert_eq!(event["userName"], Value::Null);
+    assert_eq!(event["request"]["scopes"], json!(["https://api.example.com/read"]));
+
+    // A user's first sign-in with a temporary password: the tokens come from the new-password step.
+    let user_client = public_client(&sdk, &pool_id).await;
+    sdk.admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("newbie")
+        .temporary_password("Temporary-Pass-1")
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let challenged = sign_in(&sdk, &user_client, "newbie", "Temporary-Pass-1").await.unwrap();
+    assert_eq!(challenged.challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
+    let done = sdk
+        .respond_to_auth_challenge()
+        .client_id(&user_client)
+        .challenge_name(ChallengeNameType::NewPasswordRequired)
+        .session(challenged.session().unwrap())
+        .challenge_responses("USERNAME", "newbie")
+        .challenge_responses("NEW_PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let id = jwt_claims(done.authentication_result().unwrap().id_token().unwrap());
+    assert_eq!((id["step"].as_str(), id["cognito:groups"].clone()), (Some("id"), json!(["machines"])));
+    assert_eq!(functions.events("preToken")[1]["triggerSource"], "TokenGeneration_NewPasswordChallenge");
+}
