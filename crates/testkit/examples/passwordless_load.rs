@@ -36,21 +36,7 @@ const POOL: &str = "us-east-1_cruddur01";
 const CLIENT: &str = "cruddurwebclient0000000001";
 const PASSWORD: &str = "Bench-Pass-1!";
 
-async fn call(http: &reqwest::Client, url: &str, action: &str, body: Value) -> Value {
-    let answer: Value = http
-        .post(url)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("AWSCognitoIdentityProviderService.{action}"))
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(answer.get("__type").is_none(), "{action} failed: {answer}");
-    answer
-}
+use srp_client::call;
 
 /// The codes the server wrote to its outbox, read as they come.
 struct Outbox {

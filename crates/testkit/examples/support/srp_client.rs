@@ -6,8 +6,10 @@ use base64::Engine;
 use cognate_crypto::srp::{claim_signature, timestamp, ClientSession};
 use serde_json::{json, Value};
 
-async fn call(http: &reqwest::Client, url: &str, action: &str, body: Value) -> Value {
-    http.post(url)
+/// One action of the public API over `http`; an error answer fails the run.
+pub async fn call(http: &reqwest::Client, url: &str, action: &str, body: Value) -> Value {
+    let answer: Value = http
+        .post(url)
         .header("content-type", "application/x-amz-json-1.1")
         .header("x-amz-target", format!("AWSCognitoIdentityProviderService.{action}"))
         .body(body.to_string())
@@ -16,7 +18,9 @@ async fn call(http: &reqwest::Client, url: &str, action: &str, body: Value) -> V
         .unwrap()
         .json()
         .await
-        .unwrap()
+        .unwrap();
+    assert!(answer.get("__type").is_none(), "{action} failed: {answer}");
+    answer
 }
 
 fn unhex(h: &str) -> Vec<u8> {

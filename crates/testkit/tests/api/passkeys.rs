@@ -5,9 +5,8 @@
 //! counter going backwards, another user's passkey, a stranger's authenticator, another site's
 //! origin or RP ID, no user verification where it is required, the client and cap checks.
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFactorType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, SignInPolicyType,
-    SoftwareTokenMfaConfigType, UserPoolMfaType, UserPoolPolicyType, UserVerificationType, UsernameAttributeType,
-    WebAuthnConfigurationType,
+    AuthFactorType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, SoftwareTokenMfaConfigType,
+    UserPoolMfaType, UserVerificationType, UsernameAttributeType, WebAuthnConfigurationType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_smithy_types::{Document, Number};
@@ -52,16 +51,7 @@ async fn passkey_pool(sdk: &Client) -> (String, String) {
         .create_user_pool()
         .pool_name("passkeys")
         .username_attributes(UsernameAttributeType::Email)
-        .policies(
-            UserPoolPolicyType::builder()
-                .sign_in_policy(
-                    SignInPolicyType::builder()
-                        .allowed_first_auth_factors(AuthFactorType::Password)
-                        .allowed_first_auth_factors(AuthFactorType::WebAuthn)
-                        .build(),
-                )
-                .build(),
-        )
+        .policies(first_factors(&[AuthFactorType::Password, AuthFactorType::WebAuthn]))
         .send()
         .await
         .unwrap();
@@ -368,13 +358,7 @@ async fn registrations_are_refused_with_cognitos_exceptions() {
     );
     sdk.update_user_pool()
         .user_pool_id(&plain_pool)
-        .policies(
-            UserPoolPolicyType::builder()
-                .sign_in_policy(
-                    SignInPolicyType::builder().allowed_first_auth_factors(AuthFactorType::WebAuthn).build(),
-                )
-                .build(),
-        )
+        .policies(first_factors(&[AuthFactorType::WebAuthn]))
         .send()
         .await
         .unwrap();
@@ -554,17 +538,7 @@ async fn the_hosted_login_page_signs_in_with_a_passkey_or_an_emailed_code() {
     sdk.update_user_pool()
         .user_pool_id(&pool_id)
         .auto_verified_attributes(aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType::Email)
-        .policies(
-            UserPoolPolicyType::builder()
-                .sign_in_policy(
-                    SignInPolicyType::builder()
-                        .allowed_first_auth_factors(AuthFactorType::Password)
-                        .allowed_first_auth_factors(AuthFactorType::EmailOtp)
-                        .allowed_first_auth_factors(AuthFactorType::WebAuthn)
-                        .build(),
-                )
-                .build(),
-        )
+        .policies(first_factors(&[AuthFactorType::Password, AuthFactorType::EmailOtp, AuthFactorType::WebAuthn]))
         .send()
         .await
         .unwrap();

@@ -6,8 +6,7 @@
 use crate::common::*;
 use crate::mfa::answer;
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFactorType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, SignInPolicyType, SmsConfigurationType,
-    UserPoolMfaType, UserPoolPolicyType,
+    AuthFactorType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, SmsConfigurationType, UserPoolMfaType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 
@@ -21,17 +20,7 @@ async fn choice_pool(sdk: &Client) -> (String, String) {
         .pool_name("choice")
         .username_attributes(aws_sdk_cognitoidentityprovider::types::UsernameAttributeType::Email)
         .auto_verified_attributes(aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType::Email)
-        .policies(
-            UserPoolPolicyType::builder()
-                .sign_in_policy(
-                    SignInPolicyType::builder()
-                        .allowed_first_auth_factors(AuthFactorType::Password)
-                        .allowed_first_auth_factors(AuthFactorType::EmailOtp)
-                        .allowed_first_auth_factors(AuthFactorType::SmsOtp)
-                        .build(),
-                )
-                .build(),
-        )
+        .policies(first_factors(&[AuthFactorType::Password, AuthFactorType::EmailOtp, AuthFactorType::SmsOtp]))
         .sms_configuration(SmsConfigurationType::builder().sns_caller_arn("arn:aws:iam::000000000000:role/sms").build())
         .send()
         .await

@@ -3,7 +3,8 @@
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, ExplicitAuthFlowsType, SchemaAttributeType, UsernameAttributeType, VerifiedAttributeType,
+    AttributeType, ExplicitAuthFlowsType, SchemaAttributeType, UserPoolPolicyType, UsernameAttributeType,
+    VerifiedAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 
@@ -78,6 +79,15 @@ pub fn error<T, E: ProvideErrorMetadata>(result: Result<T, E>) -> (String, Strin
         Ok(_) => panic!("expected an error"),
         Err(e) => (e.code().unwrap_or("<none>").to_owned(), e.message().unwrap_or("").to_owned()),
     }
+}
+
+/// `Policies` whose SignInPolicy allows these first factors (USER_AUTH).
+pub fn first_factors(factors: &[aws_sdk_cognitoidentityprovider::types::AuthFactorType]) -> UserPoolPolicyType {
+    let mut policy = aws_sdk_cognitoidentityprovider::types::SignInPolicyType::builder();
+    for factor in factors {
+        policy = policy.allowed_first_auth_factors(factor.clone());
+    }
+    UserPoolPolicyType::builder().sign_in_policy(policy.build()).build()
 }
 
 pub fn attr(name: &str, value: &str) -> AttributeType {
