@@ -1,9 +1,10 @@
 //! Cognate's cryptography: RS256 signing keys and their JWKs, ES256 client secrets, password hashing, one-time codes, TOTP,
-//! HMAC helpers (SECRET_HASH, hashed storage of codes and tokens), and AWS Signature V4.
+//! HMAC helpers (SECRET_HASH, hashed storage of codes and tokens), AWS Signature V4, and Ethereum signatures (EIP-191, EIP-55).
 //!
 //! Pure functions and key types only: no I/O, no clock (times are passed in).
 
 pub mod es256;
+pub mod ethereum;
 pub mod jwt;
 pub mod mac;
 pub mod password;

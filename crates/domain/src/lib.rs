@@ -31,6 +31,7 @@ pub mod store;
 pub mod tokens;
 pub mod triggers;
 mod users;
+pub mod wallet;
 
 use std::sync::Arc;
 

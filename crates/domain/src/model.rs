@@ -133,6 +133,9 @@ pub struct PoolSettings {
     /// LambdaConfig: the functions the pool's triggers call.
     #[serde(default)]
     pub triggers: crate::triggers::LambdaConfig,
+    /// WalletSignIn (Cognate's extension): CUSTOM_AUTH signs wallets in with EIP-4361 messages.
+    #[serde(default)]
+    pub wallet: Option<crate::wallet::WalletSignIn>,
 }
 
 /// `AuthFactorType`: a first factor a pool can allow for USER_AUTH.

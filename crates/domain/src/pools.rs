@@ -116,9 +116,18 @@ impl Cognate {
     }
 
     /// UpdateUserPool: replaces the mutable settings (unspecified ones return to defaults, as
-    /// Cognito does).
-    pub async fn update_user_pool(&self, pool_id: &str, mut settings: PoolSettings) -> Result<()> {
+    /// Cognito does), and the wallet sign-in as `wallet` says.
+    pub async fn update_user_pool(
+        &self,
+        pool_id: &str,
+        mut settings: PoolSettings,
+        wallet: crate::wallet::WalletChange,
+    ) -> Result<()> {
         let mut pool = self.pool(pool_id).await?;
+        settings.wallet = match wallet {
+            crate::wallet::WalletChange::Keep => pool.settings.wallet.clone(),
+            crate::wallet::WalletChange::Set(setting) => setting,
+        };
         // UpdateUserPool has no members for these: they stay as SetUserPoolMfaConfig left them.
         settings.mfa.software_token = pool.settings.mfa.software_token;
         settings.mfa.email = pool.settings.mfa.email.clone();
@@ -148,6 +157,9 @@ impl Cognate {
 }
 
 fn validate_settings(settings: &PoolSettings) -> Result<()> {
+    if let Some(wallet) = &settings.wallet {
+        wallet.check()?;
+    }
     let policy = &settings.password_policy;
     if !(6..=99).contains(&policy.minimum_length) {
         return Err(DomainError::invalid("Password policy MinimumLength must be between 6 and 99."));

@@ -34,6 +34,22 @@ pub struct PoolSettingsFields {
     pub device_configuration: Option<crate::devices::DeviceConfigurationType>,
     /// The pool's triggers: function ARNs, which the server's configuration maps to endpoints.
     pub lambda_config: Option<LambdaConfigType>,
+    /// Cognate's extension: wallet sign-in (Sign-In with Ethereum) through CUSTOM_AUTH.
+    pub wallet_sign_in: Option<WalletSignInType>,
+}
+
+/// `WalletSignIn` (Cognate's extension, not in Cognito's model): the EIP-4361 messages a
+/// wallet signs to sign in. `Enabled: false` turns it off; UpdateUserPool without the member
+/// leaves it as it was.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct WalletSignInType {
+    pub enabled: Option<bool>,
+    pub domain: Option<String>,
+    pub uri: Option<String>,
+    pub chain_id: Option<i64>,
+    pub statement: Option<String>,
 }
 
 /// `LambdaConfigType`: the function ARN of each trigger the pool has.

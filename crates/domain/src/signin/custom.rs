@@ -2,7 +2,8 @@
 //! CUSTOM_CHALLENGE is made by CreateAuthChallenge and judged by VerifyAuthChallengeResponse;
 //! PASSWORD_VERIFIER (with `CHALLENGE_NAME: SRP_A`, Amplify's CUSTOM_WITH_SRP) is the built-in
 //! SRP step, made without CreateAuthChallenge. Each answer spends its session and the next step
-//! gets a new one.
+//! gets a new one. In a pool with wallet sign-in, a username that is an address goes to
+//! [`crate::wallet`] instead, with no trigger.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ use crate::clients::check_secret_hash;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, Pool, User};
 use crate::triggers::{no_triggers, ChallengeResult, Decision, Trigger};
+use crate::wallet::wallet_named;
 use crate::Cognate;
 
 /// What a CUSTOM_CHALLENGE session keeps: the history so far and what Create gave the verifier.
@@ -41,10 +43,13 @@ impl Cognate {
         {
             return Err(DomainError::invalid("CUSTOM_AUTH flow not enabled for this client"));
         }
+        let username = required(params, "USERNAME")?;
+        if let Some(wallet) = wallet_named(pool, username)? {
+            return self.wallet_challenge(pool, client, wallet, params, client_metadata).await;
+        }
         if pool.settings.triggers.function(Trigger::DefineAuthChallenge).is_none() {
             return Err(no_triggers());
         }
-        let username = required(params, "USERNAME")?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
         let with_srp = match params.get("CHALLENGE_NAME").map(String::as_str) {
             None => None,
@@ -84,6 +89,9 @@ impl Cognate {
         request: &ChallengeRequest,
     ) -> Result<AuthOutcome> {
         let (responses, username, session) = request.answer(client)?;
+        if let Some((address, _)) = wallet_named(pool, username)? {
+            return self.answer_wallet_challenge(pool, client, address, request).await;
+        }
         let answer = required(responses, "ANSWER")?;
         let (stored, user) =
             self.take_challenge(pool, client, session, ChallengeName::CustomChallenge, username).await?;

@@ -13,7 +13,7 @@ use crate::Cognate;
 /// The state of a challenge that keeps none.
 pub(crate) const NO_STATE: &str = "{}";
 
-fn invalid_session() -> DomainError {
+pub(crate) fn invalid_session() -> DomainError {
     DomainError::not_authorized("Invalid session for the user.")
 }
 
@@ -42,6 +42,20 @@ impl Cognate {
         state: &str,
         outgoing: Option<&QueuedMessage>,
     ) -> Result<String> {
+        self.insert_challenge(pool, client, &user.sub, challenge, state, outgoing).await
+    }
+
+    /// Starts a session for the user `sub` names (empty for a user who does not exist yet,
+    /// such as a wallet's first sign-in).
+    pub(crate) async fn insert_challenge(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        sub: &str,
+        challenge: ChallengeName,
+        state: &str,
+        outgoing: Option<&QueuedMessage>,
+    ) -> Result<String> {
         let session = random::opaque_token();
         self.store
             .insert_session(
@@ -49,7 +63,7 @@ impl Cognate {
                     digest: mac::token_digest(&session),
                     pool_id: pool.id.clone(),
                     client_id: client.id.clone(),
-                    sub: user.sub.clone(),
+                    sub: sub.to_owned(),
                     challenge: challenge.name().into(),
                     expires: self.clock.now() + client.settings.auth_session_validity_minutes * 60,
                     data: state.to_owned(),
@@ -89,11 +103,24 @@ impl Cognate {
         challenge: ChallengeName,
         username: &str,
     ) -> Result<(AuthSession, User)> {
+        let taken = self.take_live_challenge(pool, client, session, challenge).await?;
+        self.session_of(pool, client, taken, challenge, username).await
+    }
+
+    /// Takes a live session of `challenge` started for this client, with its user if it has one.
+    pub(crate) async fn take_live_challenge(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        session: &str,
+        challenge: ChallengeName,
+    ) -> Result<(AuthSession, Option<User>)> {
         let taken = self.store.take_session(&mac::token_digest(session)).await?;
         let taken = taken.ok_or_else(|| {
             DomainError::not_authorized("Invalid session for the user, session can only be used once.")
         })?;
-        self.session_of(pool, client, taken, challenge, username).await
+        self.check_challenge(pool, client, &taken.0, challenge)?;
+        Ok(taken)
     }
 
     /// A stored session, if it is of `challenge` and this client, live, and for the user

@@ -1,9 +1,10 @@
 //! Pool and app-client management handlers.
 
+use cognate_domain::wallet::WalletChange;
 use cognate_domain::{Cognate, DomainError};
 use cognate_proto::pools::*;
 
-use crate::convert::{client_input, client_out, new_pool, pool_out, pool_settings_in};
+use crate::convert::{client_input, client_out, new_pool, pool_out, pool_settings_in, wallet_in};
 
 type Result<T> = std::result::Result<T, DomainError>;
 
@@ -34,7 +35,11 @@ pub async fn list_user_pools(c: &Cognate, r: ListUserPoolsRequest) -> Result<Lis
 }
 
 pub async fn update_user_pool(c: &Cognate, r: UpdateUserPoolRequest) -> Result<Empty> {
-    c.update_user_pool(&r.user_pool_id, pool_settings_in(r.settings)?).await?;
+    let wallet = match r.settings.wallet_sign_in.clone() {
+        None => WalletChange::Keep,
+        given => WalletChange::Set(wallet_in(given)?),
+    };
+    c.update_user_pool(&r.user_pool_id, pool_settings_in(r.settings)?, wallet).await?;
     Ok(Empty {})
 }
 

@@ -7,12 +7,13 @@ use cognate_domain::model::{
     AppClient, AttributeDataType, DeviceTracking, EmailMfa, EmailSending, FirstFactor, MessageTemplate, PasswordPolicy,
     Pool, PoolMfa, PoolSettings, SchemaAttribute, SmsConfiguration, User, VerificationLink,
 };
+use cognate_domain::wallet::WalletSignIn;
 use cognate_domain::{visible_attributes, ClientInput, DomainError, NewPool};
 use cognate_proto::devices::DeviceConfigurationType;
 use cognate_proto::mfa::{SetUserPoolMfaConfigRequest, SmsConfigurationType};
 use cognate_proto::pools::{
     ClientSettingsFields, CreateUserPoolRequest, EmailConfigurationType, PoolSettingsFields, RefreshTokenRotationType,
-    UserPoolClientType, UserPoolType,
+    UserPoolClientType, UserPoolType, WalletSignInType,
 };
 use cognate_proto::types::*;
 use cognate_proto::users::UserType;
@@ -191,6 +192,7 @@ pub(crate) fn pool_settings_in(f: PoolSettingsFields) -> Result<PoolSettings, Do
         },
         first_factors: first_factors_in(sign_in_policy)?,
         triggers: lambda::lambda_config_in(f.lambda_config)?,
+        wallet: wallet_in(f.wallet_sign_in)?,
         devices: f.device_configuration.map(|d| DeviceTracking {
             remembered_skips_mfa: d.challenge_required_on_new_device.unwrap_or(false),
             remember_on_prompt: d.device_only_remembered_on_user_prompt.unwrap_or(false),
@@ -288,7 +290,24 @@ fn pool_settings_out(s: &PoolSettings) -> PoolSettingsFields {
             device_only_remembered_on_user_prompt: Some(d.remember_on_prompt),
         }),
         lambda_config: Some(lambda::lambda_config_out(&s.triggers)),
+        wallet_sign_in: s.wallet.as_ref().map(|w| WalletSignInType {
+            enabled: Some(true),
+            domain: w.domain.clone(),
+            uri: w.uri.clone(),
+            chain_id: i64::try_from(w.chain_id).ok(),
+            statement: w.statement.clone(),
+        }),
     }
+}
+
+/// `WalletSignIn`: on unless `Enabled` is false; chain 1 unless given.
+pub(crate) fn wallet_in(given: Option<WalletSignInType>) -> Result<Option<WalletSignIn>, DomainError> {
+    let Some(given) = given.filter(|w| w.enabled != Some(false)) else { return Ok(None) };
+    let chain_id = match given.chain_id {
+        None => 1,
+        Some(id) => u64::try_from(id).map_err(|_| DomainError::InvalidParameter("WalletSignIn: ChainId must be positive.".into()))?,
+    };
+    Ok(Some(WalletSignIn { domain: given.domain, uri: given.uri, chain_id, statement: given.statement }))
 }
 
 /// A pool as DescribeUserPool and CreateUserPool show it.
