@@ -46,7 +46,7 @@ impl Address {
 
     /// The address of a secp256k1 public key: the last 20 bytes of the Keccak-256 of its
     /// uncompressed point without the 0x04 prefix.
-    pub fn of_key(key: &VerifyingKey) -> Self {
+    fn of_key(key: &VerifyingKey) -> Self {
         let point = key.to_sec1_point(false);
         let hash = keccak256(&point.as_bytes()[1..]);
         let mut bytes = [0u8; 20];
@@ -133,13 +133,36 @@ pub fn recover_personal_signer(message: &str, signature: &str) -> Result<Address
     Ok(Address::of_key(&key))
 }
 
-/// A wallet's `personal_sign`: the signature (hex, v 27/28) of `message` under `key`. What a
-/// wallet does; Cognate itself only verifies, but its tests and benchmarks sign with this.
-pub fn personal_sign(key: &SigningKey, message: &str) -> String {
-    let (signature, recovery) = key.sign_prehash_recoverable(&personal_message_digest(message));
-    let mut bytes = signature.to_bytes().to_vec();
-    bytes.push(27 + recovery.to_byte());
-    format!("0x{}", hex::encode(bytes))
+/// A wallet's secp256k1 key. Cognate holds none; its tests and benchmarks sign with this as a
+/// wallet would.
+pub struct WalletKey(SigningKey);
+
+impl WalletKey {
+    /// The key with secret scalar `bytes`; `None` for zero or a value not below the curve order.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
+        SigningKey::from_slice(bytes).ok().map(Self)
+    }
+
+    /// A new random key.
+    pub fn generate() -> Self {
+        loop {
+            if let Some(key) = Self::from_bytes(&crate::random::key_bytes()) {
+                return key;
+            }
+        }
+    }
+
+    pub fn address(&self) -> Address {
+        Address::of_key(self.0.verifying_key())
+    }
+
+    /// `personal_sign`: the signature (hex, v 27/28) of `message`.
+    pub fn personal_sign(&self, message: &str) -> String {
+        let (signature, recovery) = self.0.sign_prehash_recoverable(&personal_message_digest(message));
+        let mut bytes = signature.to_bytes().to_vec();
+        bytes.push(27 + recovery.to_byte());
+        format!("0x{}", hex::encode(bytes))
+    }
 }
 
 #[cfg(test)]
@@ -174,8 +197,9 @@ mod tests {
     const KEY: &str = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
     const SIGNATURE: &str = "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c";
 
-    fn key() -> SigningKey {
-        SigningKey::from_slice(&hex::decode(KEY).expect("hex")).expect("a key")
+    fn key() -> WalletKey {
+        let bytes: [u8; 32] = hex::decode(KEY).expect("hex").try_into().expect("32 bytes");
+        WalletKey::from_bytes(&bytes).expect("a key")
     }
 
     #[test]
@@ -186,13 +210,13 @@ mod tests {
         );
         let signer = recover_personal_signer("Some data", SIGNATURE).expect("recovers");
         assert_eq!(signer.checksummed(), "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
-        assert_eq!(signer, Address::of_key(key().verifying_key()));
-        assert_eq!(personal_sign(&key(), "Some data"), SIGNATURE);
+        assert_eq!(signer, key().address());
+        assert_eq!(key().personal_sign("Some data"), SIGNATURE);
     }
 
     #[test]
     fn another_message_recovers_another_address_and_junk_is_refused() {
-        let signer = Address::of_key(key().verifying_key());
+        let signer = key().address();
         assert_ne!(recover_personal_signer("Some datA", SIGNATURE).ok(), Some(signer));
         assert_eq!(recover_personal_signer("Some data", &SIGNATURE[2..]), Err(SignatureError::Malformed));
         assert_eq!(recover_personal_signer("Some data", &SIGNATURE[..130]), Err(SignatureError::Malformed));

@@ -62,7 +62,9 @@ impl Cognate {
         let username = required(params, "USERNAME")?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
         if params.contains_key("CHALLENGE_NAME") {
-            return Err(DomainError::invalid("A wallet sign-in takes no CHALLENGE_NAME: the wallet's signature is the proof."));
+            return Err(DomainError::invalid(
+                "A wallet sign-in takes no CHALLENGE_NAME: the wallet's signature is the proof.",
+            ));
         }
         let user = self.find_user(pool, &address.lowercase()).await?;
         match &user {
@@ -147,7 +149,9 @@ impl Cognate {
         let signer = recover_personal_signer(&state.message, answer)
             .map_err(|e| DomainError::not_authorized(format!("The signature is refused: {e}.")))?;
         if signer != address {
-            let err = DomainError::not_authorized("The signature is not the wallet's: it was made with another key or over another message.");
+            let err = DomainError::not_authorized(
+                "The signature is not the wallet's: it was made with another key or over another message.",
+            );
             return Err(match &user {
                 Some(user) => {
                     let event = self.auth_event(user, EventKind::SignIn, false, None);

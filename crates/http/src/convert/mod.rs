@@ -305,7 +305,8 @@ pub(crate) fn wallet_in(given: Option<WalletSignInType>) -> Result<Option<Wallet
     let Some(given) = given.filter(|w| w.enabled != Some(false)) else { return Ok(None) };
     let chain_id = match given.chain_id {
         None => 1,
-        Some(id) => u64::try_from(id).map_err(|_| DomainError::InvalidParameter("WalletSignIn: ChainId must be positive.".into()))?,
+        Some(id) => u64::try_from(id)
+            .map_err(|_| DomainError::InvalidParameter("WalletSignIn: ChainId must be positive.".into()))?,
     };
     Ok(Some(WalletSignIn { domain: given.domain, uri: given.uri, chain_id, statement: given.statement }))
 }

@@ -26,3 +26,4 @@ mod srp;
 mod triggers;
 mod user_auth;
 mod verify;
+mod wallet;
