@@ -12,6 +12,7 @@
 #   COGNATE_TLS_PORT (9443) Cognate over HTTPS (the hosted sign-in page, for Amplify's signInWithRedirect)
 #   GATE_PORT     (9230)  cognate-gate (gateway mode)
 #   UPSTREAM_PORT (9339)  the upstream identity provider (--upstream)
+#   TRIGGERS_PORT (3001)  the pool's Lambda triggers (triggers/), served by examples/triggers/node
 #   COGNATE_OUTBOX        where confirmation and recovery codes are written (default .run/outbox.jsonl)
 #   COGNATE_DATA_DIR      Cognate's data (default .run/cognate)
 #   CRUDDUR_BIN_DIR       take the binaries from here instead of building them with cargo
@@ -35,6 +36,7 @@ COGNATE_PORT=${COGNATE_PORT:-9229}
 COGNATE_TLS_PORT=${COGNATE_TLS_PORT:-9443}
 GATE_PORT=${GATE_PORT:-9230}
 UPSTREAM_PORT=${UPSTREAM_PORT:-9339}
+TRIGGERS_PORT=${TRIGGERS_PORT:-3001}
 RUN_DIR=${CRUDDUR_RUN_DIR:-$HERE/.run}
 COGNATE_DATA_DIR=${COGNATE_DATA_DIR:-$RUN_DIR/cognate}
 COGNATE_OUTBOX=${COGNATE_OUTBOX:-$RUN_DIR/outbox.jsonl}
@@ -45,7 +47,10 @@ FEED_CLIENT_ID=cruddurbackend000000000001
 FEED_CLIENT_SECRET=cruddur_demo_feed_secret_change_me
 COGNATE_URL="http://127.0.0.1:$COGNATE_PORT"
 ISSUER="$COGNATE_URL/$POOL_ID"
-COGNATE_CONFIG="$ROOT/cognate.toml"
+# The demo pool of cognate.toml, plus its PreTokenGeneration trigger (appended below).
+COGNATE_CONFIG="$RUN_DIR/cognate.toml"
+# The calls to the triggers are signed with a secret of this run.
+TRIGGER_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 IDENTITY_PROVIDERS=""
 if [ "$UPSTREAM" = yes ]; then
   # A data directory of its own: pools and clients are made once, and this client differs.
@@ -54,10 +59,10 @@ if [ "$UPSTREAM" = yes ]; then
   IDENTITY_PROVIDERS=Upstream
 fi
 mkdir -p "$RUN_DIR" "$COGNATE_DATA_DIR"
+cp "$ROOT/cognate.toml" "$COGNATE_CONFIG"
 if [ "$UPSTREAM" = yes ]; then
-  # The demo pool of cognate.toml, trusting the upstream: its web client lists the provider, and
-  # the provider is declared after the pool's clients (TOML adds it to that pool).
-  COGNATE_CONFIG="$RUN_DIR/cognate.toml"
+  # The demo pool trusting the upstream: its web client lists the provider, and the provider is
+  # declared after the pool's clients (TOML adds it to that pool).
   sed 's/^SupportedIdentityProviders = \["COGNITO"\]$/SupportedIdentityProviders = ["COGNITO", "Upstream"]/' \
     "$ROOT/cognate.toml" >"$COGNATE_CONFIG"
   [ "$(grep -c '"Upstream"' "$COGNATE_CONFIG")" = 1 ] || { echo "cannot add Upstream to the web client of cognate.toml" >&2; exit 1; }
@@ -71,6 +76,12 @@ AttributeMapping = { email = "email", email_verified = "email_verified", name = 
 TOML
   sed "s#@DOWNSTREAM_URL@#$COGNATE_URL#g" "$HERE/upstream/cognate.toml" >"$RUN_DIR/upstream.toml"
 fi
+# Applied when the pool is made (a data directory from before keeps its pool as it was).
+cat >>"$COGNATE_CONFIG" <<TOML
+
+[pools.LambdaConfig]
+PreTokenGenerationConfig = { LambdaVersion = "V2_0", LambdaArn = "arn:aws:lambda:us-east-1:123456789012:function:preTokenGeneration" }
+TOML
 
 if [ -n "${CRUDDUR_BIN_DIR:-}" ]; then
   BIN_DIR=$CRUDDUR_BIN_DIR
@@ -125,6 +136,12 @@ if [ "$UPSTREAM" = yes ]; then
   wait_for_port "the upstream provider" "$UPSTREAM_PORT"
 fi
 
+COGNATE_TRIGGER_SECRET=$TRIGGER_SECRET node "$ROOT/examples/triggers/node/server.mjs" --port "$TRIGGERS_PORT" \
+  --handlers "$HERE/triggers" >"$RUN_DIR/triggers.log" 2>&1 &
+PIDS+=($!)
+wait_for_port "the triggers" "$TRIGGERS_PORT"
+
+COGNATE_TRIGGER_URL="http://127.0.0.1:$TRIGGERS_PORT/{function}" COGNATE_TRIGGER_SECRET=$TRIGGER_SECRET \
 "$BIN_DIR/cognate" serve --config "$COGNATE_CONFIG" --listen "127.0.0.1:$COGNATE_PORT" \
   --public-url "$COGNATE_URL" --data-dir "$COGNATE_DATA_DIR" --outbox "$COGNATE_OUTBOX" \
   --tls-listen "127.0.0.1:$COGNATE_TLS_PORT" \

@@ -39,6 +39,7 @@ export async function startExample({ gateway = false, frontendPort, upstream = f
     COGNATE_PORT: await freePort(),
     GATE_PORT: await freePort(),
     UPSTREAM_PORT: await freePort(),
+    TRIGGERS_PORT: await freePort(),
   };
   const outbox = join(runDir, 'outbox.jsonl');
   const upstreamOutbox = join(runDir, 'upstream-outbox.jsonl');

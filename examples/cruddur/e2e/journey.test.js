@@ -10,6 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { chromium } from 'playwright-core';
+import { Wallet, getBytes, toUtf8String } from 'ethers';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 
@@ -188,6 +189,9 @@ async function journey(mode) {
     await profile.getByText(`@${handle}`).waitFor();
     const verified = page.getByTestId('verified');
     await verified.filter({ hasText: `verified your access token with ${verifiedBy}` }).waitFor();
+    // The handle claim that the pool's PreTokenGeneration trigger (the Node adapter) added to the
+    // access token, as the API read it (in gateway mode from the gate's X-Cognate-Handle).
+    await verified.filter({ hasText: `whose handle claim (added by the pool's trigger) is @${handle}` }).waitFor();
     await page.getByLabel('Crud', { exact: true }).fill(`Hello from ${mode}!`);
     await page.getByRole('button', { name: 'Crud', exact: true }).click();
     await page.getByRole('region', { name: 'Your cruds' }).getByText(`Hello from ${mode}!`).waitFor();
@@ -444,6 +448,7 @@ async function passkeyJourney() {
     hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true,
   };
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: platform });
+  const wallet = await injectWallet(context);
   const shot = shooter(page, 'passkey');
   const email = `ada.${Date.now()}@example.com`;
   const profile = page.getByRole('region', { name: 'Your profile' });
@@ -577,6 +582,7 @@ async function passkeyJourney() {
     await errors.filter({ hasText: 'This account has no passkey yet' }).waitFor();
     await shot('passkey-removed');
     assert.equal(await storedAccessToken(page), null, 'not signed in');
+    await walletSignIn(page, app, wallet, shot, signOut);
   } catch (error) {
     throw await reported(error, example, shot);
   } finally {
@@ -585,8 +591,66 @@ async function passkeyJourney() {
   }
 }
 
+/** An Ethereum wallet in the page, as a browser extension injects one (EIP-1193's
+ * window.ethereum): its key is an ethers wallet in the test, which records each message it is
+ * asked to sign; `wallet.signer` may be swapped for a key that does not match the address. */
+async function injectWallet(context) {
+  const wallet = { account: Wallet.createRandom(), signed: [] };
+  wallet.signer = wallet.account;
+  await context.exposeFunction('cruddurTestWallet', async (method, params) => {
+    const address = wallet.account.address.toLowerCase();
+    if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address];
+    if (method === 'personal_sign' && params[1] === address) {
+      wallet.signed.push(toUtf8String(params[0]));
+      return wallet.signer.signMessage(getBytes(params[0]));
+    }
+    throw new Error(`the test wallet does not do ${method}`);
+  });
+  await context.addInitScript(() => {
+    window.ethereum = { request: ({ method, params }) => window.cruddurTestWallet(method, params ?? []) };
+  });
+  return wallet;
+}
+
+/** "Sign in with a wallet": the account made on the first sign-in, its handle claim from the
+ * trigger, the message as the wallet saw it, the same account the second time, and a signature
+ * by the wrong key refused on the page. */
+async function walletSignIn(page, app, wallet, shot, signOut) {
+  const address = wallet.account.address.toLowerCase();
+  const short = `${address.slice(0, 6)}…${address.slice(-4)}`;
+  const profile = page.getByRole('region', { name: 'Your profile' });
+  const verified = page.getByTestId('verified');
+  await page.goto(`${app}/signin`);
+  await page.getByRole('button', { name: 'Sign in with a wallet', exact: true }).click();
+  await profile.getByText(address).waitFor();
+  await verified.filter({ hasText: `as user ${address}, whose handle claim (added by the pool's trigger) is @${short}` }).waitFor();
+  await shot('wallet-signed-in');
+  const [message] = wallet.signed;
+  assert.match(message, /^localhost:3000 wants you to sign in with your Ethereum account:\n0x[0-9a-fA-F]{40}\n/);
+  assert.equal(message.split('\n')[1], wallet.account.address, 'the EIP-55 form');
+  assert.match(message, /\nURI: http:\/\/localhost:3000\/\nVersion: 1\nChain ID: 1\nNonce: [0-9a-f]+\n/);
+  const sub = JSON.parse(Buffer.from((await storedAccessToken(page)).split('.')[1], 'base64url')).sub;
+  await signOut();
+
+  await page.goto(`${app}/signin`);
+  await page.getByRole('button', { name: 'Sign in with a wallet', exact: true }).click();
+  await profile.getByText(address).waitFor();
+  const again = JSON.parse(Buffer.from((await storedAccessToken(page)).split('.')[1], 'base64url')).sub;
+  assert.equal(again, sub, 'the same account');
+  assert.equal(wallet.signed.length, 2);
+  assert.notEqual(wallet.signed[0], wallet.signed[1], 'a new nonce each time');
+  await signOut();
+
+  wallet.signer = Wallet.createRandom();
+  await page.goto(`${app}/signin`);
+  await page.getByRole('button', { name: 'Sign in with a wallet', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: "The signature is not the wallet's" }).waitFor();
+  await shot('wallet-refused');
+  assert.equal(await storedAccessToken(page), null, 'not signed in');
+}
+
 test('the tutorial journey, the API verifying tokens with cognate-verify', () => journey('direct'));
 test('the tutorial journey through nginx + cognate-gate', () => journey('gateway'));
 test('signing in on the hosted page with Amplify\'s signInWithRedirect, over HTTPS', () => hostedJourney());
 test('signing in through an upstream identity provider (run.sh --upstream)', () => federatedJourney());
-test('passkeys and email codes: Amplify\'s WebAuthn APIs with a virtual authenticator', () => passkeyJourney());
+test('passkeys, email codes and a wallet: Amplify\'s WebAuthn APIs with a virtual authenticator, CUSTOM_WITHOUT_SRP with an injected wallet', () => passkeyJourney());

@@ -14,6 +14,10 @@ use http::request::Parts;
 use http::StatusCode;
 use serde_json::json;
 
+/// The access token's claim that the pool's PreTokenGeneration trigger adds (in gateway mode,
+/// the gate's `X-Cognate-Handle` header carries it).
+pub const HANDLE_CLAIM: &str = "cruddur_handle";
+
 /// How the API learns who is calling.
 #[derive(Clone)]
 pub enum Authentication {
@@ -30,6 +34,9 @@ pub struct Caller {
     pub sub: String,
     pub username: String,
     pub groups: Vec<String>,
+    /// `cruddur_handle`, the claim the demo pool's PreTokenGeneration trigger adds (absent
+    /// when the pool has no such trigger).
+    pub handle: Option<String>,
     /// What verified the token: `cognate-verify` or `cognate-gate`.
     pub verified_by: &'static str,
 }
@@ -45,6 +52,7 @@ impl Caller {
             sub: claims.0.sub.clone(),
             username: claims.0.username().unwrap_or_default().to_owned(),
             groups: claims.0.groups.clone(),
+            handle: claims.0.claim(HANDLE_CLAIM).and_then(|v| v.as_str()).map(str::to_owned),
             verified_by: "cognate-verify",
         }
     }
@@ -59,6 +67,7 @@ impl Caller {
             sub,
             username: text("x-cognate-username").unwrap_or_default(),
             groups,
+            handle: text("x-cognate-handle").filter(|h| !h.is_empty()),
             verified_by: "cognate-gate",
         })
     }

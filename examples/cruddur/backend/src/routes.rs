@@ -59,6 +59,7 @@ async fn me(State(state): Shared, caller: Caller) -> Json<serde_json::Value> {
         "sub": caller.sub,
         "username": caller.username,
         "groups": caller.groups,
+        "handle": caller.handle,
         "verified_by": caller.verified_by,
         "activities": state.activities.by(&caller.sub, (state.now)()),
     }))

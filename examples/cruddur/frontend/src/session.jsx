@@ -1,19 +1,27 @@
 // Who is signed in, read from Amplify's stored session: the display name and handle come from
-// the user's attributes (the tutorial's `name` and `preferred_username`).
+// the user's attributes (the tutorial's `name` and `preferred_username`), or for a wallet's
+// account from its address.
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import { Hub } from 'aws-amplify/utils';
 import { fetchUserAttributes, getCurrentUser, signOut } from 'aws-amplify/auth';
 
 const SessionContext = createContext(null);
 
+/** A wallet's account is named by its address and has no attributes: its short form stands in. */
+function walletName(username) {
+  return /^0x[0-9a-f]{40}$/.test(username) ? `${username.slice(0, 6)}…${username.slice(-4)}` : null;
+}
+
 async function loadUser() {
   try {
-    await getCurrentUser();
+    const { username } = await getCurrentUser();
     const attributes = await fetchUserAttributes();
+    const wallet = walletName(username);
     return {
-      name: attributes.name || attributes.email,
-      handle: attributes.preferred_username || attributes.email?.split('@')[0] || 'someone',
+      name: attributes.name || attributes.email || wallet || username,
+      handle: attributes.preferred_username || attributes.email?.split('@')[0] || wallet || 'someone',
       email: attributes.email,
+      wallet: wallet ? username : null,
     };
   } catch {
     return null;

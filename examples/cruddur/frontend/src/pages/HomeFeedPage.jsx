@@ -113,7 +113,7 @@ export default function HomeFeedPage() {
             <div className="avatar large" aria-hidden="true">{user.name.slice(0, 1).toUpperCase()}</div>
             <h2 className="display-name">{user.name}</h2>
             <p className="handle">@{user.handle}</p>
-            <p className="muted small">{user.email}</p>
+            <p className="muted small">{user.email || user.wallet}</p>
           </section>
         ) : (
           <section className="card join">
@@ -137,7 +137,8 @@ export default function HomeFeedPage() {
               <>
                 <p className="verified" data-testid="verified">
                   The API verified your access token with {mine.verified_by} as user {mine.username}
-                  {mine.groups.length ? ` (groups: ${mine.groups.join(', ')})` : ''}.
+                  {mine.groups.length ? ` (groups: ${mine.groups.join(', ')})` : ''}
+                  {mine.handle ? `, whose handle claim (added by the pool's trigger) is @${mine.handle}` : ''}.
                 </p>
                 {mine.activities.length ? (
                   <ul className="activities">

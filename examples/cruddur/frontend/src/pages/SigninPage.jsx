@@ -1,12 +1,13 @@
 // Sign in with email and password (Amplify's default SRP flow: the password never leaves the
 // browser), without a password (choice-based USER_AUTH: a passkey, or a code by email), on
-// Cognate's hosted page (OAuth code flow with PKCE through signInWithRedirect), or through one of
-// the pool's identity providers (the same redirect, naming the provider).
+// Cognate's hosted page (OAuth code flow with PKCE through signInWithRedirect), through one of
+// the pool's identity providers (the same redirect, naming the provider), or with the browser's
+// Ethereum wallet (Sign-In with Ethereum through CUSTOM_AUTH).
 // Errors are shown as Cognito words them; an unconfirmed account goes to Confirm; an account with a
 // second factor goes on to its step (SecondFactor), then home.
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { signIn, signInWithRedirect } from 'aws-amplify/auth';
+import { confirmSignIn, signIn, signInWithRedirect } from 'aws-amplify/auth';
 
 import { config } from '../config.js';
 import { useSession } from '../session.jsx';
@@ -82,6 +83,38 @@ export default function SigninPage() {
     setErrors(`This account needs a step this app does not support yet (${nextStep.signInStep}).`);
   })();
 
+  // Sign-In with Ethereum: the browser's wallet (EIP-1193's window.ethereum) names its address,
+  // Cognate answers with an EIP-4361 message for this site (Amplify's CUSTOM_WITHOUT_SRP), the
+  // wallet signs it (personal_sign) and the signature is the answer. A wallet's first sign-in
+  // makes its account.
+  const onWallet = submit(async () => {
+    const wallet = window.ethereum;
+    if (!wallet) {
+      setErrors('No Ethereum wallet in this browser: add one (such as MetaMask) to sign in with it.');
+      return;
+    }
+    const [address] = await wallet.request({ method: 'eth_requestAccounts' });
+    const { isSignedIn, nextStep } = await signIn({
+      username: address,
+      options: { authFlowType: 'CUSTOM_WITHOUT_SRP' },
+    });
+    if (!isSignedIn) {
+      if (nextStep.signInStep !== 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE' || !nextStep.additionalInfo?.MESSAGE) {
+        setErrors(`This account needs a step this app does not support yet (${nextStep.signInStep}).`);
+        return;
+      }
+      const text = new TextEncoder().encode(nextStep.additionalInfo.MESSAGE);
+      const hex = `0x${Array.from(text, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+      const signature = await wallet.request({ method: 'personal_sign', params: [hex, address] });
+      const answered = await confirmSignIn({ challengeResponse: signature });
+      if (!answered.isSignedIn) {
+        setErrors(`This account needs a step this app does not support yet (${answered.nextStep.signInStep}).`);
+        return;
+      }
+    }
+    await done();
+  });
+
   // `provider`: a pool's identity provider by name; none is the hosted page itself.
   const onHostedPage = async (provider) => {
     try {
@@ -128,6 +161,9 @@ export default function SigninPage() {
       </button>
       <button type="button" className="button wide outline" onClick={() => onPasswordless('EMAIL_OTP')} disabled={busy}>
         Email me a code
+      </button>
+      <button type="button" className="button wide outline" onClick={onWallet} disabled={busy}>
+        Sign in with a wallet
       </button>
       <button type="button" className="button wide outline" onClick={() => onHostedPage()}>
         Continue with the hosted page
