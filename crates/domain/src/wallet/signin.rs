@@ -61,6 +61,13 @@ impl Cognate {
     ) -> Result<AuthOutcome> {
         let username = required(params, "USERNAME")?;
         check_secret_hash(client, username, params.get("SECRET_HASH").map(String::as_str))?;
+        // No second factor follows a wallet (as none follows Cognito's custom auth without a
+        // password): a pool that requires one cannot take it.
+        if pool.settings.mfa_configuration == "ON" {
+            return Err(DomainError::not_authorized(
+                "This user pool requires MFA, which a wallet sign-in cannot give.",
+            ));
+        }
         if params.contains_key("CHALLENGE_NAME") {
             return Err(DomainError::invalid(
                 "A wallet sign-in takes no CHALLENGE_NAME: the wallet's signature is the proof.",

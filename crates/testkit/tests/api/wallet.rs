@@ -4,6 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 
 use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
@@ -11,6 +18,7 @@ use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
 };
 use aws_sdk_cognitoidentityprovider::types::{
     AdminCreateUserConfigType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes,
+    SoftwareTokenMfaConfigType, UserPoolMfaType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use cognate_crypto::ethereum::WalletKey;
@@ -28,6 +36,34 @@ fn with_member(req: &mut aws_smithy_runtime_api::http::Request, name: &'static s
     let bytes = serde_json::to_vec(&body).unwrap();
     req.headers_mut().insert("content-length", bytes.len().to_string());
     *req.body_mut() = aws_smithy_types::body::SdkBody::from(bytes);
+}
+
+/// Keeps the raw body of a response, for the members the SDK's model does not know.
+#[derive(Debug, Clone, Default)]
+struct RawBody(Arc<Mutex<Vec<u8>>>);
+
+impl Intercept for RawBody {
+    fn name(&self) -> &'static str {
+        "RawBody"
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        *self.0.lock().unwrap() = context.response().body().bytes().unwrap_or_default().to_vec();
+        Ok(())
+    }
+}
+
+/// DescribeUserPool's `WalletSignIn`, as the server sent it.
+async fn described_setting(sdk: &Client, pool_id: &str) -> Value {
+    let raw = RawBody::default();
+    sdk.describe_user_pool().user_pool_id(pool_id).customize().interceptor(raw.clone()).send().await.unwrap();
+    let body: Value = serde_json::from_slice(&raw.0.lock().unwrap()).unwrap();
+    body["UserPool"]["WalletSignIn"].clone()
 }
 
 /// A pool with wallet sign-in set as `setting`, and a public client allowing CUSTOM_AUTH.
@@ -254,6 +290,7 @@ async fn update_user_pool_keeps_the_setting_unless_it_is_sent() {
     sdk.update_user_pool().user_pool_id(&pool_id).send().await.unwrap();
     let (_, params) = challenge(&sdk, &client_id, &address).await;
     assert_eq!(params["CHAIN_ID"], "137");
+    assert_eq!(described_setting(&sdk, &pool_id).await, json!({"Enabled": true, "ChainId": 137}));
 
     let refused = sdk
         .update_user_pool()
@@ -273,4 +310,25 @@ async fn update_user_pool_keeps_the_setting_unless_it_is_sent() {
         .unwrap();
     let off = initiate(&sdk, &client_id, AuthFlowType::CustomAuth, &[("USERNAME", &address)]).await;
     assert_eq!(code(off), "InvalidUserPoolConfigurationException");
+    assert_eq!(described_setting(&sdk, &pool_id).await, Value::Null);
+}
+
+#[tokio::test]
+async fn a_pool_that_requires_mfa_refuses_wallets_before_they_sign() {
+    let server = TestServer::start().await;
+    let sdk = server.sdk();
+    let (pool_id, client_id) = wallet_pool(&sdk, json!({}), false, true).await;
+    sdk.set_user_pool_mfa_config()
+        .user_pool_id(&pool_id)
+        .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+        .mfa_configuration(UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+    let address = WalletKey::generate().address().checksummed();
+    let refused = initiate(&sdk, &client_id, AuthFlowType::CustomAuth, &[("USERNAME", &address)]).await;
+    assert_eq!(
+        error(refused),
+        ("NotAuthorizedException".into(), "This user pool requires MFA, which a wallet sign-in cannot give.".into())
+    );
 }
