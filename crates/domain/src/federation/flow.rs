@@ -210,10 +210,13 @@ impl Cognate {
             tracing::warn!(provider = %provider.name, %why, "identity provider sign-in refused");
             authorization.error("invalid_request", &why)
         })?;
-        let user = self.federated_user(&authorization.pool, &provider, &claims).await.map_err(|e| match e {
-            DomainError::Internal(_) => AuthorizeError::Server(e),
-            other => authorization.error("invalid_request", &other.to_string()),
-        })?;
+        let user = self
+            .federated_user(&authorization.pool, &authorization.client.id, &provider, &claims)
+            .await
+            .map_err(|e| match e {
+                DomainError::Internal(_) => AuthorizeError::Server(e),
+                other => authorization.error("invalid_request", &other.to_string()),
+            })?;
         let signed_in = self.start_hosted_session(&authorization, user).await.map_err(|e| match e {
             DomainError::Internal(_) => AuthorizeError::Server(e),
             other => authorization.error("invalid_request", &other.to_string()),

@@ -14,6 +14,7 @@ use super::linking::holds_identity;
 use crate::attributes::{login_names, normalize_login};
 use crate::error::{DomainError, Result};
 use crate::model::{Group, IdentityProvider, Pool, User, UserStatus};
+use crate::triggers::{Confirmation, SignUpSource};
 use crate::{Cognate, StoreError};
 
 /// The pool attributes the provider's claims give, by the provider's AttributeMapping. A mapped
@@ -60,6 +61,7 @@ impl Cognate {
     pub(crate) async fn federated_user(
         &self,
         pool: &Pool,
+        client_id: &str,
         provider: &IdentityProvider,
         claims: &Map<String, Value>,
     ) -> Result<User> {
@@ -98,6 +100,8 @@ impl Cognate {
         let issuer = provider.details.get("oidc_issuer").map(String::as_str);
         attributes.insert("identities".into(), identities(provider, subject, issuer, now * 1000));
         let user = User::new(&pool.id, random::uuid(), username.clone(), UserStatus::ExternalProvider, attributes, now);
+        let none = BTreeMap::new();
+        self.pre_sign_up(pool, Some(client_id), &user, SignUpSource::ExternalProvider, &none, &none).await?;
         match self.store.insert_user(&user, std::slice::from_ref(&username), None, &[]).await {
             Ok(()) => {}
             // Two first sign-ins at once: the other made the user.
@@ -127,6 +131,9 @@ impl Cognate {
             }
         }
         self.store.add_user_to_group(&pool.id, &group, &user.sub).await?;
+        // As on Cognito, the first sign-in confirms the federated user; a failure is answered,
+        // but the user stays.
+        self.post_confirmation(pool, Some(client_id), &user, Confirmation::SignUp, &none).await?;
         Ok(user)
     }
 }

@@ -16,10 +16,13 @@ use crate::Cognate;
 pub(crate) enum SignUpSource {
     SignUp,
     AdminCreateUser,
+    /// A federated user's first sign-in: the function may refuse it; its decisions do not
+    /// apply (the provider's mapping says what is verified).
+    ExternalProvider,
 }
 
 /// What PreSignUp decided (always `false`s for AdminCreateUser, whose user is confirmed by the
-/// admin's invitation).
+/// admin's invitation, and for a federated user).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct SignUpDecision {
     pub(crate) auto_confirm: bool,
@@ -52,6 +55,7 @@ impl Cognate {
         let trigger_source = match source {
             SignUpSource::SignUp => "PreSignUp_SignUp",
             SignUpSource::AdminCreateUser => "PreSignUp_AdminCreateUser",
+            SignUpSource::ExternalProvider => "PreSignUp_ExternalProvider",
         };
         let mut event = Envelope::about(trigger_source, pool, user, client_id)
             .with("validationData", validation(validation_data))
@@ -67,7 +71,7 @@ impl Cognate {
             auto_verify_email: flag(&response, "autoVerifyEmail")? && user.attributes.contains_key("email"),
             auto_verify_phone: flag(&response, "autoVerifyPhone")? && user.attributes.contains_key("phone_number"),
         };
-        Ok(if source == SignUpSource::AdminCreateUser { SignUpDecision::default() } else { decision })
+        Ok(if source == SignUpSource::SignUp { decision } else { SignUpDecision::default() })
     }
 
     /// PostConfirmation for a user just confirmed.

@@ -419,4 +419,66 @@ mod sign_in {
         let at_upstream = up.get(&authorize.location.unwrap()).await;
         assert_eq!(at_upstream.status, 400, "the upstream does not know that client: {}", at_upstream.body);
     }
+
+    #[tokio::test]
+    async fn pre_sign_up_hears_of_a_federated_users_first_sign_in_and_may_refuse_it() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+
+        use aws_sdk_cognitoidentityprovider::types::LambdaConfigType;
+
+        use crate::triggers::{arn, Functions, Reply, SECRET};
+
+        let closed = Arc::new(AtomicBool::new(true));
+        let gate = closed.clone();
+        let functions = Functions::start(Arc::new(move |function, _| {
+            if function == "preSignUp" && gate.load(Ordering::SeqCst) {
+                Reply::Throw("Sign-ups through Upstream are closed.")
+            } else {
+                Reply::Event
+            }
+        }))
+        .await;
+        let up_server = TestServer::start().await;
+        let down_server = TestServer::start_with_triggers(&functions.url, SECRET).await;
+        let (issuer, up_client, up_secret) = upstream(&up_server, &down_server).await;
+        let (pool_id, client_id) = downstream(&down_server, &issuer, &up_client, &up_secret).await;
+        let config = LambdaConfigType::builder()
+            .pre_sign_up(arn("preSignUp"))
+            .post_confirmation(arn("postConfirmation"))
+            .build();
+        let sdk = down_server.sdk();
+        sdk.update_user_pool().user_pool_id(&pool_id).lambda_config(config).send().await.unwrap();
+        let (mut down, mut up) = (Browser::new(&down_server), Browser::new(&up_server));
+
+        // Refused: the client hears it as Cognito's hosted UI tells it, and no user is made.
+        let refused = round_trip(&mut down, &mut up, &client_id, "&identity_provider=Upstream").await;
+        assert!(refused.starts_with(&format!("{CALLBACK}?error=invalid_request")), "{refused}");
+        assert_eq!(
+            query_param(&refused, "error_description").as_deref(),
+            Some("PreSignUp failed with error Sign-ups through Upstream are closed..")
+        );
+        let event = &functions.events("preSignUp")[0];
+        assert_eq!(event["triggerSource"], "PreSignUp_ExternalProvider");
+        assert_eq!(event["callerContext"]["clientId"], client_id.as_str());
+        assert!(event["userName"].as_str().unwrap().starts_with("Upstream_"), "{event}");
+        assert_eq!(event["request"]["userAttributes"]["email"], "alice@example.com");
+        let users = sdk.list_users().user_pool_id(&pool_id).send().await.unwrap();
+        assert!(users.users().iter().all(|u| !u.username().unwrap().starts_with("Upstream_")), "no federated user");
+        assert!(functions.events("postConfirmation").is_empty());
+
+        // Allowed: the user is made and confirmed once; the next sign-in calls neither again.
+        closed.store(false, Ordering::SeqCst);
+        let mut fresh = Browser::new(&down_server);
+        let done = round_trip(&mut fresh, &mut up, &client_id, "&identity_provider=Upstream").await;
+        assert!(done.starts_with(&format!("{CALLBACK}?code=")), "{done}");
+        let confirmed = functions.events("postConfirmation");
+        assert_eq!(confirmed.len(), 1);
+        assert_eq!(confirmed[0]["triggerSource"], "PostConfirmation_ConfirmSignUp");
+        assert_eq!(confirmed[0]["userName"], event["userName"]);
+        let mut third = Browser::new(&down_server);
+        round_trip(&mut third, &mut up, &client_id, "&identity_provider=Upstream").await;
+        assert_eq!(functions.events("preSignUp").len(), 2);
+        assert_eq!(functions.events("postConfirmation").len(), 1);
+    }
 }

@@ -14,13 +14,13 @@ use serde_json::{json, Value};
 
 use crate::common::*;
 
-const SECRET: &[u8] = b"trigger-secret-for-tests";
+pub(crate) const SECRET: &[u8] = b"trigger-secret-for-tests";
 
 /// What a function does with its event.
-type Handler = Arc<dyn Fn(&str, &mut Value) -> Reply + Send + Sync>;
+pub(crate) type Handler = Arc<dyn Fn(&str, &mut Value) -> Reply + Send + Sync>;
 
 /// A function's answer.
-enum Reply {
+pub(crate) enum Reply {
     /// The (changed) event.
     Event,
     /// `throw new Error(message)`.
@@ -32,14 +32,14 @@ enum Reply {
 }
 
 /// The receiver: every event it got, by function name, and the URL template to point at it.
-struct Functions {
-    url: String,
+pub(crate) struct Functions {
+    pub(crate) url: String,
     seen: Arc<Mutex<Vec<(String, Value)>>>,
 }
 
 impl Functions {
     /// Starts a receiver that checks each call's signature and runs `handler`.
-    async fn start(handler: Handler) -> Self {
+    pub(crate) async fn start(handler: Handler) -> Self {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let kept = seen.clone();
         let app = axum::Router::new().route(
@@ -81,12 +81,12 @@ impl Functions {
     }
 
     /// The events `function` got, oldest first.
-    fn events(&self, function: &str) -> Vec<Value> {
+    pub(crate) fn events(&self, function: &str) -> Vec<Value> {
         self.seen.lock().unwrap().iter().filter(|(f, _)| f == function).map(|(_, e)| e.clone()).collect()
     }
 }
 
-fn arn(function: &str) -> String {
+pub(crate) fn arn(function: &str) -> String {
     format!("arn:aws:lambda:us-east-1:123456789012:function:{function}")
 }
 
