@@ -57,10 +57,11 @@ impl Cognate {
         client_id: &str,
         secret_hash: Option<&str>,
         username: &str,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<CodeDelivery> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
-        self.forgot_password_with(&pool, &client, username).await
+        self.forgot_password_with(&pool, &client, username, client_metadata).await
     }
 
     /// ForgotPassword once the client is known and has proven itself.
@@ -69,10 +70,12 @@ impl Cognate {
         pool: &Pool,
         client: &AppClient,
         username: &str,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<CodeDelivery> {
         let mut found = self.find_user(pool, username).await?;
         if found.is_none() {
-            found = self.migrate_user(pool, client, username, Migration::ForgotPassword, &BTreeMap::new()).await?;
+            let why = Migration::ForgotPassword { client_metadata };
+            found = self.migrate_user(pool, client, username, why, &BTreeMap::new()).await?;
         }
         let Some(user) = found else {
             if client.settings.prevent_user_existence_errors {
@@ -106,10 +109,11 @@ impl Cognate {
         username: &str,
         code: &str,
         new_password: &str,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<()> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
-        self.confirm_forgot_password_with(&pool, &client, username, code, new_password).await
+        self.confirm_forgot_password_with(&pool, &client, username, code, new_password, client_metadata).await
     }
 
     /// ConfirmForgotPassword once the client is known and has proven itself.
@@ -120,6 +124,7 @@ impl Cognate {
         username: &str,
         code: &str,
         new_password: &str,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<()> {
         check_password(&pool.settings.password_policy, new_password)?;
         let Some(mut user) = self.find_user(pool, username).await? else {
@@ -142,8 +147,7 @@ impl Cognate {
         user.modified = self.clock.now();
         self.redeem(pool, &user, CodePurpose::ForgotPassword, None, code).await?;
         self.record_event(&user, EventKind::PasswordChange, true, None).await;
-        let none = BTreeMap::new();
-        self.post_confirmation(pool, Some(&client.id), &user, Confirmation::ForgotPassword, &none).await
+        self.post_confirmation(pool, Some(&client.id), &user, Confirmation::ForgotPassword, client_metadata).await
     }
 
     /// AdminResetUserPassword: the password stops working (RESET_REQUIRED) and a recovery code

@@ -224,6 +224,7 @@ impl Cognate {
         username: &str,
         code: &str,
         sign_up_session: Option<&str>,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<Option<String>> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
@@ -234,7 +235,7 @@ impl Cognate {
                 .ok_or_else(|| DomainError::NotAuthorized("Invalid session for the user.".into()))?;
             self.check_sign_up_session(&pool, &client, session, &user).await?;
         }
-        let user = self.confirm_sign_up_with(&pool, &client, username, code).await?;
+        let user = self.confirm_sign_up_with(&pool, &client, username, code, client_metadata).await?;
         self.open_sign_up_session(&pool, &client, &user).await
     }
 
@@ -245,6 +246,7 @@ impl Cognate {
         client: &AppClient,
         username: &str,
         code: &str,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<User> {
         let Some(mut user) = self.find_user(pool, username).await? else {
             return Err(if client.settings.prevent_user_existence_errors {
@@ -257,7 +259,7 @@ impl Cognate {
         self.confirm(&mut user)?;
         mark_delivery_attribute_verified(pool, &mut user);
         self.redeem(pool, &user, CodePurpose::SignUp, None, code).await?;
-        self.post_confirmation(pool, Some(&client.id), &user, Confirmation::SignUp, &BTreeMap::new()).await?;
+        self.post_confirmation(pool, Some(&client.id), &user, Confirmation::SignUp, client_metadata).await?;
         Ok(user)
     }
 
@@ -459,12 +461,17 @@ impl Cognate {
     }
 
     /// AdminConfirmSignUp: confirms an UNCONFIRMED user without a code.
-    pub async fn admin_confirm_sign_up(&self, pool_id: &str, username: &str) -> Result<()> {
+    pub async fn admin_confirm_sign_up(
+        &self,
+        pool_id: &str,
+        username: &str,
+        client_metadata: &BTreeMap<String, String>,
+    ) -> Result<()> {
         let pool = self.pool(pool_id).await?;
         let mut user = self.existing_user(&pool, username).await?;
         self.confirm(&mut user)?;
         self.store.update_user(&user, Some(&login_names(&pool, &user))).await.map_err(DomainError::alias_taken)?;
-        self.post_confirmation(&pool, None, &user, Confirmation::SignUp, &BTreeMap::new()).await
+        self.post_confirmation(&pool, None, &user, Confirmation::SignUp, client_metadata).await
     }
 
     /// Moves an UNCONFIRMED user to CONFIRMED (not yet saved), or says why it cannot.

@@ -13,6 +13,8 @@ pub struct ForgotPasswordRequest {
     pub client_id: String,
     pub secret_hash: Option<String>,
     pub username: String,
+    /// For UserMigration_ForgotPassword's `clientMetadata`.
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[skip_serializing_none]
@@ -24,6 +26,8 @@ pub struct ConfirmForgotPasswordRequest {
     pub username: String,
     pub confirmation_code: String,
     pub password: String,
+    /// For PostConfirmation's `clientMetadata`.
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

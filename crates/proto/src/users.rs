@@ -39,6 +39,8 @@ pub struct ConfirmSignUpRequest {
     pub force_alias_creation: Option<bool>,
     /// SignUp's Session, passed on.
     pub session: Option<String>,
+    /// For PostConfirmation's `clientMetadata`.
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// ConfirmSignUp's answer: a session that signs the user in with USER_AUTH.
@@ -96,6 +98,16 @@ pub struct UserType {
 #[serde(rename_all = "PascalCase")]
 pub struct AdminCreateUserResponse {
     pub user: UserType,
+}
+
+/// AdminConfirmSignUp: the user, and ClientMetadata for PostConfirmation.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminConfirmSignUpRequest {
+    pub user_pool_id: String,
+    pub username: String,
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -19,10 +19,9 @@ use crate::{Cognate, StoreError};
 pub(crate) enum Migration<'a> {
     /// A password sign-in (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, the hosted form), with
     /// the password the function is to check.
-    SignIn {
-        password: &'a str,
-    },
-    ForgotPassword,
+    SignIn { password: &'a str },
+    /// ForgotPassword, with its ClientMetadata.
+    ForgotPassword { client_metadata: &'a BTreeMap<String, String> },
 }
 
 /// Attributes Cognito fills in itself, which the function's `userAttributes` cannot set.
@@ -42,11 +41,12 @@ impl Cognate {
         if pool.settings.triggers.function(Trigger::UserMigration).is_none() {
             return Ok(None);
         }
-        let (source, password) = match why {
-            Migration::SignIn { password } => ("UserMigration_Authentication", Some(password)),
-            Migration::ForgotPassword => ("UserMigration_ForgotPassword", None),
+        let none = BTreeMap::new();
+        let (source, password, client_metadata) = match why {
+            Migration::SignIn { password } => ("UserMigration_Authentication", Some(password), &none),
+            Migration::ForgotPassword { client_metadata } => ("UserMigration_ForgotPassword", None, client_metadata),
         };
-        let mut event = Envelope::new(source, username, Some(&client.id));
+        let mut event = Envelope::new(source, username, Some(&client.id)).client_metadata(client_metadata);
         if let Some(password) = password {
             event = event.with("password", password);
         }

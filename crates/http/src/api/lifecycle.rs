@@ -12,13 +12,15 @@ use crate::convert::{attributes_in, schema_in, user_out};
 type Result<T> = std::result::Result<T, DomainError>;
 
 pub async fn forgot_password(c: &Cognate, r: ForgotPasswordRequest) -> Result<CodeDeliveryResponse> {
-    let delivery = c.forgot_password(&r.client_id, r.secret_hash.as_deref(), &r.username).await?;
+    let metadata = r.client_metadata.unwrap_or_default();
+    let delivery = c.forgot_password(&r.client_id, r.secret_hash.as_deref(), &r.username, &metadata).await?;
     Ok(CodeDeliveryResponse { code_delivery_details: Some(delivery_out(delivery)) })
 }
 
 pub async fn confirm_forgot_password(c: &Cognate, r: ConfirmForgotPasswordRequest) -> Result<Empty> {
-    c.confirm_forgot_password(&r.client_id, r.secret_hash.as_deref(), &r.username, &r.confirmation_code, &r.password)
-        .await?;
+    let metadata = r.client_metadata.unwrap_or_default();
+    let (code, password) = (&r.confirmation_code, &r.password);
+    c.confirm_forgot_password(&r.client_id, r.secret_hash.as_deref(), &r.username, code, password, &metadata).await?;
     Ok(Empty {})
 }
 

@@ -39,8 +39,10 @@ pub async fn sign_up(c: &Cognate, r: SignUpRequest) -> Result<SignUpResponse> {
 
 pub async fn confirm_sign_up(c: &Cognate, r: ConfirmSignUpRequest) -> Result<ConfirmSignUpResponse> {
     let code = &r.confirmation_code;
-    let session =
-        c.confirm_sign_up(&r.client_id, r.secret_hash.as_deref(), &r.username, code, r.session.as_deref()).await?;
+    let metadata = r.client_metadata.unwrap_or_default();
+    let session = c
+        .confirm_sign_up(&r.client_id, r.secret_hash.as_deref(), &r.username, code, r.session.as_deref(), &metadata)
+        .await?;
     Ok(ConfirmSignUpResponse { session })
 }
 
@@ -84,8 +86,8 @@ pub async fn admin_get_user(c: &Cognate, r: AdminUserRequest) -> Result<AdminGet
     })
 }
 
-pub async fn admin_confirm_sign_up(c: &Cognate, r: AdminUserRequest) -> Result<Empty> {
-    c.admin_confirm_sign_up(&r.user_pool_id, &r.username).await?;
+pub async fn admin_confirm_sign_up(c: &Cognate, r: AdminConfirmSignUpRequest) -> Result<Empty> {
+    c.admin_confirm_sign_up(&r.user_pool_id, &r.username, &r.client_metadata.unwrap_or_default()).await?;
     Ok(Empty {})
 }
 

@@ -228,10 +228,13 @@ async fn pre_sign_up_confirms_and_verifies_and_post_confirmation_hears_of_it() {
         .client_id(&client_id)
         .username("plain@example.com")
         .confirmation_code(sent)
+        .client_metadata("step", "confirm")
         .send()
         .await
         .unwrap();
-    assert_eq!(functions.events("postConfirmation").len(), 2, "ConfirmSignUp runs PostConfirmation");
+    let confirmed = functions.events("postConfirmation");
+    assert_eq!(confirmed.len(), 2, "ConfirmSignUp runs PostConfirmation");
+    assert_eq!(confirmed[1]["request"]["clientMetadata"], json!({"step": "confirm"}));
 
     let (kind, message) = error(
         sdk.sign_up()
@@ -417,9 +420,11 @@ async fn user_migration_moves_a_user_on_sign_in_and_on_forgot_password() {
     sign_in(&sdk, &client_id, "old@example.com", "Legacy-Password-1").await.expect("the password now lives here");
     assert_eq!(functions.events("migrate").len(), 2, "a migrated user is not asked about again");
 
-    sdk.forgot_password().client_id(&client_id).username("forgetful@example.com").send().await.unwrap();
+    let forgot = sdk.forgot_password().client_id(&client_id).username("forgetful@example.com");
+    forgot.client_metadata("app", "web").send().await.unwrap();
     let event = functions.events("migrate").pop().unwrap();
     assert_eq!(event["triggerSource"], "UserMigration_ForgotPassword");
+    assert_eq!(event["request"]["clientMetadata"], json!({"app": "web"}));
     assert!(event["request"].get("password").is_none());
     let user = sdk.admin_get_user().user_pool_id(&pool_id).username("forgetful@example.com").send().await.unwrap();
     assert_eq!(user.user_status().unwrap().as_str(), "RESET_REQUIRED", "no password came with a forgotten one");

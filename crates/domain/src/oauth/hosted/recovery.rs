@@ -1,6 +1,8 @@
 //! Recovering a password on the hosted pages: `/forgotPassword` sends the code, and
 //! `/confirmforgotPassword` sets the new password with it, under the API's rules.
 
+use std::collections::BTreeMap;
+
 use super::HostedSignIn;
 use crate::error::DomainError;
 use crate::oauth::Authorization;
@@ -14,7 +16,7 @@ impl Cognate {
         authorization: &Authorization,
         username: &str,
     ) -> Result<CodeDelivery, DomainError> {
-        self.forgot_password_with(&authorization.pool, &authorization.client, username).await
+        self.forgot_password_with(&authorization.pool, &authorization.client, username, &BTreeMap::new()).await
     }
 
     /// `/confirmforgotPassword`: the code and the new password; then the user signs in.
@@ -26,7 +28,7 @@ impl Cognate {
         new_password: &str,
     ) -> Result<(), DomainError> {
         let (pool, client) = (&authorization.pool, &authorization.client);
-        self.confirm_forgot_password_with(pool, client, username, code, new_password).await
+        self.confirm_forgot_password_with(pool, client, username, code, new_password, &BTreeMap::new()).await
     }
 
     /// A sign-in with the right password by a user whose password an administrator reset: a

@@ -2,6 +2,8 @@
 //! sent again, and the user signed in once confirmed when this browser signed up (or proved the
 //! password) a moment before, as Cognito's hosted UI does.
 
+use std::collections::BTreeMap;
+
 use cognate_crypto::{mac, random};
 
 use super::{HostedSignIn, HOSTED_SESSION_SECONDS};
@@ -82,7 +84,9 @@ impl Cognate {
         code: &str,
         pending: Option<&str>,
     ) -> Result<Option<HostedSignIn>, DomainError> {
-        let user = self.confirm_sign_up_with(&authorization.pool, &authorization.client, username, code).await?;
+        let user = self
+            .confirm_sign_up_with(&authorization.pool, &authorization.client, username, code, &BTreeMap::new())
+            .await?;
         let Some(pending) = pending.filter(|p| !p.is_empty() && p.len() <= 256) else { return Ok(None) };
         // Taken in one round trip, so it signs in once: the cookie is this browser's own, and
         // one that names another user or has expired is spent all the same.
@@ -110,7 +114,7 @@ impl Cognate {
         served_pool: Option<&str>,
     ) -> Result<(), DomainError> {
         let (pool, client) = self.client_served(client_id, served_pool).await?;
-        self.confirm_sign_up_with(&pool, &client, username, code).await.map(|_| ())
+        self.confirm_sign_up_with(&pool, &client, username, code, &BTreeMap::new()).await.map(|_| ())
     }
 
     /// `/resendcode`: a new confirmation code, the old one stops working.
