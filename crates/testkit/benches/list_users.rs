@@ -5,11 +5,13 @@
 //! the same on PostgreSQL (in a fresh database) instead of SQLite.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cognate_domain::model::{PoolSettings, User, UserStatus};
-use cognate_domain::{Cognate, LogDelivery, NewPool, ServiceConfig, SystemClock};
+use cognate_domain::{Cognate, NewPool};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 type Setup = (Cognate, String, tempfile::TempDir, Arc<dyn cognate_domain::Store>);
@@ -22,18 +24,7 @@ fn setup(runtime: &tokio::runtime::Runtime, users: usize) -> Setup {
             Err(_) => format!("sqlite://{}", dir.path().join("b.db").display()),
         };
         let store = cognate_store::open(&url).await.unwrap();
-        let config = ServiceConfig {
-            public_url: "http://127.0.0.1".into(),
-            region: "us-east-1".into(),
-            account_id: "000000000000".into(),
-            code_key: [1; 32],
-            max_code_attempts: 5,
-            aws_issuer: false,
-            sms_limits: Default::default(),
-        };
-        let hasher =
-            cognate_crypto::password::PasswordHasher::new(cognate_crypto::password::HashCost::DEVELOPMENT).unwrap();
-        let cognate = Cognate::new(store.clone(), Arc::new(SystemClock), Arc::new(LogDelivery), hasher, config);
+        let cognate = support::in_process(store.clone(), "http://127.0.0.1");
         let pool = cognate
             .create_user_pool(NewPool {
                 name: "bench".into(),

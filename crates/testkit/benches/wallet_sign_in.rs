@@ -4,15 +4,15 @@
 //! wallet's own signing happens in the batch set-up, outside the measured time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use cognate_crypto::ethereum::WalletKey;
 use cognate_domain::model::PoolSettings;
 use cognate_domain::wallet::WalletSignIn;
 use cognate_domain::{
-    AuthOutcome, AuthRequest, ChallengeRequest, ClientInput, Cognate, LogDelivery, NewClientSecret, NewPool,
-    NewUserByAdmin, ServiceConfig, SystemClock,
+    AuthOutcome, AuthRequest, ChallengeRequest, ClientInput, Cognate, NewClientSecret, NewPool, NewUserByAdmin,
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
@@ -22,18 +22,7 @@ fn setup(runtime: &tokio::runtime::Runtime) -> (Cognate, String, tempfile::TempD
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let store = cognate_store::open(&format!("sqlite://{}", dir.path().join("b.db").display())).await.unwrap();
-        let config = ServiceConfig {
-            public_url: "http://localhost:3000".into(),
-            region: "us-east-1".into(),
-            account_id: "000000000000".into(),
-            code_key: [1; 32],
-            max_code_attempts: 5,
-            aws_issuer: false,
-            sms_limits: Default::default(),
-        };
-        let hasher =
-            cognate_crypto::password::PasswordHasher::new(cognate_crypto::password::HashCost::DEVELOPMENT).unwrap();
-        let cognate = Cognate::new(store, Arc::new(SystemClock), Arc::new(LogDelivery), hasher, config);
+        let cognate = support::in_process(store, "http://localhost:3000");
         let settings = PoolSettings {
             mfa_configuration: "OFF".into(),
             wallet: Some(WalletSignIn::default()),
