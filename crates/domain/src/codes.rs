@@ -4,10 +4,11 @@
 use cognate_crypto::{mac, random};
 
 use crate::attributes::{login_names, mask_destination};
+use crate::delivery::queue::Draft;
 use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{CodeOutcome, CodePurpose, Pool, StoredCode, User};
-use crate::triggers::{MessageKind, Wording};
+use crate::triggers::{MessageKind, Requester, Wording};
 use crate::users::CodeDelivery;
 use crate::Cognate;
 
@@ -48,8 +49,8 @@ impl Cognate {
     }
 
     /// Sends a fresh code for a `kind` message to `to`, replacing any outstanding one in its slot.
-    /// `target` names the attribute a VERIFY_ATTRIBUTE code verifies; `link_client` the client
-    /// whose sign-up a confirmation link (CONFIRM_WITH_LINK, by email) completes.
+    /// `target` names the attribute a VERIFY_ATTRIBUTE code verifies; `requester`'s client is
+    /// the one whose sign-up a confirmation link (CONFIRM_WITH_LINK, by email) completes.
     pub(crate) async fn send_code(
         &self,
         pool: &Pool,
@@ -57,7 +58,7 @@ impl Cognate {
         kind: MessageKind,
         to: Destination,
         target: Option<&str>,
-        link_client: Option<&str>,
+        requester: Requester<'_>,
     ) -> Result<CodeDelivery> {
         let purpose = kind.purpose();
         let code = random::six_digit_code();
@@ -68,7 +69,7 @@ impl Cognate {
         let template = &pool.settings.verification_message;
         let default_text = "Your verification code is {####}. ";
         let link = &pool.settings.verification_link;
-        let (text, subject) = match (to.channel, link_client) {
+        let (text, subject) = match (to.channel, requester.client_id) {
             (Channel::Email, Some(client_id)) if link.by_default && purpose == CodePurpose::SignUp => (
                 self.with_confirm_link(link.email_message.as_deref().unwrap_or(DEFAULT_LINK_MESSAGE), client_id, user),
                 Some(link.email_subject.clone().unwrap_or_else(|| "Your verification link".into())),
@@ -80,7 +81,7 @@ impl Cognate {
             (Channel::Sms, _) => (template.sms_message.clone().unwrap_or_else(|| default_text.into()), None),
         };
         let wording = Wording { text, subject };
-        let outgoing = self.prepare_message(pool, user, &to, kind, &code, wording).await?;
+        let outgoing = self.prepare_message(pool, user, &to, Draft { kind, code: &code, wording, requester }).await?;
         // The code and the message that carries it are stored together, or neither is.
         if !self.store.put_code(&record, now, now - CODE_WINDOW, CODES_PER_WINDOW, outgoing.queued()).await? {
             return Err(limit_exceeded());

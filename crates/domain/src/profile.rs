@@ -8,7 +8,7 @@ use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{CodePurpose, Pool, SchemaAttribute, User};
 use crate::pools::custom_attribute;
-use crate::triggers::MessageKind;
+use crate::triggers::{MessageKind, Requester};
 use crate::users::CodeDelivery;
 use crate::Cognate;
 
@@ -72,7 +72,15 @@ impl Cognate {
         let mut deliveries = Vec::new();
         for (attr, to) in applied.to_verify {
             deliveries.push(
-                self.send_code(pool, &applied.user, MessageKind::UpdateUserAttribute, to, Some(attr), None).await?,
+                self.send_code(
+                    pool,
+                    &applied.user,
+                    MessageKind::UpdateUserAttribute,
+                    to,
+                    Some(attr),
+                    Requester::admin(),
+                )
+                .await?,
             );
         }
         Ok(deliveries)
@@ -174,7 +182,7 @@ impl Cognate {
             MessageKind::VerifyUserAttribute,
             Destination { channel, address },
             Some(attr),
-            None,
+            Requester::admin(),
         )
         .await
     }

@@ -11,7 +11,7 @@ use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, Pool, User, UserStatus};
 use crate::policy::check_password;
-use crate::triggers::{Confirmation, MessageKind, Migration};
+use crate::triggers::{Confirmation, MessageKind, Migration, Requester};
 use crate::users::CodeDelivery;
 use crate::Cognate;
 
@@ -95,7 +95,8 @@ impl Cognate {
             return Err(DomainError::not_authorized("User is disabled."));
         }
         let to = recovery_destination(pool, &user).ok_or_else(no_recovery_destination)?;
-        let delivery = self.send_code(pool, &user, MessageKind::ForgotPassword, to, None, None).await?;
+        let requester = Requester::with_metadata(&client.id, client_metadata);
+        let delivery = self.send_code(pool, &user, MessageKind::ForgotPassword, to, None, requester).await?;
         self.record_event(&user, EventKind::ForgotPassword, true, None).await;
         Ok(delivery)
     }
@@ -161,7 +162,7 @@ impl Cognate {
             user.modified = self.clock.now();
             self.store.update_user(&user, None).await?;
         }
-        self.send_code(&pool, &user, MessageKind::ForgotPassword, to, None, None).await?;
+        self.send_code(&pool, &user, MessageKind::ForgotPassword, to, None, Requester::admin()).await?;
         Ok(())
     }
 

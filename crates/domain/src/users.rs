@@ -10,12 +10,12 @@ use crate::attributes::{
 };
 use crate::clients::check_secret_hash;
 use crate::codes::Destination;
-use crate::delivery::queue::Outgoing;
+use crate::delivery::queue::{Draft, Outgoing};
 use crate::delivery::Channel;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, Pool, User, UserStatus};
 use crate::policy::check_password;
-use crate::triggers::{Confirmation, MessageKind, SignUpSource, Wording};
+use crate::triggers::{Confirmation, MessageKind, Requester, SignUpSource, Wording};
 use crate::{Cognate, StoreError};
 
 /// What SignUp asks for.
@@ -202,9 +202,17 @@ impl Cognate {
         })?;
         let confirmed = user.status == UserStatus::Confirmed;
         let delivery = match Self::verification_destination(pool, &user) {
-            Some(to) if !confirmed => {
-                Some(self.send_code(pool, &user, MessageKind::SignUp, to, None, Some(&client.id)).await?)
-            }
+            Some(to) if !confirmed => Some(
+                self.send_code(
+                    pool,
+                    &user,
+                    MessageKind::SignUp,
+                    to,
+                    None,
+                    Requester::with_metadata(&client.id, &input.client_metadata),
+                )
+                .await?,
+            ),
             _ => None,
         };
         self.record_event(&user, EventKind::SignUp, true, None).await;
@@ -295,7 +303,8 @@ impl Cognate {
         let Some(to) = Self::verification_destination(pool, &user) else {
             return Err(DomainError::invalid("Cannot resend codes. Auto verification not turned on."));
         };
-        let delivery = self.send_code(pool, &user, MessageKind::ResendCode, to, None, Some(&client.id)).await?;
+        let delivery =
+            self.send_code(pool, &user, MessageKind::ResendCode, to, None, Requester::client(&client.id)).await?;
         self.record_event(&user, EventKind::ResendCode, true, None).await;
         Ok(Some(delivery))
     }
@@ -417,9 +426,12 @@ impl Cognate {
                     pool,
                     user,
                     &Destination { channel, address: destination },
-                    MessageKind::AdminCreateUser,
-                    temporary,
-                    Wording { text, subject },
+                    Draft {
+                        kind: MessageKind::AdminCreateUser,
+                        code: temporary,
+                        wording: Wording { text, subject },
+                        requester: Requester::admin(),
+                    },
                 )
                 .await?,
             );

@@ -8,7 +8,7 @@ use super::{Channel, Message};
 use crate::codes::Destination;
 use crate::error::{DomainError, Result};
 use crate::model::{Pool, QueuedMessage, User};
-use crate::triggers::{MessageKind, Wording};
+use crate::triggers::{MessageKind, Requester, Wording};
 use crate::Cognate;
 
 /// A message on its way: queued (written by the caller's transaction) or to deliver at once.
@@ -56,6 +56,15 @@ fn fill(template: &str, code: &str, username: &str) -> String {
     template.replace("{####}", code).replace("{username}", username)
 }
 
+/// A message to compose: its kind, the code (or temporary password) it carries, the pool's
+/// wording, and who asked for it.
+pub(crate) struct Draft<'a> {
+    pub(crate) kind: MessageKind,
+    pub(crate) code: &'a str,
+    pub(crate) wording: Wording,
+    pub(crate) requester: Requester<'a>,
+}
+
 impl Cognate {
     /// Composes a message, counts it against the SMS spend cap (refusing it past the cap, as
     /// Cognito refuses an undeliverable SMS), and seals it for the queue when its channel has a
@@ -66,14 +75,14 @@ impl Cognate {
         pool: &Pool,
         user: &User,
         to: &Destination,
-        kind: MessageKind,
-        code: &str,
-        wording: Wording,
+        draft: Draft<'_>,
     ) -> Result<Outgoing> {
+        let Draft { kind, code, wording, requester } = draft;
         let (channel, destination) = (to.channel, to.address.as_str());
         let purpose = kind.purpose();
         // The pool's CustomMessage function may reword it (before the spend cap counts it).
-        let Wording { text: template, subject } = self.custom_message(pool, user, kind, channel, wording).await?;
+        let Wording { text: template, subject } =
+            self.custom_message(pool, user, kind, channel, wording, requester).await?;
         let now = self.clock.now();
         let limits = self.config.sms_limits;
         let capped = limits != crate::SmsLimits::default();

@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 use crate::account::EventKind;
 use crate::attributes::{login_names, looks_like_email, mask_destination};
 use crate::codes::Destination;
-use crate::delivery::queue::Outgoing;
+use crate::delivery::queue::{Draft, Outgoing};
 use crate::delivery::Channel;
 use crate::devices::DeviceIntent;
 use crate::error::{DomainError, Result};
 use crate::model::{AppClient, CodePurpose, MfaFactor, Pool, User};
 use crate::signin::{challenge_of, required, AuthOutcome, ChallengeRequest, Step};
-use crate::triggers::{MessageKind, Wording};
+use crate::triggers::{MessageKind, Requester, Wording};
 use crate::Cognate;
 
 /// Cognito's SMS MFA message when the pool sets none.
@@ -162,7 +162,7 @@ impl Cognate {
             MfaStep::Factor(factor) | MfaStep::SignInCode(factor) => {
                 let destination = user.attributes.get(factor_channel(factor).attribute()).cloned().unwrap_or_default();
                 let (mut state, message) =
-                    self.send_mfa_code(pool, user, factor, &destination, &mut parameters).await?;
+                    self.send_mfa_code(pool, client, user, factor, &destination, &mut parameters).await?;
                 outgoing = Some(message);
                 match step {
                     MfaStep::SignInCode(MfaFactor::Sms) => {
@@ -200,6 +200,7 @@ impl Cognate {
     async fn send_mfa_code(
         &self,
         pool: &Pool,
+        client: &AppClient,
         user: &User,
         factor: MfaFactor,
         destination: &str,
@@ -217,7 +218,9 @@ impl Cognate {
         };
         let wording = Wording { text: template.to_owned(), subject };
         let to = Destination { channel, address: destination.to_owned() };
-        let outgoing = self.prepare_message(pool, user, &to, MessageKind::Authentication, &code, wording).await?;
+        let requester = Requester::client(&client.id);
+        let draft = Draft { kind: MessageKind::Authentication, code: &code, wording, requester };
+        let outgoing = self.prepare_message(pool, user, &to, draft).await?;
         parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), channel.name().into());
         parameters.insert("CODE_DELIVERY_DESTINATION".into(), mask_destination(destination));
         Ok((MfaState { code: Some(self.mfa_code_digest(user, &code)), ..MfaState::default() }, outgoing))
@@ -342,7 +345,8 @@ impl Cognate {
         let mut parameters = BTreeMap::new();
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
         let device = state.device;
-        let (mut state, outgoing) = self.send_mfa_code(pool, &user, MfaFactor::Email, address, &mut parameters).await?;
+        let (mut state, outgoing) =
+            self.send_mfa_code(pool, client, &user, MfaFactor::Email, address, &mut parameters).await?;
         state.setup_email = Some(address.clone());
         state.device = device;
         let name = ChallengeName::EmailOtp;

@@ -3,6 +3,8 @@
 //! invitation's the username's (`{username}`); a text without them is not used, the pool's
 //! own message goes out instead.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use super::invoke::text;
@@ -52,6 +54,34 @@ impl MessageKind {
     }
 }
 
+/// Who asked for a message: the app client (none for an administrator's action) and the
+/// request's ClientMetadata, which CustomMessage gets as `callerContext.clientId` and
+/// `clientMetadata`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Requester<'a> {
+    pub(crate) client_id: Option<&'a str>,
+    pub(crate) client_metadata: &'a BTreeMap<String, String>,
+}
+
+static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
+
+impl<'a> Requester<'a> {
+    /// An administrator's action: no client.
+    pub(crate) fn admin() -> Self {
+        Self { client_id: None, client_metadata: &NO_METADATA }
+    }
+
+    /// An app client's request without ClientMetadata.
+    pub(crate) fn client(client_id: &'a str) -> Self {
+        Self { client_id: Some(client_id), client_metadata: &NO_METADATA }
+    }
+
+    /// An app client's request with its ClientMetadata.
+    pub(crate) fn with_metadata(client_id: &'a str, client_metadata: &'a BTreeMap<String, String>) -> Self {
+        Self { client_id: Some(client_id), client_metadata }
+    }
+}
+
 /// A message's text and subject, as the pool words it or as the function rewords it.
 pub(crate) struct Wording {
     pub(crate) text: String,
@@ -68,12 +98,14 @@ impl Cognate {
         kind: MessageKind,
         channel: Channel,
         own: Wording,
+        requester: Requester<'_>,
     ) -> Result<Wording> {
         if pool.settings.triggers.function(Trigger::CustomMessage).is_none() {
             return Ok(own);
         }
         let invitation = kind == MessageKind::AdminCreateUser;
-        let mut event = Envelope::about(kind.trigger_source(), pool, user, None)
+        let mut event = Envelope::about(kind.trigger_source(), pool, user, requester.client_id)
+            .client_metadata(requester.client_metadata)
             .with("codeParameter", "{####}")
             .with("linkParameter", "{##Click Here##}")
             .with("usernameParameter", if invitation { Value::from("{username}") } else { Value::Null });

@@ -21,7 +21,7 @@ use async_trait::async_trait;
 pub use config::{LambdaConfig, PreTokenVersion, Trigger};
 pub(crate) use custom_auth::{no_triggers, ChallengeResult, Decision};
 pub(crate) use event::Envelope;
-pub(crate) use message::{MessageKind, Wording};
+pub(crate) use message::{MessageKind, Requester, Wording};
 pub(crate) use migration::Migration;
 pub(crate) use pre_token::{Claims, TokenSource};
 pub use routes::FunctionRoutes;

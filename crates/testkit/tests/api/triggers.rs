@@ -569,7 +569,8 @@ async fn custom_message_rewords_codes_but_keeps_the_placeholder() {
     .await;
     let server = TestServer::start_with_triggers(&functions.url, SECRET).await;
     let sdk = server.sdk();
-    let (_, client_id) = pool_with(&sdk, LambdaConfigType::builder().custom_message(arn("message")).build()).await;
+    let (pool_id, client_id) =
+        pool_with(&sdk, LambdaConfigType::builder().custom_message(arn("message")).build()).await;
     sign_up(&sdk, &client_id, "mo@example.com").await;
     let sent = server.messages().pop().unwrap();
     let code = server.last_code("mo@example.com").unwrap();
@@ -577,6 +578,8 @@ async fn custom_message_rewords_codes_but_keeps_the_placeholder() {
     let event = &functions.events("message")[0];
     assert_eq!(event["request"]["codeParameter"], "{####}");
     assert_eq!(event["request"]["usernameParameter"], Value::Null);
+    assert_eq!(event["callerContext"]["clientId"], client_id.as_str(), "the client that asked");
+    assert_eq!(event["request"]["clientMetadata"], json!({"source": "test"}), "SignUp's ClientMetadata");
 
     sdk.confirm_sign_up()
         .client_id(&client_id)
@@ -592,6 +595,11 @@ async fn custom_message_rewords_codes_but_keeps_the_placeholder() {
         "a text without the code is not used"
     );
     assert_eq!(functions.events("message")[1]["triggerSource"], "CustomMessage_ForgotPassword");
+
+    // An administrator's reset names no client, as Cognito's events say.
+    sdk.admin_reset_user_password().user_pool_id(&pool_id).username("mo@example.com").send().await.unwrap();
+    let reset = functions.events("message").pop().unwrap();
+    assert_eq!(reset["callerContext"]["clientId"], "CLIENT_ID_NOT_APPLICABLE");
 }
 
 /// A confirmed user with the test password.
