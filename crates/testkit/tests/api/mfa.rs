@@ -539,13 +539,7 @@ async fn a_required_pool_sets_up_a_software_token_during_sign_in_through_the_adm
     let server = TestServer::start().await;
     let sdk = server.sdk();
     let (pool_id, client_id) = email_pool(&sdk).await;
-    sdk.set_user_pool_mfa_config()
-        .user_pool_id(&pool_id)
-        .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
-        .mfa_configuration(UserPoolMfaType::On)
-        .send()
-        .await
-        .unwrap();
+    require_software_token_mfa(&sdk, &pool_id).await;
     confirmed_user(&server, &sdk, &client_id, "new@example.com").await;
 
     let challenged = sdk
@@ -623,13 +617,7 @@ async fn the_hosted_pages_ask_for_the_second_factor_and_set_up_a_token_with_a_qr
     let server = TestServer::start().await;
     let sdk = server.sdk();
     let (pool_id, client_id) = hosted_pool(&server, &sdk).await;
-    sdk.set_user_pool_mfa_config()
-        .user_pool_id(&pool_id)
-        .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
-        .mfa_configuration(UserPoolMfaType::On)
-        .send()
-        .await
-        .unwrap();
+    require_software_token_mfa(&sdk, &pool_id).await;
     let mut browser = Browser::new(&server);
     let login = browser.get(&authorize_path(&client_id, "&scope=openid")).await.location.unwrap();
     let page = browser.get(&login).await;

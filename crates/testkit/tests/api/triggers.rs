@@ -107,18 +107,9 @@ async fn pool_with(sdk: &Client, config: LambdaConfigType) -> (String, String) {
         .await
         .unwrap();
     let pool_id = pool.user_pool().unwrap().id().unwrap().to_owned();
-    let client = sdk
-        .create_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_name("web")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowCustomAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap();
-    (pool_id, client.user_pool_client().unwrap().client_id().unwrap().to_owned())
+    use ExplicitAuthFlowsType::*;
+    let flows = [AllowUserPasswordAuth, AllowUserSrpAuth, AllowCustomAuth, AllowRefreshTokenAuth];
+    (pool_id.clone(), client_id(client_with_flows(sdk, &pool_id, &flows).send().await.unwrap()))
 }
 
 async fn sign_up(

@@ -26,16 +26,8 @@ async fn choice_pool(sdk: &Client) -> (String, String) {
         .await
         .unwrap();
     let pool_id = pool.user_pool().unwrap().id().unwrap().to_owned();
-    let client = sdk
-        .create_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_name("choice")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap();
-    (pool_id, client.user_pool_client().unwrap().client_id().unwrap().to_owned())
+    let flows = [ExplicitAuthFlowsType::AllowUserAuth, ExplicitAuthFlowsType::AllowRefreshTokenAuth];
+    (pool_id.clone(), client_id(client_with_flows(sdk, &pool_id, &flows).send().await.unwrap()))
 }
 
 async fn user_auth(

@@ -18,7 +18,6 @@ use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
 };
 use aws_sdk_cognitoidentityprovider::types::{
     AdminCreateUserConfigType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes,
-    SoftwareTokenMfaConfigType, UserPoolMfaType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use cognate_crypto::ethereum::WalletKey;
@@ -78,21 +77,11 @@ async fn wallet_pool(sdk: &Client, setting: Value, admin_only: bool, prevent: bo
         .await
         .unwrap();
     let pool_id = pool.user_pool().unwrap().id().unwrap().to_owned();
-    let client = sdk
-        .create_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_name("dapp")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowCustomAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .prevent_user_existence_errors(if prevent {
-            PreventUserExistenceErrorTypes::Enabled
-        } else {
-            PreventUserExistenceErrorTypes::Legacy
-        })
-        .send()
-        .await
-        .unwrap();
-    (pool_id, client.user_pool_client().unwrap().client_id().unwrap().to_owned())
+    let flows = [ExplicitAuthFlowsType::AllowCustomAuth, ExplicitAuthFlowsType::AllowRefreshTokenAuth];
+    let prevent =
+        if prevent { PreventUserExistenceErrorTypes::Enabled } else { PreventUserExistenceErrorTypes::Legacy };
+    let client = client_with_flows(sdk, &pool_id, &flows).prevent_user_existence_errors(prevent).send().await.unwrap();
+    (pool_id, client_id(client))
 }
 
 /// InitiateAuth CUSTOM_AUTH for `username`: the session and the challenge's parameters.
@@ -318,13 +307,7 @@ async fn a_pool_that_requires_mfa_refuses_wallets_before_they_sign() {
     let server = TestServer::start().await;
     let sdk = server.sdk();
     let (pool_id, client_id) = wallet_pool(&sdk, json!({}), false, true).await;
-    sdk.set_user_pool_mfa_config()
-        .user_pool_id(&pool_id)
-        .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
-        .mfa_configuration(UserPoolMfaType::On)
-        .send()
-        .await
-        .unwrap();
+    require_software_token_mfa(&sdk, &pool_id).await;
     let address = WalletKey::generate().address().checksummed();
     let refused = initiate(&sdk, &client_id, AuthFlowType::CustomAuth, &[("USERNAME", &address)]).await;
     assert_eq!(

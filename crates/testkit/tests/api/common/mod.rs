@@ -126,17 +126,39 @@ pub async fn username_pool(sdk: &Client) -> (String, String) {
 }
 
 pub async fn public_client(sdk: &Client, pool_id: &str) -> String {
-    let client = sdk
-        .create_user_pool_client()
+    use ExplicitAuthFlowsType::*;
+    let flows = [AllowUserPasswordAuth, AllowAdminUserPasswordAuth, AllowRefreshTokenAuth];
+    client_id(client_with_flows(sdk, pool_id, &flows).send().await.unwrap())
+}
+
+/// CreateUserPoolClient for a public client named "web" allowing `flows`, to add to and send.
+pub fn client_with_flows(
+    sdk: &Client,
+    pool_id: &str,
+    flows: &[ExplicitAuthFlowsType],
+) -> aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::builders::CreateUserPoolClientFluentBuilder {
+    let builder = sdk.create_user_pool_client().user_pool_id(pool_id).client_name("web");
+    flows.iter().fold(builder, |b, flow| b.explicit_auth_flows(flow.clone()))
+}
+
+/// The id of a client CreateUserPoolClient made.
+pub fn client_id(
+    made: aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::CreateUserPoolClientOutput,
+) -> String {
+    made.user_pool_client().unwrap().client_id().unwrap().to_owned()
+}
+
+/// Turns MFA on (required) with an authenticator app as the factor.
+pub async fn require_software_token_mfa(sdk: &Client, pool_id: &str) {
+    sdk.set_user_pool_mfa_config()
         .user_pool_id(pool_id)
-        .client_name("web")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .software_token_mfa_configuration(
+            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .mfa_configuration(aws_sdk_cognitoidentityprovider::types::UserPoolMfaType::On)
         .send()
         .await
         .unwrap();
-    client.user_pool_client().unwrap().client_id().unwrap().to_owned()
 }
 
 /// Signs a user up and confirms them with the code from the outbox.
