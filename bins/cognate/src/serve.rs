@@ -65,7 +65,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     bootstrap::ensure_pools(&cognate, &config.pools).await?;
     // With no transport, a worker still drains what an earlier configuration queued (to the log
     // or the outbox).
-    if cognate.has_transports() || cognate.queue_depth().await.map_err(|e| e.to_string())?.0 > 0 {
+    if cognate.needs_delivery_worker() || cognate.queue_depth().await.map_err(|e| e.to_string())?.0 > 0 {
         spawn_delivery_worker(cognate.clone())?;
     }
 

@@ -4,6 +4,7 @@
 //! Pure functions and key types only: no I/O, no clock (times are passed in).
 
 pub mod es256;
+pub mod esdk;
 pub mod ethereum;
 pub mod jwt;
 pub mod mac;

@@ -17,6 +17,7 @@ mod fixtures;
 mod groups;
 mod hashing;
 pub mod keys;
+pub mod kms;
 mod listing;
 pub mod mfa;
 pub mod model;
@@ -87,6 +88,8 @@ pub struct Cognate {
     /// Wakes the delivery worker when a request queues a message.
     pub(crate) delivery_wake: tokio::sync::Notify,
     pub(crate) queue_seal_key: [u8; 32],
+    /// The root of the keys that wrap the data keys of custom senders' codes.
+    pub(crate) kms_root: [u8; 32],
     pub(crate) hashing: hashing::HashPool,
     pub(crate) keys: keys::KeyRing,
     pub(crate) provider_cache: federation::ProviderCache,
@@ -113,6 +116,7 @@ impl Cognate {
             transports: Transports::default(),
             delivery_wake: tokio::sync::Notify::new(),
             queue_seal_key: delivery::queue::queue_seal_key(&config.code_key),
+            kms_root: kms::wrapping_root(&config.code_key),
             hashing,
             keys: keys::KeyRing::default(),
             provider_cache: federation::ProviderCache::default(),

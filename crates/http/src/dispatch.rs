@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::api::auth::Caller;
 use crate::api::{auth, devices, federation, groups, lifecycle, mfa, oauth, passkeys, pools, users};
 use crate::body::{self, MAX_BODY_BYTES};
-use crate::{sigv4, ApiError, AppState};
+use crate::{kms, sigv4, ApiError, AppState};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
@@ -36,6 +36,10 @@ pub async fn api(State(state): State<AppState>, request: Request) -> Response {
 async fn handle(state: &AppState, parts: &Parts, body: Body) -> Result<Response, ApiError> {
     let unknown = || ApiError::new(ErrorType::UnknownOperationException, "");
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).ok_or_else(unknown)?;
+    if let Some(kms_action) = target.strip_prefix(kms::TARGET_PREFIX) {
+        let body = body::read(parts, body, MAX_BODY_BYTES, state.timeouts.body).await?;
+        return Ok(kms::handle(state, parts, kms_action, &body));
+    }
     let action = target.strip_prefix(TARGET_PREFIX).and_then(Action::from_name).ok_or_else(unknown)?;
     let body = body::read(parts, body, MAX_BODY_BYTES, state.timeouts.body).await?;
     if !action.requires_signature() {

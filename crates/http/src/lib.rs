@@ -9,6 +9,7 @@ mod dispatch;
 mod error;
 mod feed;
 mod hosted;
+mod kms;
 mod landing;
 pub mod oauth2;
 mod served;

@@ -155,6 +155,7 @@ mod tests {
             text: "Your authentication code is 123456. ".into(),
             from: None,
             reply_to: None,
+            sender: None,
         }
     }
 

@@ -365,6 +365,7 @@ mod tests {
             text: "Your code is 123456".into(),
             from: None,
             reply_to: Some("help@example.com".into()),
+            sender: None,
         };
         let plain = String::from_utf8(smtp.email(&message).unwrap().formatted()).unwrap();
         assert!(plain.contains("From: Cognate <no-reply@example.com>"), "{plain}");

@@ -69,6 +69,10 @@ pub struct Message {
     /// The pool's `ReplyToEmailAddress`.
     #[serde(default)]
     pub reply_to: Option<String>,
+    /// For a pool with a custom sender function for this channel: the call that hands it the
+    /// code, made instead of sending anything (`text` is then empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<crate::triggers::SenderCall>,
 }
 
 /// Why a message did not go out.

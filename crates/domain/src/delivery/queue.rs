@@ -70,6 +70,9 @@ impl Cognate {
     /// Cognito refuses an undeliverable SMS), and seals it for the queue when its channel has a
     /// transport. Nothing is sent yet: the caller stores [`Outgoing::queued`] with its state,
     /// then calls [`Cognate::release`].
+    ///
+    /// A pool with a custom sender function for the channel composes nothing: the message is
+    /// the function's call, always queued (Cognito calls senders asynchronously).
     pub(crate) async fn prepare_message(
         &self,
         pool: &Pool,
@@ -80,12 +83,19 @@ impl Cognate {
         let Draft { kind, code, wording, requester } = draft;
         let (channel, destination) = (to.channel, to.address.as_str());
         let purpose = kind.purpose();
+        let sender = self.sender_call(pool, user, (kind, channel), code, requester)?;
         // The pool's CustomMessage function may reword it (before the spend cap counts it).
-        let Wording { text: template, subject } =
-            self.custom_message(pool, user, kind, channel, wording, requester).await?;
+        let (text, subject) = match sender {
+            Some(_) => (String::new(), None),
+            None => {
+                let Wording { text, subject } =
+                    self.custom_message(pool, user, kind, channel, wording, requester).await?;
+                (fill(&text, code, &user.username), subject)
+            }
+        };
         let now = self.clock.now();
         let limits = self.config.sms_limits;
-        let capped = limits != crate::SmsLimits::default();
+        let capped = limits != crate::SmsLimits::default() && sender.is_none();
         if channel == Channel::Sms && capped && !self.store.spend_sms(&pool.id, destination, now, limits).await? {
             tracing::warn!(pool_id = %pool.id, purpose = purpose.name(), limits = ?limits,
                 "text message not sent: the spend cap is reached");
@@ -93,8 +103,8 @@ impl Cognate {
                 "Unable to deliver the text message: the limit of messages is reached.".into(),
             ));
         }
-        let queued = self.transports.of(channel).is_some();
-        let sender = &pool.settings.email_sending;
+        let queued = sender.is_some() || self.transports.of(channel).is_some();
+        let from = &pool.settings.email_sending;
         let message = Message {
             id: if queued { random::time_ordered_uuid() } else { String::new() },
             time: now,
@@ -105,9 +115,10 @@ impl Cognate {
             purpose,
             code: code.to_owned(),
             subject,
-            text: fill(&template, code, &user.username),
-            from: sender.from.clone(),
-            reply_to: sender.reply_to.clone(),
+            text,
+            from: from.from.clone(),
+            reply_to: from.reply_to.clone(),
+            sender,
         };
         let queued = if queued {
             Some(QueuedMessage {
@@ -157,6 +168,7 @@ mod tests {
             text: fill("Code {####} for {username}", "123456", "ana"),
             from: None,
             reply_to: None,
+            sender: None,
         }
     }
 

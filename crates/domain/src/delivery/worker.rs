@@ -82,7 +82,11 @@ impl Cognate {
             Some(transport) => transport.as_ref(),
             None => self.delivery.as_ref(),
         };
-        let error = match transport.deliver(&message).await {
+        let sent = match &message.sender {
+            Some(call) => self.call_sender(call).await,
+            None => transport.deliver(&message).await,
+        };
+        let error = match sent {
             Ok(()) => {
                 tracing::info!(message_id = %row.id, pool_id = %row.pool_id, channel = message.channel.name(),
                     purpose = message.purpose.name(), attempt = row.attempts, "message sent");
@@ -136,9 +140,10 @@ impl Cognate {
         Ok(self.store.queue_depth().await?)
     }
 
-    /// Whether any real transport is configured (and so a worker is needed).
-    pub fn has_transports(&self) -> bool {
-        self.transports.email.is_some() || self.transports.sms.is_some()
+    /// Whether anything is sent through the queue (a real transport, or triggers, whose
+    /// custom senders are called from it), and so a worker is needed.
+    pub fn needs_delivery_worker(&self) -> bool {
+        self.transports.email.is_some() || self.transports.sms.is_some() || self.triggers.transport().is_some()
     }
 }
 

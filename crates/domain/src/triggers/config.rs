@@ -156,12 +156,21 @@ impl Triggers {
                 )));
             }
         }
+        if let Some(key) = &config.kms_key_id {
+            if !kms_key_arn_shaped(key) {
+                return Err(DomainError::invalid(format!(
+                    "KMSKeyID {key} is not the ARN of a KMS key: it must be arn:aws:kms:<region>:<account>:key/<key id>."
+                )));
+            }
+        }
+        // Cognito's documentation makes the key a requirement of the senders without quoting the
+        // error; this text names both so that the fix is plain.
         if let Some(trigger) = [Trigger::CustomSMSSender, Trigger::CustomEmailSender]
             .into_iter()
-            .find(|t| config.functions.contains_key(t))
+            .find(|t| config.functions.contains_key(t) && config.kms_key_id.is_none())
         {
-            return Err(DomainError::Unsupported(format!(
-                "{} is not supported by Cognate yet: its codes are encrypted with AWS KMS, which Cognate cannot reach.",
+            return Err(DomainError::invalid(format!(
+                "{} needs KMSKeyID: the codes a custom sender gets are encrypted under that key.",
                 trigger.name()
             )));
         }
@@ -170,6 +179,17 @@ impl Triggers {
         }
         Ok(())
     }
+}
+
+/// Whether `arn` names a KMS key by ARN, as a sender's keyring needs it (an alias will not do:
+/// the encrypted data key carries the key's ARN, which the keyring matches).
+fn kms_key_arn_shaped(arn: &str) -> bool {
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    arn_shaped(arn)
+        && fields.len() == 6
+        && fields[2] == "kms"
+        && !fields[3].is_empty()
+        && fields[5].strip_prefix("key/").is_some_and(|id| !id.is_empty())
 }
 
 fn lower_first(name: &str) -> String {
@@ -188,6 +208,9 @@ mod tests {
         assert!(!arn_shaped("arn:aws:lambda:us-east-1:account:function:x"));
         assert!(!arn_shaped("pre-sign-up"));
         assert!(!arn_shaped("arn:aws:lambda:us-east-1:123456789012:function:a b"));
+        assert!(kms_key_arn_shaped("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
+        assert!(!kms_key_arn_shaped("arn:aws:kms:us-east-1:123456789012:alias/codes"));
+        assert!(!kms_key_arn_shaped("arn:aws:lambda:us-east-1:123456789012:function:sender"));
     }
 
     #[test]

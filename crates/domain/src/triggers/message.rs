@@ -41,15 +41,17 @@ impl MessageKind {
         }
     }
 
-    fn trigger_source(self) -> &'static str {
+    /// What follows the trigger's name in `triggerSource` (`CustomMessage_SignUp`,
+    /// `CustomEmailSender_SignUp`, ...).
+    pub(crate) fn event_name(self) -> &'static str {
         match self {
-            Self::SignUp => "CustomMessage_SignUp",
-            Self::ResendCode => "CustomMessage_ResendCode",
-            Self::ForgotPassword => "CustomMessage_ForgotPassword",
-            Self::UpdateUserAttribute => "CustomMessage_UpdateUserAttribute",
-            Self::VerifyUserAttribute => "CustomMessage_VerifyUserAttribute",
-            Self::AdminCreateUser => "CustomMessage_AdminCreateUser",
-            Self::Authentication => "CustomMessage_Authentication",
+            Self::SignUp => "SignUp",
+            Self::ResendCode => "ResendCode",
+            Self::ForgotPassword => "ForgotPassword",
+            Self::UpdateUserAttribute => "UpdateUserAttribute",
+            Self::VerifyUserAttribute => "VerifyUserAttribute",
+            Self::AdminCreateUser => "AdminCreateUser",
+            Self::Authentication => "Authentication",
         }
     }
 }
@@ -104,11 +106,12 @@ impl Cognate {
             return Ok(own);
         }
         let invitation = kind == MessageKind::AdminCreateUser;
-        let mut event = Envelope::about(kind.trigger_source(), pool, user, requester.client_id)
-            .client_metadata(requester.client_metadata)
-            .with("codeParameter", "{####}")
-            .with("linkParameter", "{##Click Here##}")
-            .with("usernameParameter", if invitation { Value::from("{username}") } else { Value::Null });
+        let mut event =
+            Envelope::about(format!("CustomMessage_{}", kind.event_name()), pool, user, requester.client_id)
+                .client_metadata(requester.client_metadata)
+                .with("codeParameter", "{####}")
+                .with("linkParameter", "{##Click Here##}")
+                .with("usernameParameter", if invitation { Value::from("{username}") } else { Value::Null });
         event.response = json!({"smsMessage": null, "emailMessage": null, "emailSubject": null});
         let Some(response) = self.run_trigger(pool, Trigger::CustomMessage, event).await? else { return Ok(own) };
         let field = if channel == Channel::Sms { "smsMessage" } else { "emailMessage" };

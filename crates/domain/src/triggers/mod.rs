@@ -12,6 +12,7 @@ mod message;
 mod migration;
 mod pre_token;
 mod routes;
+mod sender;
 mod signup;
 
 use std::sync::Arc;
@@ -25,6 +26,7 @@ pub(crate) use message::{MessageKind, Requester, Wording};
 pub(crate) use migration::Migration;
 pub(crate) use pre_token::{Claims, TokenSource};
 pub use routes::FunctionRoutes;
+pub use sender::SenderCall;
 pub(crate) use signup::{Confirmation, SignUpSource};
 
 /// Why a call to a trigger's endpoint gave no event back.

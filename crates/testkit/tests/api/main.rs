@@ -20,6 +20,7 @@ mod passkeys;
 mod pools;
 mod protocol;
 mod rotation;
+mod senders;
 mod signup;
 mod social;
 mod srp;
