@@ -46,5 +46,20 @@ fn srp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tokens, passwords, srp);
+/// A custom sender's code as an AWS Encryption SDK message (two HKDF-SHA512, two AES-GCM), next
+/// to the RS256 signature every sign-in pays, for scale.
+fn sender_codes(c: &mut Criterion) {
+    use cognate_crypto::esdk::{encrypt, EncryptedDataKey};
+    let context = std::collections::BTreeMap::from([("userpool-id".to_string(), "us-east-1_abc".to_string())]);
+    let edk = EncryptedDataKey {
+        provider_id: "aws-kms".into(),
+        provider_info: "arn:aws:kms:us-east-1:123456789012:key/1234abcd".into(),
+        ciphertext: vec![7; 100],
+    };
+    c.bench_function("esdk_encrypt_code", |b| {
+        b.iter(|| encrypt(b"123456", &context, &edk, &[1; 32], &[2; 32]).unwrap())
+    });
+}
+
+criterion_group!(benches, tokens, passwords, srp, sender_codes);
 criterion_main!(benches);
