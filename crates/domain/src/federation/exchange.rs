@@ -17,7 +17,20 @@ use crate::model::IdentityProvider;
 use crate::{Cognate, UnixTime};
 
 /// The claims of a user, as the provider told them.
-pub(super) type Claims = Map<String, Value>;
+pub(crate) type Claims = Map<String, Value>;
+
+/// What the provider answered: the user's claims, merged, and the raw parts they came from,
+/// which the InboundFederation trigger gets.
+pub(crate) struct ProviderClaims {
+    /// The id token's claims and the attributes read, merged; `sub` is the subject.
+    pub claims: Claims,
+    /// The token endpoint's answer.
+    pub token_response: Claims,
+    /// The id token's checked claims (OpenID providers).
+    pub id_token: Option<Claims>,
+    /// What the attributes (userinfo or profile) URL answered.
+    pub user_info: Option<Claims>,
+}
 
 /// How long Apple's client secret is good for (Apple allows up to six months; one sign-in
 /// needs seconds).
@@ -64,7 +77,7 @@ impl Cognate {
         provider: &IdentityProvider,
         metadata: &ProviderMetadata,
         sent: &Sent<'_>,
-    ) -> Result<Claims, String> {
+    ) -> Result<ProviderClaims, String> {
         let tokens = self.token_request(upstream.as_ref(), provider, metadata, sent).await?;
         let access_token = tokens.get("access_token").and_then(Value::as_str);
         match metadata.protocol {
@@ -74,23 +87,25 @@ impl Cognate {
                 let keys = metadata.keys.as_ref().ok_or("The identity provider has no keys.")?;
                 let client_id = provider.details.get("client_id").map_or("", String::as_str);
                 let issuer = metadata.issuer.as_deref().unwrap_or_default();
-                let mut claims =
-                    check_id_token(id_token, keys, issuer, client_id, sent.nonce, self.clock.now()).await?;
+                let id_claims = check_id_token(id_token, keys, issuer, client_id, sent.nonce, self.clock.now()).await?;
+                let mut claims = id_claims.clone();
+                let mut user_info = None;
                 if provider.provider_type == "OIDC" {
                     if let (Some(url), Some(access_token)) = (&metadata.attributes, access_token) {
                         let by_post = provider.details.get("attributes_request_method").is_some_and(|m| m == "POST");
-                        let user_info = read_attributes(upstream.as_ref(), url, access_token, by_post).await?;
+                        let info = read_attributes(upstream.as_ref(), url, access_token, by_post).await?;
                         // OpenID Connect Core 5.3.2: userinfo about another subject is refused.
-                        if user_info.get("sub") != claims.get("sub") {
+                        if info.get("sub") != claims.get("sub") {
                             return Err("The identity provider's user info is about another user.".into());
                         }
-                        claims.extend(user_info);
+                        claims.extend(info.clone());
+                        user_info = Some(info);
                     }
                 }
                 if provider.provider_type == "SignInWithApple" {
                     add_apple_user(&mut claims, sent.apple_user);
                 }
-                Ok(claims)
+                Ok(ProviderClaims { claims, token_response: tokens, id_token: Some(id_claims), user_info })
             }
             Protocol::Profile { subject } => {
                 let access_token = access_token.ok_or("The identity provider gave no access token.")?;
@@ -101,8 +116,14 @@ impl Cognate {
                     Some(Value::Number(id)) => id.to_string(),
                     _ => return Err(format!("The identity provider's profile has no {subject}.")),
                 };
+                let user_info = profile.clone();
                 profile.insert("sub".into(), Value::String(id));
-                Ok(profile)
+                Ok(ProviderClaims {
+                    claims: profile,
+                    token_response: tokens,
+                    id_token: None,
+                    user_info: Some(user_info),
+                })
             }
         }
     }

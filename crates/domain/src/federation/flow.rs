@@ -210,13 +210,16 @@ impl Cognate {
             tracing::warn!(provider = %provider.name, %why, "identity provider sign-in refused");
             authorization.error("invalid_request", &why)
         })?;
-        let user = self
-            .federated_user(&authorization.pool, &authorization.client.id, &provider, &claims)
-            .await
-            .map_err(|e| match e {
-                DomainError::Internal(_) => AuthorizeError::Server(e),
-                other => authorization.error("invalid_request", &other.to_string()),
-            })?;
+        let user = async {
+            let claims =
+                self.inbound_federation(&authorization.pool, &authorization.client.id, &provider, claims).await?;
+            self.federated_user(&authorization.pool, &authorization.client.id, &provider, &claims).await
+        }
+        .await
+        .map_err(|e| match e {
+            DomainError::Internal(_) => AuthorizeError::Server(e),
+            other => authorization.error("invalid_request", &other.to_string()),
+        })?;
         let signed_in = self.start_hosted_session(&authorization, user).await.map_err(|e| match e {
             DomainError::Internal(_) => AuthorizeError::Server(e),
             other => authorization.error("invalid_request", &other.to_string()),

@@ -12,6 +12,7 @@ mod providers;
 mod upstream;
 mod users;
 
+pub(crate) use exchange::ProviderClaims;
 pub use flow::{binding_cookie_name, FederatedSignIn, FederatedStart, ProviderAnswer, FEDERATION_SECONDS};
 pub(crate) use linking::identity_names;
 pub use linking::{ProviderUser, MAX_LINKED_IDENTITIES};

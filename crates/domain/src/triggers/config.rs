@@ -174,9 +174,6 @@ impl Triggers {
                 trigger.name()
             )));
         }
-        if config.functions.contains_key(&Trigger::InboundFederation) {
-            return Err(DomainError::Unsupported("InboundFederation is not supported by Cognate yet.".into()));
-        }
         Ok(())
     }
 }

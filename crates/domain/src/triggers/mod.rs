@@ -7,6 +7,7 @@ mod auth;
 mod config;
 mod custom_auth;
 mod event;
+mod inbound;
 mod invoke;
 mod message;
 mod migration;

@@ -481,4 +481,64 @@ mod sign_in {
         assert_eq!(functions.events("preSignUp").len(), 2);
         assert_eq!(functions.events("postConfirmation").len(), 1);
     }
+
+    #[tokio::test]
+    async fn inbound_federation_sees_the_providers_answer_and_rewrites_the_claims_that_are_mapped() {
+        use std::sync::Arc;
+
+        use aws_sdk_cognitoidentityprovider::types::{
+            InboundFederationLambdaType, InboundFederationLambdaVersionType, LambdaConfigType,
+        };
+        use serde_json::json;
+
+        use crate::triggers::{arn, Functions, Reply, SECRET};
+
+        let functions = Functions::start(Arc::new(|_, event| {
+            // Rewrites the email and its verification, and tries (in vain) to change the subject.
+            let email = event["request"]["attributes"]["idToken"]["email"].as_str().unwrap_or("").to_owned();
+            event["response"]["userAttributesToMap"] =
+                json!({"email": email.to_uppercase(), "email_verified": "false", "sub": "someone-else"});
+            Reply::Event
+        }))
+        .await;
+        let up_server = TestServer::start().await;
+        let down_server = TestServer::start_with_triggers(&functions.url, SECRET).await;
+        let (issuer, up_client, up_secret) = upstream(&up_server, &down_server).await;
+        let (pool_id, client_id) = downstream(&down_server, &issuer, &up_client, &up_secret).await;
+        let inbound = InboundFederationLambdaType::builder()
+            .lambda_version(InboundFederationLambdaVersionType::V10)
+            .lambda_arn(arn("inbound"))
+            .build()
+            .unwrap();
+        let sdk = down_server.sdk();
+        let config = LambdaConfigType::builder().inbound_federation(inbound).build();
+        sdk.update_user_pool().user_pool_id(&pool_id).lambda_config(config).send().await.unwrap();
+        let shown = sdk.describe_user_pool().user_pool_id(&pool_id).send().await.unwrap();
+        let shown = shown.user_pool().unwrap().lambda_config().unwrap().inbound_federation().unwrap().lambda_arn();
+        assert_eq!(shown, arn("inbound"));
+
+        let (mut down, mut up) = (Browser::new(&down_server), Browser::new(&up_server));
+        let done = round_trip(&mut down, &mut up, &client_id, "&identity_provider=Upstream").await;
+        assert!(done.starts_with(&format!("{CALLBACK}?code=")), "{done}");
+        let event = functions.events("inbound").pop().unwrap();
+        assert_eq!(event["triggerSource"], "InboundFederation_ExternalProvider");
+        assert_eq!(event["callerContext"]["clientId"], client_id.as_str());
+        assert_eq!(event["request"]["providerName"], "Upstream");
+        assert_eq!(event["request"]["providerType"], "OIDC");
+        let attributes = &event["request"]["attributes"];
+        assert_eq!(attributes["idToken"]["email"], "alice@example.com");
+        assert_eq!(attributes["tokenResponse"]["token_type"], "Bearer");
+        assert!(attributes["tokenResponse"]["access_token"].is_string());
+        assert!(attributes["idToken"]["exp"].is_string(), "values arrive as strings: {attributes}");
+        assert_eq!(attributes["userInfo"]["sub"], attributes["idToken"]["sub"]);
+        let subject = attributes["idToken"]["sub"].as_str().unwrap();
+        assert_eq!(event["userName"], format!("Upstream_{subject}"));
+
+        // The function's claims went through the AttributeMapping; the subject stayed the provider's.
+        let user = sdk.admin_get_user().user_pool_id(&pool_id).username(format!("Upstream_{subject}")).send().await;
+        let user = user.expect("the user is named by the provider's subject, whatever the function said");
+        let value = |name: &str| user.user_attributes().iter().find(|a| a.name() == name).and_then(|a| a.value());
+        assert_eq!(value("email"), Some("ALICE@EXAMPLE.COM"));
+        assert_eq!(value("email_verified"), Some("false"));
+    }
 }
