@@ -2,6 +2,8 @@
 //! phone numbers, holding the old value when the pool asks for it), deletion, verification
 //! codes, and the admin's versions; AddCustomAttributes for the schema.
 
+use std::collections::BTreeMap;
+
 use crate::attributes::{self, login_names, Writer};
 use crate::codes::Destination;
 use crate::delivery::Channel;
@@ -64,6 +66,7 @@ impl Cognate {
         pool: &Pool,
         user: User,
         changes: Vec<(String, String)>,
+        requester: Requester<'_>,
     ) -> Result<Vec<CodeDelivery>> {
         let mut applied = apply_changes(pool, user, changes);
         applied.user.modified = self.clock.now();
@@ -72,15 +75,8 @@ impl Cognate {
         let mut deliveries = Vec::new();
         for (attr, to) in applied.to_verify {
             deliveries.push(
-                self.send_code(
-                    pool,
-                    &applied.user,
-                    MessageKind::UpdateUserAttribute,
-                    to,
-                    Some(attr),
-                    Requester::admin(),
-                )
-                .await?,
+                self.send_code(pool, &applied.user, MessageKind::UpdateUserAttribute, to, Some(attr), requester)
+                    .await?,
             );
         }
         Ok(deliveries)
@@ -91,6 +87,7 @@ impl Cognate {
         &self,
         access_token: &str,
         given: &[(String, String)],
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<Vec<CodeDelivery>> {
         let (context, user) = self.token_user(access_token).await?;
         let (pool, client) = self.client(&context.client_id).await?;
@@ -100,7 +97,8 @@ impl Cognate {
             Writer::Client { write_attributes: &client.settings.write_attributes },
             false,
         )?;
-        self.update_attributes(&pool, user, changes.into_iter().collect()).await
+        let requester = Requester::with_metadata(&context.client_id, client_metadata);
+        self.update_attributes(&pool, user, changes.into_iter().collect(), requester).await
     }
 
     /// AdminUpdateUserAttributes: any attribute, including the verified flags.
@@ -109,11 +107,13 @@ impl Cognate {
         pool_id: &str,
         username: &str,
         given: &[(String, String)],
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<()> {
         let pool = self.pool(pool_id).await?;
         let user = self.existing_user(&pool, username).await?;
         let changes = attributes::validate(&pool, given, Writer::Admin, false)?;
-        self.update_attributes(&pool, user, changes.into_iter().collect()).await?;
+        let requester = Requester::admin_with_metadata(client_metadata);
+        self.update_attributes(&pool, user, changes.into_iter().collect(), requester).await?;
         Ok(())
     }
 
@@ -165,6 +165,7 @@ impl Cognate {
         &self,
         access_token: &str,
         attribute: &str,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<CodeDelivery> {
         let (context, user) = self.token_user(access_token).await?;
         let pool = self.pool(&context.pool_id).await?;
@@ -182,7 +183,7 @@ impl Cognate {
             MessageKind::VerifyUserAttribute,
             Destination { channel, address },
             Some(attr),
-            Requester::admin(),
+            Requester::with_metadata(&context.client_id, client_metadata),
         )
         .await
     }

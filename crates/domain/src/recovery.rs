@@ -153,7 +153,12 @@ impl Cognate {
 
     /// AdminResetUserPassword: the password stops working (RESET_REQUIRED) and a recovery code
     /// is sent; the user sets a new password with ConfirmForgotPassword.
-    pub async fn admin_reset_user_password(&self, pool_id: &str, username: &str) -> Result<()> {
+    pub async fn admin_reset_user_password(
+        &self,
+        pool_id: &str,
+        username: &str,
+        client_metadata: &BTreeMap<String, String>,
+    ) -> Result<()> {
         let pool = self.pool(pool_id).await?;
         let mut user = self.existing_user(&pool, username).await?;
         let to = recovery_destination(&pool, &user).ok_or_else(no_recovery_destination)?;
@@ -162,7 +167,8 @@ impl Cognate {
             user.modified = self.clock.now();
             self.store.update_user(&user, None).await?;
         }
-        self.send_code(&pool, &user, MessageKind::ForgotPassword, to, None, Requester::admin()).await?;
+        let requester = Requester::admin_with_metadata(client_metadata);
+        self.send_code(&pool, &user, MessageKind::ForgotPassword, to, None, requester).await?;
         Ok(())
     }
 

@@ -61,6 +61,8 @@ pub struct NewUserByAdmin {
     pub desired_delivery_mediums: Vec<String>,
     /// ValidationData: PreSignUp's `validationData`.
     pub validation_data: BTreeMap<String, String>,
+    /// ClientMetadata: PreSignUp's and CustomMessage's `clientMetadata`.
+    pub client_metadata: BTreeMap<String, String>,
 }
 
 impl Cognate {
@@ -277,10 +279,11 @@ impl Cognate {
         client_id: &str,
         secret_hash: Option<&str>,
         username: &str,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<Option<CodeDelivery>> {
         let (pool, client) = self.client(client_id).await?;
         check_secret_hash(&client, username, secret_hash)?;
-        self.resend_confirmation_code_with(&pool, &client, username).await
+        self.resend_confirmation_code_with(&pool, &client, username, client_metadata).await
     }
 
     /// ResendConfirmationCode once the client is known and has proven itself.
@@ -289,6 +292,7 @@ impl Cognate {
         pool: &Pool,
         client: &AppClient,
         username: &str,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<Option<CodeDelivery>> {
         let Some(user) = self.find_user(pool, username).await? else {
             if client.settings.prevent_user_existence_errors {
@@ -303,8 +307,8 @@ impl Cognate {
         let Some(to) = Self::verification_destination(pool, &user) else {
             return Err(DomainError::invalid("Cannot resend codes. Auto verification not turned on."));
         };
-        let delivery =
-            self.send_code(pool, &user, MessageKind::ResendCode, to, None, Requester::client(&client.id)).await?;
+        let requester = Requester::with_metadata(&client.id, client_metadata);
+        let delivery = self.send_code(pool, &user, MessageKind::ResendCode, to, None, requester).await?;
         self.record_event(&user, EventKind::ResendCode, true, None).await;
         Ok(Some(delivery))
     }
@@ -320,6 +324,7 @@ impl Cognate {
             Some(other) => return Err(DomainError::invalid(format!("Invalid MessageAction value: {other}"))),
         };
         let suppress = new.message_action.as_deref() == Some("SUPPRESS");
+        let requester = Requester::admin_with_metadata(&new.client_metadata);
         let policy = &pool.settings.password_policy;
         let temporary = match &new.temporary_password {
             Some(p) => {
@@ -342,7 +347,7 @@ impl Cognate {
             user.temporary_password_expires = Some(expires);
             user.modified = now;
             let invitations =
-                self.invitations(&pool, &user, &temporary, &new.desired_delivery_mediums, suppress).await?;
+                self.invitations(&pool, &user, &temporary, &new.desired_delivery_mediums, suppress, requester).await?;
             self.store.update_user(&user, None).await?;
             // The user row is saved on its own, so a crash in between loses this invitation; the
             // administrator's RESEND is the remedy, as it is for any invitation.
@@ -359,11 +364,11 @@ impl Cognate {
             let attributes = attributes::validate(&pool, &given, Writer::Admin, true)?;
             let mut user = User::new(&pool.id, sub, username, UserStatus::ForceChangePassword, attributes, now);
             user.temporary_password_expires = Some(expires);
-            let none = BTreeMap::new();
-            self.pre_sign_up(&pool, None, &user, SignUpSource::AdminCreateUser, &new.validation_data, &none).await?;
+            let (validation, metadata) = (&new.validation_data, &new.client_metadata);
+            self.pre_sign_up(&pool, None, &user, SignUpSource::AdminCreateUser, validation, metadata).await?;
             self.set_password(&mut user, &temporary).await?;
             let invitations =
-                self.invitations(&pool, &user, &temporary, &new.desired_delivery_mediums, suppress).await?;
+                self.invitations(&pool, &user, &temporary, &new.desired_delivery_mediums, suppress, requester).await?;
             // The user and the invitations that announce them are stored together.
             let queued = Outgoing::all_queued(&invitations);
             self.store.insert_user(&user, &login_names(&pool, &user), None, &queued).await.map_err(|e| match e {
@@ -386,6 +391,7 @@ impl Cognate {
         temporary: &str,
         mediums: &[String],
         suppress: bool,
+        requester: Requester<'_>,
     ) -> Result<Vec<Outgoing>> {
         if suppress {
             return Ok(Vec::new());
@@ -430,7 +436,7 @@ impl Cognate {
                         kind: MessageKind::AdminCreateUser,
                         code: temporary,
                         wording: Wording { text, subject },
-                        requester: Requester::admin(),
+                        requester,
                     },
                 )
                 .await?,

@@ -43,6 +43,7 @@ pub struct ChangePasswordRequest {
 pub struct UpdateUserAttributesRequest {
     pub user_attributes: Vec<AttributeType>,
     pub access_token: String,
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[skip_serializing_none]
@@ -64,6 +65,7 @@ pub struct DeleteUserAttributesRequest {
 pub struct GetUserAttributeVerificationCodeRequest {
     pub access_token: String,
     pub attribute_name: String,
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -80,6 +82,15 @@ pub struct AdminUpdateUserAttributesRequest {
     pub user_pool_id: String,
     pub username: String,
     pub user_attributes: Vec<AttributeType>,
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminResetUserPasswordRequest {
+    pub user_pool_id: String,
+    pub username: String,
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

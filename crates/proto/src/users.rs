@@ -58,6 +58,7 @@ pub struct ResendConfirmationCodeRequest {
     pub client_id: String,
     pub secret_hash: Option<String>,
     pub username: String,
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[skip_serializing_none]
@@ -79,6 +80,7 @@ pub struct AdminCreateUserRequest {
     pub force_alias_creation: Option<bool>,
     pub message_action: Option<String>,
     pub desired_delivery_mediums: Option<Vec<String>>,
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A user as AdminCreateUser and ListUsers show it.

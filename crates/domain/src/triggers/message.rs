@@ -68,9 +68,9 @@ pub(crate) struct Requester<'a> {
 static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
 
 impl<'a> Requester<'a> {
-    /// An administrator's action: no client.
-    pub(crate) fn admin() -> Self {
-        Self { client_id: None, client_metadata: &NO_METADATA }
+    /// An administrator's action (no client), with its ClientMetadata.
+    pub(crate) fn admin_with_metadata(client_metadata: &'a BTreeMap<String, String>) -> Self {
+        Self { client_id: None, client_metadata }
     }
 
     /// An app client's request without ClientMetadata.

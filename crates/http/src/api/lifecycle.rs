@@ -2,6 +2,7 @@
 
 use cognate_domain::model::AuthEvent;
 use cognate_domain::{Cognate, DomainError};
+use cognate_proto::lifecycle::AdminResetUserPasswordRequest;
 use cognate_proto::lifecycle::*;
 use cognate_proto::pools::Empty;
 use cognate_proto::users::{AccessTokenRequest, AdminUserRequest, CodeDeliveryResponse};
@@ -24,8 +25,8 @@ pub async fn confirm_forgot_password(c: &Cognate, r: ConfirmForgotPasswordReques
     Ok(Empty {})
 }
 
-pub async fn admin_reset_user_password(c: &Cognate, r: AdminUserRequest) -> Result<Empty> {
-    c.admin_reset_user_password(&r.user_pool_id, &r.username).await?;
+pub async fn admin_reset_user_password(c: &Cognate, r: AdminResetUserPasswordRequest) -> Result<Empty> {
+    c.admin_reset_user_password(&r.user_pool_id, &r.username, &r.client_metadata.unwrap_or_default()).await?;
     Ok(Empty {})
 }
 
@@ -38,7 +39,9 @@ pub async fn update_user_attributes(
     c: &Cognate,
     r: UpdateUserAttributesRequest,
 ) -> Result<UpdateUserAttributesResponse> {
-    let deliveries = c.update_user_attributes(&r.access_token, &attributes_in(Some(r.user_attributes))).await?;
+    let metadata = r.client_metadata.unwrap_or_default();
+    let deliveries =
+        c.update_user_attributes(&r.access_token, &attributes_in(Some(r.user_attributes)), &metadata).await?;
     Ok(UpdateUserAttributesResponse {
         code_delivery_details_list: Some(deliveries.into_iter().map(delivery_out).collect()),
     })
@@ -53,7 +56,8 @@ pub async fn get_user_attribute_verification_code(
     c: &Cognate,
     r: GetUserAttributeVerificationCodeRequest,
 ) -> Result<CodeDeliveryResponse> {
-    let delivery = c.get_user_attribute_verification_code(&r.access_token, &r.attribute_name).await?;
+    let metadata = r.client_metadata.unwrap_or_default();
+    let delivery = c.get_user_attribute_verification_code(&r.access_token, &r.attribute_name, &metadata).await?;
     Ok(CodeDeliveryResponse { code_delivery_details: Some(delivery_out(delivery)) })
 }
 
@@ -63,7 +67,9 @@ pub async fn verify_user_attribute(c: &Cognate, r: VerifyUserAttributeRequest) -
 }
 
 pub async fn admin_update_user_attributes(c: &Cognate, r: AdminUpdateUserAttributesRequest) -> Result<Empty> {
-    c.admin_update_user_attributes(&r.user_pool_id, &r.username, &attributes_in(Some(r.user_attributes))).await?;
+    let metadata = r.client_metadata.unwrap_or_default();
+    let attributes = attributes_in(Some(r.user_attributes));
+    c.admin_update_user_attributes(&r.user_pool_id, &r.username, &attributes, &metadata).await?;
     Ok(Empty {})
 }
 

@@ -47,7 +47,8 @@ pub async fn confirm_sign_up(c: &Cognate, r: ConfirmSignUpRequest) -> Result<Con
 }
 
 pub async fn resend_confirmation_code(c: &Cognate, r: ResendConfirmationCodeRequest) -> Result<CodeDeliveryResponse> {
-    let delivery = c.resend_confirmation_code(&r.client_id, r.secret_hash.as_deref(), &r.username).await?;
+    let metadata = r.client_metadata.unwrap_or_default();
+    let delivery = c.resend_confirmation_code(&r.client_id, r.secret_hash.as_deref(), &r.username, &metadata).await?;
     Ok(CodeDeliveryResponse { code_delivery_details: delivery.map(delivery_out) })
 }
 
@@ -62,6 +63,7 @@ pub async fn admin_create_user(c: &Cognate, r: AdminCreateUserRequest) -> Result
                 message_action: r.message_action,
                 desired_delivery_mediums: r.desired_delivery_mediums.unwrap_or_default(),
                 validation_data: attributes_in(r.validation_data).into_iter().collect(),
+                client_metadata: r.client_metadata.unwrap_or_default(),
             },
         )
         .await?;

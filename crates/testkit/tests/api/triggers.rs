@@ -587,10 +587,60 @@ async fn custom_message_rewords_codes_but_keeps_the_placeholder() {
     );
     assert_eq!(functions.events("message")[1]["triggerSource"], "CustomMessage_ForgotPassword");
 
-    // An administrator's reset names no client, as Cognito's events say.
-    sdk.admin_reset_user_password().user_pool_id(&pool_id).username("mo@example.com").send().await.unwrap();
+    // An administrator's reset names no client, as Cognito's events say, but passes its metadata.
+    sdk.admin_reset_user_password()
+        .user_pool_id(&pool_id)
+        .username("mo@example.com")
+        .client_metadata("by", "support")
+        .send()
+        .await
+        .unwrap();
     let reset = functions.events("message").pop().unwrap();
     assert_eq!(reset["callerContext"]["clientId"], "CLIENT_ID_NOT_APPLICABLE");
+    assert_eq!(reset["request"]["clientMetadata"], json!({"by": "support"}));
+
+    // Every other message's ClientMetadata reaches it too.
+    sdk.sign_up()
+        .client_id(&client_id)
+        .username("nia@example.com")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "nia@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let resend = sdk.resend_confirmation_code().client_id(&client_id).username("nia@example.com");
+    resend.client_metadata("again", "1").send().await.unwrap();
+    let resent = functions.events("message").pop().unwrap();
+    assert_eq!(resent["triggerSource"], "CustomMessage_ResendCode");
+    assert_eq!(resent["request"]["clientMetadata"], json!({"again": "1"}));
+
+    sdk.admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("ola@example.com")
+        .user_attributes(attr("email", "ola@example.com"))
+        .client_metadata("invited_by", "mo")
+        .send()
+        .await
+        .unwrap();
+    let invitation = functions.events("message").pop().unwrap();
+    assert_eq!(invitation["triggerSource"], "CustomMessage_AdminCreateUser");
+    assert_eq!(invitation["request"]["clientMetadata"], json!({"invited_by": "mo"}));
+
+    confirmed(&server, &sdk, &client_id, "pia@example.com").await;
+    let signed_in = sign_in(&sdk, &client_id, "pia@example.com", PASSWORD).await.unwrap();
+    let token = signed_in.authentication_result().unwrap().access_token().unwrap().to_owned();
+    let update = sdk.update_user_attributes().access_token(&token).user_attributes(attr("email", "pia2@example.com"));
+    update.client_metadata("screen", "profile").send().await.unwrap();
+    let changed = functions.events("message").pop().unwrap();
+    assert_eq!(changed["triggerSource"], "CustomMessage_UpdateUserAttribute");
+    assert_eq!(changed["callerContext"]["clientId"], client_id.as_str(), "the token's client asked");
+    assert_eq!(changed["request"]["clientMetadata"], json!({"screen": "profile"}));
+    let again = sdk.get_user_attribute_verification_code().access_token(&token).attribute_name("email");
+    again.client_metadata("screen", "verify").send().await.unwrap();
+    let verify = functions.events("message").pop().unwrap();
+    assert_eq!(verify["triggerSource"], "CustomMessage_VerifyUserAttribute");
+    assert_eq!(verify["callerContext"]["clientId"], client_id.as_str());
+    assert_eq!(verify["request"]["clientMetadata"], json!({"screen": "verify"}));
 }
 
 /// A confirmed user with the test password.

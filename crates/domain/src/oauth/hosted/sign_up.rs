@@ -123,7 +123,8 @@ impl Cognate {
         authorization: &Authorization,
         username: &str,
     ) -> Result<Option<CodeDelivery>, DomainError> {
-        self.resend_confirmation_code_with(&authorization.pool, &authorization.client, username).await
+        let none = std::collections::BTreeMap::new();
+        self.resend_confirmation_code_with(&authorization.pool, &authorization.client, username, &none).await
     }
 
     /// A sign-in with the right password by a user who has not confirmed yet: a new code, and
