@@ -258,6 +258,15 @@ mod sign_in {
         (pool_id, client.user_pool_client().unwrap().client_id().unwrap().to_owned())
     }
 
+    /// An upstream Cognate, and a downstream one whose triggers `functions` play, trusting it.
+    async fn with_triggers(functions: &crate::triggers::Functions) -> (TestServer, TestServer, String, String) {
+        let up_server = TestServer::start().await;
+        let down_server = TestServer::start_with_triggers(&functions.url, crate::triggers::SECRET).await;
+        let (issuer, up_client, up_secret) = upstream(&up_server, &down_server).await;
+        let (pool_id, client_id) = downstream(&down_server, &issuer, &up_client, &up_secret).await;
+        (up_server, down_server, pool_id, client_id)
+    }
+
     /// Through the upstream's page and back: the downstream's answer to the client.
     async fn round_trip(down: &mut Browser, up: &mut Browser, client_id: &str, extra: &str) -> String {
         let authorize = down.get(&authorize_path(client_id, &format!("&scope=openid+email{extra}"))).await;
@@ -427,7 +436,7 @@ mod sign_in {
 
         use aws_sdk_cognitoidentityprovider::types::LambdaConfigType;
 
-        use crate::triggers::{arn, Functions, Reply, SECRET};
+        use crate::triggers::{arn, Functions, Reply};
 
         let closed = Arc::new(AtomicBool::new(true));
         let gate = closed.clone();
@@ -439,10 +448,7 @@ mod sign_in {
             }
         }))
         .await;
-        let up_server = TestServer::start().await;
-        let down_server = TestServer::start_with_triggers(&functions.url, SECRET).await;
-        let (issuer, up_client, up_secret) = upstream(&up_server, &down_server).await;
-        let (pool_id, client_id) = downstream(&down_server, &issuer, &up_client, &up_secret).await;
+        let (up_server, down_server, pool_id, client_id) = with_triggers(&functions).await;
         let config = LambdaConfigType::builder()
             .pre_sign_up(arn("preSignUp"))
             .post_confirmation(arn("postConfirmation"))
@@ -491,7 +497,7 @@ mod sign_in {
         };
         use serde_json::json;
 
-        use crate::triggers::{arn, Functions, Reply, SECRET};
+        use crate::triggers::{arn, Functions, Reply};
 
         let functions = Functions::start(Arc::new(|_, event| {
             // Rewrites the email and its verification, and tries (in vain) to change the subject.
@@ -501,10 +507,7 @@ mod sign_in {
             Reply::Event
         }))
         .await;
-        let up_server = TestServer::start().await;
-        let down_server = TestServer::start_with_triggers(&functions.url, SECRET).await;
-        let (issuer, up_client, up_secret) = upstream(&up_server, &down_server).await;
-        let (pool_id, client_id) = downstream(&down_server, &issuer, &up_client, &up_secret).await;
+        let (up_server, down_server, pool_id, client_id) = with_triggers(&functions).await;
         let inbound = InboundFederationLambdaType::builder()
             .lambda_version(InboundFederationLambdaVersionType::V10)
             .lambda_arn(arn("inbound"))

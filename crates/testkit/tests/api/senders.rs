@@ -9,8 +9,7 @@ use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use aws_lc_rs::hkdf::{KeyType, Salt, HKDF_SHA512};
 use aws_sdk_cognitoidentityprovider::types::{
     CustomEmailLambdaVersionConfigType, CustomEmailSenderLambdaVersionType, CustomSmsLambdaVersionConfigType,
-    CustomSmsSenderLambdaVersionType, DeliveryMediumType, LambdaConfigType, UsernameAttributeType,
-    VerifiedAttributeType,
+    CustomSmsSenderLambdaVersionType, DeliveryMediumType, LambdaConfigType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_kms::primitives::Blob;
@@ -18,7 +17,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::common::*;
-use crate::triggers::{arn, Functions, Reply, SECRET};
+use crate::triggers::{arn, pool_with, Functions, Reply, SECRET};
 use cognate_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY};
 
 const KEY_ARN: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -153,18 +152,7 @@ async fn sender_pool(sdk: &Client) -> (String, String) {
         .custom_message(arn("customMessage"))
         .kms_key_id(KEY_ARN)
         .build();
-    let pool = sdk
-        .create_user_pool()
-        .pool_name("senders")
-        .username_attributes(UsernameAttributeType::Email)
-        .auto_verified_attributes(VerifiedAttributeType::Email)
-        .lambda_config(config)
-        .send()
-        .await
-        .unwrap();
-    let pool_id = pool.user_pool().unwrap().id().unwrap().to_owned();
-    let client_id = public_client(sdk, &pool_id).await;
-    (pool_id, client_id)
+    pool_with(sdk, config).await
 }
 
 #[tokio::test]

@@ -96,7 +96,7 @@ fn versioned(version: PreTokenGenerationLambdaVersionType, name: &str) -> PreTok
 }
 
 /// An email pool with `config` and a client allowing password, SRP, custom and refresh flows.
-async fn pool_with(sdk: &Client, config: LambdaConfigType) -> (String, String) {
+pub(crate) async fn pool_with(sdk: &Client, config: LambdaConfigType) -> (String, String) {
     let pool = sdk
         .create_user_pool()
         .pool_name("triggers")
