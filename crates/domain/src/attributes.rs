@@ -95,7 +95,12 @@ pub fn validate(
             return Err(DomainError::invalid(format!("Cannot modify an immutable attribute: {name}")));
         }
         check_value(attr, value)?;
-        out.insert(name.clone(), value.clone());
+        // Cognito takes booleans in any case ("True", "FALSE") and keeps them lower-case.
+        let value = match attr.data_type {
+            AttributeDataType::Boolean => value.to_ascii_lowercase(),
+            _ => value.clone(),
+        };
+        out.insert(name.clone(), value);
     }
     if creating {
         for attr in pool.schema.iter().filter(|a| a.required && a.name != "sub") {
@@ -122,7 +127,7 @@ fn check_value(attr: &SchemaAttribute, value: &str) -> Result<()> {
             }
         }
         AttributeDataType::Boolean => {
-            if value != "true" && value != "false" {
+            if !value.eq_ignore_ascii_case("true") && !value.eq_ignore_ascii_case("false") {
                 return Err(schema_error(&attr.name, "Boolean is not valid"));
             }
         }

@@ -135,7 +135,7 @@ impl Cognate {
         let pool = self.pool(pool_id).await?;
         let servers = self.resource_servers_for(&pool.id, &input).await?;
         self.check_identity_providers(&pool.id, &input.supported_identity_providers).await?;
-        let settings = client_settings(&pool, input, &servers, secret != NewClientSecret::None)?;
+        let settings = client_settings(&pool, input, &servers, secret != NewClientSecret::None, "creating")?;
         let id = match id {
             Some(id) if (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()) => id,
             Some(id) => return Err(DomainError::invalid(format!("Invalid client id: {id}"))),
@@ -200,7 +200,7 @@ impl Cognate {
         let servers = self.resource_servers_for(&pool.id, &input).await?;
         self.check_identity_providers(&pool.id, &input.supported_identity_providers).await?;
         let input = ClientInput { name: input.name.clone().or(Some(keep_name)), ..input };
-        let mut settings = client_settings(&pool, input, &servers, client.secret.is_some())?;
+        let mut settings = client_settings(&pool, input, &servers, client.secret.is_some(), "updating")?;
         std::mem::swap(&mut client.settings, &mut settings);
         client.modified = self.clock.now();
         self.store.update_client(&client).await?;
@@ -261,6 +261,7 @@ fn client_settings(
     input: ClientInput,
     servers: &[ResourceServer],
     has_secret: bool,
+    verb: &str,
 ) -> Result<ClientSettings> {
     oauth::check_oauth_settings(
         &oauth::OAuthFields {
@@ -319,10 +320,13 @@ fn client_settings(
     } else {
         input.explicit_auth_flows
     };
-    for attr in input.read_attributes.iter().chain(&input.write_attributes) {
-        if !pool.schema.iter().any(|a| a.name == *attr) {
-            return Err(DomainError::invalid(format!("Invalid attribute name: {attr}")));
-        }
+    // Cognito's words, which name the list but not the attribute.
+    let known = |attr: &String| pool.schema.iter().any(|a| a.name == *attr);
+    if !input.read_attributes.iter().all(known) {
+        return Err(DomainError::invalid(format!("Invalid read attributes specified while {verb} a client")));
+    }
+    if !input.write_attributes.iter().all(known) {
+        return Err(DomainError::invalid(format!("Invalid write attributes specified while {verb} a client")));
     }
     let prevent = match input.prevent_user_existence_errors.as_deref() {
         None | Some("LEGACY") => false,

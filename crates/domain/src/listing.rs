@@ -12,7 +12,8 @@ pub fn parse_filter(filter: &str) -> Result<Option<UserFilter>> {
     if filter.is_empty() {
         return Ok(None);
     }
-    let invalid = || DomainError::invalid(format!("Invalid filter expression: {filter}"));
+    // Cognito's answer to any filter it cannot read.
+    let invalid = || DomainError::invalid("Error while parsing filter.");
     let (attr, rest, prefix) = match (filter.find("^="), filter.find('=')) {
         (Some(i), _) => (&filter[..i], &filter[i + 2..], true),
         (None, Some(i)) => (&filter[..i], &filter[i + 1..], false),
@@ -129,6 +130,8 @@ mod tests {
         assert!(parse_filter(r#"custom:team = "x""#).is_err());
         assert!(parse_filter(r#"email = unquoted"#).is_err());
         assert!(parse_filter(r#"email"#).is_err());
+        let unreadable = parse_filter(r#"email = unquoted"#).unwrap_err().to_string();
+        assert_eq!(unreadable, "Error while parsing filter.", "the text clients match on");
     }
 
     #[test]

@@ -212,3 +212,51 @@ async fn app_clients_are_managed_with_their_settings() {
         "ResourceNotFoundException"
     );
 }
+
+#[tokio::test]
+async fn clients_and_attributes_are_refused_and_normalised_in_cognitos_words() {
+    let server = TestServer::start().await;
+    let sdk = server.sdk();
+    let (pool_id, client_id) = email_pool(&sdk).await;
+    let unknown_read = sdk
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("reader")
+        .read_attributes("email")
+        .read_attributes("custom:nowhere")
+        .send()
+        .await;
+    assert_eq!(
+        error(unknown_read),
+        (
+            "InvalidParameterException".to_owned(),
+            "Invalid read attributes specified while creating a client".to_owned()
+        )
+    );
+    let unknown_write = sdk
+        .update_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_id(&client_id)
+        .write_attributes("nickname_of_the_cat")
+        .send()
+        .await;
+    assert_eq!(error(unknown_write).1, "Invalid write attributes specified while updating a client");
+
+    // Booleans in any case, kept lower-case.
+    sdk.admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("tess@example.com")
+        .user_attributes(attr("email", "tess@example.com"))
+        .user_attributes(attr("email_verified", "True"))
+        .user_attributes(attr("name", "Tess"))
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let user = sdk.admin_get_user().user_pool_id(&pool_id).username("tess@example.com").send().await.unwrap();
+    let verified = user.user_attributes().iter().find(|a| a.name() == "email_verified").and_then(|a| a.value());
+    assert_eq!(verified, Some("true"));
+
+    let unreadable = sdk.list_users().user_pool_id(&pool_id).filter("email = tess").send().await;
+    assert_eq!(error(unreadable).1, "Error while parsing filter.");
+}
