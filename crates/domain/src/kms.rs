@@ -56,7 +56,8 @@ pub(crate) fn wrapping_root(code_key: &[u8; 32]) -> [u8; 32] {
     mac::hmac_sha256(code_key, &[b"kms-data-key-wrapping"])
 }
 
-/// Whether `key_id` (a key ARN, a key id or an alias ARN of the same account) names `arn`.
+/// Whether `key_id` (the key's ARN or its bare key id) names `arn`. Aliases are not resolved:
+/// Cognate keeps no alias table, and the keyrings send the ARN they found in the message.
 fn names_key(key_id: &str, arn: &str) -> bool {
     key_id == arn || arn.rsplit_once(":key/").is_some_and(|(_, id)| id == key_id)
 }

@@ -49,8 +49,8 @@ impl Cognate {
             .with("providerType", provider.provider_type.as_str())
             .with("attributes", Value::Object(attributes));
         event.response = json!({ "userAttributesToMap": {} });
-        let response = self.run_trigger(pool, Trigger::InboundFederation, event).await?.unwrap_or_default();
-        let mapped = match response.get("userAttributesToMap") {
+        let mut response = self.run_trigger(pool, Trigger::InboundFederation, event).await?.unwrap_or_default();
+        let mapped = match response.get_mut("userAttributesToMap").map(Value::take) {
             None | Some(Value::Null) => return Ok(answer.claims),
             Some(Value::Object(mapped)) if mapped.is_empty() => return Ok(answer.claims),
             Some(Value::Object(mapped)) => mapped,
@@ -58,8 +58,10 @@ impl Cognate {
         };
         let mut claims = Map::new();
         for (name, value) in mapped {
-            let Value::String(value) = value else { return Err(unrecognizable()) };
-            claims.insert(name.clone(), Value::String(value.clone()));
+            if !value.is_string() {
+                return Err(unrecognizable());
+            }
+            claims.insert(name, value);
         }
         claims.insert("sub".into(), subject);
         Ok(claims)
