@@ -3,6 +3,7 @@
 //!
 //! Pure functions and key types only: no I/O, no clock (times are passed in).
 
+pub mod certificate;
 pub mod es256;
 pub mod esdk;
 pub mod ethereum;

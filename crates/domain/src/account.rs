@@ -1,7 +1,7 @@
 //! The account's lifecycle around sign-in: lockout, auth events, sign-out and token revocation,
 //! self-deletion, and the admin's enable / disable.
 
-use cognate_crypto::{constant_time_eq, mac, random};
+use cognate_crypto::{mac, random};
 
 use crate::error::{DomainError, Result};
 use crate::model::{AuthEvent, Pool, User};
@@ -141,9 +141,9 @@ impl Cognate {
     /// token is not an error (RFC 7009); a token of another client is.
     pub async fn revoke_token(&self, client_id: &str, client_secret: Option<&str>, token: &str) -> Result<()> {
         let (_, client) = self.client(client_id).await?;
-        if let Some(secret) = &client.secret {
+        if client.secret.is_some() {
             let presented = client_secret.unwrap_or_default();
-            if !constant_time_eq(secret.as_bytes(), presented.as_bytes()) {
+            if !client.secret_matches(presented) {
                 return Err(DomainError::not_authorized(format!(
                     "Unable to verify secret hash for client {client_id}"
                 )));

@@ -48,14 +48,19 @@ const AUTH_FLOWS: &[&str] = &[
 
 /// Whether a client may call the public actions that need its secret, given what was sent.
 pub(crate) fn check_secret_hash(client: &AppClient, username: &str, presented: Option<&str>) -> Result<()> {
-    let Some(secret) = &client.secret else { return Ok(()) };
+    if client.secret.is_none() {
+        return Ok(());
+    }
     let Some(presented) = presented else {
         return Err(DomainError::not_authorized(format!(
             "Client {} is configured for secret but secret was not received",
             client.id
         )));
     };
-    if !mac::secret_hash_matches(secret, username, &client.id, presented) {
+    let matches = client
+        .secrets()
+        .fold(false, |found, secret| mac::secret_hash_matches(secret, username, &client.id, presented) | found);
+    if !matches {
         return Err(DomainError::not_authorized(format!("Unable to verify secret hash for client {}", client.id)));
     }
     Ok(())
@@ -83,7 +88,7 @@ impl From<bool> for NewClientSecret {
     }
 }
 
-fn check_fixed_secret(secret: &str) -> Result<()> {
+pub(crate) fn check_fixed_secret(secret: &str) -> Result<()> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '+';
     if (24..=64).contains(&secret.len()) && secret.chars().all(allowed) {
         Ok(())
@@ -157,6 +162,8 @@ impl Cognate {
             modified: now,
             settings,
             ui_customization: None,
+            secret_created: None,
+            second_secret: None,
         };
         self.store.insert_client(&client).await.map_err(|e| match e {
             crate::StoreError::Conflict(_) => DomainError::invalid(format!("Client {} already exists.", client.id)),

@@ -2,8 +2,6 @@
 //! sessions ended by RevokeToken, users signed out, disabled or deleted — read by a confidential
 //! app client of the pool, from a cursor, without a call per verified token.
 
-use cognate_crypto::constant_time_eq;
-
 use crate::clock::UnixTime;
 use crate::error::{DomainError, Result};
 use crate::model::RevocationEvent;
@@ -37,8 +35,7 @@ impl Cognate {
     ) -> Result<FeedPage> {
         let refused = || DomainError::not_authorized("Invalid client credentials.");
         let (pool, client) = self.client(client_id).await.map_err(|_| refused())?;
-        let secret_ok =
-            client.secret.as_ref().is_some_and(|s| constant_time_eq(s.as_bytes(), client_secret.as_bytes()));
+        let secret_ok = client.secret_matches(client_secret);
         if pool.id != pool_id || !secret_ok {
             return Err(refused());
         }

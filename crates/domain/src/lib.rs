@@ -4,6 +4,8 @@
 
 mod account;
 pub mod attributes;
+mod certificate;
+mod client_secrets;
 mod clients;
 pub mod clock;
 mod codes;
@@ -27,8 +29,10 @@ pub mod policy;
 mod pools;
 mod profile;
 mod recovery;
+mod risk;
 mod signin;
 pub mod store;
+mod tags;
 pub mod tokens;
 pub mod triggers;
 mod users;
@@ -45,6 +49,7 @@ pub use delivery::{Channel, Delivery, DeliveryError, LogDelivery, Message, Outbo
 pub use error::{DomainError, Result, StoreError};
 pub use groups::GroupInput;
 pub use pools::NewPool;
+pub use risk::RiskParts;
 pub use signin::{AuthOutcome, AuthRequest, ChallengeRequest};
 pub use store::Store;
 pub use users::{visible_attributes, CodeDelivery, NewUserByAdmin, SignUpInput, SignUpOutcome};

@@ -29,6 +29,20 @@ pub struct Pool {
     /// The hosted pages' branding for every client without its own (SetUICustomization `ALL`).
     #[serde(default)]
     pub ui_customization: Option<UiCustomization>,
+    /// SetRiskConfiguration's settings, by client id (`""` for the whole pool).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub risk_configurations: BTreeMap<String, RiskConfiguration>,
+}
+
+/// A risk configuration as SetRiskConfiguration gave it: the three parts kept in Cognito's JSON
+/// (already checked against the service model), and when it was set. Cognate detects no risk, so
+/// none of it changes a sign-in; it is kept for the tools that write and read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskConfiguration {
+    pub compromised_credentials: Option<serde_json::Value>,
+    pub account_takeover: Option<serde_json::Value>,
+    pub risk_exception: Option<serde_json::Value>,
+    pub modified: UnixTime,
 }
 
 /// The classic hosted UI's branding (SetUICustomization): CSS from Cognito's fixed classes, and
@@ -403,6 +417,22 @@ pub struct AppClient {
     /// The client's own hosted-page branding (SetUICustomization with its id).
     #[serde(default)]
     pub ui_customization: Option<UiCustomization>,
+    /// When `secret` was made, where that was not the client's creation (a secret that took the
+    /// place of a deleted one).
+    #[serde(default)]
+    pub secret_created: Option<UnixTime>,
+    /// The second secret of a rotation (AddUserPoolClientSecret): either one is accepted.
+    #[serde(default)]
+    pub second_secret: Option<ClientSecret>,
+}
+
+/// A client secret beside the first, with its identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSecret {
+    /// `<client-id>--<epoch-create-time>`, as Cognito names its secrets.
+    pub id: String,
+    pub value: String,
+    pub created: UnixTime,
 }
 
 /// A validity period as configured: a number and its unit.
@@ -498,6 +528,28 @@ pub struct RefreshTokenRotation {
 }
 
 impl AppClient {
+    /// The client's secrets (none for a public client, two during a rotation).
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.secret.iter().map(String::as_str).chain(self.second_secret.iter().map(|s| s.value.as_str()))
+    }
+
+    /// Whether `presented` is one of the client's secrets (compared in constant time).
+    pub fn secret_matches(&self, presented: &str) -> bool {
+        self.secrets().fold(false, |found, secret| {
+            cognate_crypto::constant_time_eq(secret.as_bytes(), presented.as_bytes()) | found
+        })
+    }
+
+    /// The first secret's descriptor: its id, value and creation.
+    pub fn first_secret(&self) -> Option<ClientSecret> {
+        let created = self.secret_created.unwrap_or(self.created);
+        self.secret.as_ref().map(|value| ClientSecret {
+            id: format!("{}--{created}", self.id),
+            value: value.clone(),
+            created,
+        })
+    }
+
     /// Whether `flow` (an `ALLOW_*` name) is enabled, honouring the legacy names too.
     pub fn allows(&self, flow: &str) -> bool {
         let legacy = match flow {

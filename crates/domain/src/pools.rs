@@ -88,6 +88,7 @@ impl Cognate {
             domain: None,
             custom_domain: None,
             ui_customization: None,
+            risk_configurations: Default::default(),
         };
         let stored = generate_keys(&pool.id, now).await?;
         self.store.insert_pool(&pool, &stored).await.map_err(|e| match e {

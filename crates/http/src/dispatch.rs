@@ -12,11 +12,12 @@ use cognate_domain::{Cognate, DomainError};
 use cognate_proto::{Action, ErrorType};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::api::auth::Caller;
 use crate::api::{auth, devices, federation, groups, lifecycle, mfa, oauth, passkeys, pools, users};
 use crate::body::{self, MAX_BODY_BYTES};
-use crate::{kms, sigv4, ApiError, AppState};
+use crate::{kms, sigv4, validation, ApiError, AppState};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
@@ -56,15 +57,32 @@ async fn handle(state: &AppState, parts: &Parts, body: Body) -> Result<Response,
     result
 }
 
-/// Deserialises the request, runs the handler, serialises its answer.
-async fn call<Req, Resp, Fut>(body: &[u8], handler: impl FnOnce(Req) -> Fut) -> Result<Response, ApiError>
+/// A request's body, with the action it was sent to.
+#[derive(Clone, Copy)]
+struct Sent<'a> {
+    action: Action,
+    body: &'a [u8],
+}
+
+/// Reads the body as JSON, checks it against the action's constraints in the service model (as AWS
+/// does before any handler runs), deserialises it, runs the handler and serialises its answer.
+async fn call<Req, Resp, Fut>(sent: Sent<'_>, handler: impl FnOnce(Req) -> Fut) -> Result<Response, ApiError>
 where
     Req: DeserializeOwned,
     Resp: Serialize,
     Fut: Future<Output = Result<Resp, DomainError>>,
 {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
-    let request: Req = serde_json::from_slice(body).map_err(bad_request)?;
+    let body = if sent.body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { sent.body };
+    let request: Value = serde_json::from_slice(body).map_err(bad_request)?;
+    // A member of the wrong JSON type is a SerializationException before any rule is checked; a
+    // missing one is left to the rules, which name every member that breaks one.
+    let typed = match Req::deserialize(&request) {
+        Err(err) if !err.to_string().starts_with("missing field `") => return Err(bad_request(err)),
+        typed => typed,
+    };
+    validation::check(sent.action, &request)
+        .map_err(|message| ApiError::new(ErrorType::InvalidParameterException, message))?;
+    let request = typed.map_err(bad_request)?;
     let answer = handler(request).await?;
     let json = serde_json::to_vec(&answer).map_err(|e| ApiError::from(DomainError::Internal(e.to_string())))?;
     Ok((StatusCode::OK, [(header::CONTENT_TYPE, "application/x-amz-json-1.1")], json).into_response())
@@ -86,8 +104,10 @@ fn bad_request(err: serde_json::Error) -> ApiError {
     ApiError::new(ErrorType::SerializationException, text)
 }
 
-/// The dispatch table: every action Cognito defines, either handled or answered as unsupported.
+/// The dispatch table: every action Cognito defines, either handled (its body validated first) or
+/// answered as unsupported.
 async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, ApiError> {
+    let body = Sent { action, body };
     match action {
         Action::CreateUserPool => call(body, |r| pools::create_user_pool(c, r)).await,
         Action::DescribeUserPool => call(body, |r| pools::describe_user_pool(c, r)).await,
@@ -99,6 +119,15 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         Action::ListUserPoolClients => call(body, |r| pools::list_user_pool_clients(c, r)).await,
         Action::UpdateUserPoolClient => call(body, |r| pools::update_user_pool_client(c, r)).await,
         Action::DeleteUserPoolClient => call(body, |r| pools::delete_user_pool_client(c, r)).await,
+        Action::GetSigningCertificate => call(body, |r| pools::get_signing_certificate(c, r)).await,
+        Action::AddUserPoolClientSecret => call(body, |r| pools::add_user_pool_client_secret(c, r)).await,
+        Action::DeleteUserPoolClientSecret => call(body, |r| pools::delete_user_pool_client_secret(c, r)).await,
+        Action::ListUserPoolClientSecrets => call(body, |r| pools::list_user_pool_client_secrets(c, r)).await,
+        Action::SetRiskConfiguration => call(body, |r| pools::set_risk_configuration(c, r)).await,
+        Action::DescribeRiskConfiguration => call(body, |r| pools::describe_risk_configuration(c, r)).await,
+        Action::TagResource => call(body, |r| pools::tag_resource(c, r)).await,
+        Action::UntagResource => call(body, |r| pools::untag_resource(c, r)).await,
+        Action::ListTagsForResource => call(body, |r| pools::list_tags_for_resource(c, r)).await,
         Action::SignUp => call(body, |r| users::sign_up(c, r)).await,
         Action::ConfirmSignUp => call(body, |r| users::confirm_sign_up(c, r)).await,
         Action::ResendConfirmationCode => call(body, |r| users::resend_confirmation_code(c, r)).await,
@@ -197,21 +226,15 @@ async fn route(c: &Cognate, action: Action, body: &[u8]) -> Result<Response, Api
         | Action::DeleteTerms
         | Action::DescribeManagedLoginBranding
         | Action::DescribeManagedLoginBrandingByClient
-        | Action::DescribeRiskConfiguration
         | Action::DescribeTerms
         | Action::DescribeUserImportJob
         | Action::GetCSVHeader
         | Action::GetLogDeliveryConfiguration
-        | Action::GetSigningCertificate
-        | Action::ListTagsForResource
         | Action::ListTerms
         | Action::ListUserImportJobs
         | Action::SetLogDeliveryConfiguration
-        | Action::SetRiskConfiguration
         | Action::StartUserImportJob
         | Action::StopUserImportJob
-        | Action::TagResource
-        | Action::UntagResource
         | Action::UpdateManagedLoginBranding
         | Action::UpdateTerms => Err(ApiError::new(
             ErrorType::UnsupportedOperationException,

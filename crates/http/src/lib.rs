@@ -15,6 +15,7 @@ pub mod oauth2;
 mod served;
 pub mod server;
 mod sigv4;
+pub mod validation;
 mod wellknown;
 
 use std::collections::HashMap;

@@ -294,3 +294,129 @@ pub struct ListUserPoolClientsResponse {
 /// An empty answer (`{}`), as DeleteUserPool and friends give.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Empty {}
+
+/// TagResource: tags to add to the pool the ARN names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagResourceRequest {
+    pub resource_arn: String,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// UntagResource: tag keys to remove.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UntagResourceRequest {
+    pub resource_arn: String,
+    #[serde(default)]
+    pub tag_keys: Vec<String>,
+}
+
+/// ListTagsForResource.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTagsForResourceRequest {
+    pub resource_arn: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTagsForResourceResponse {
+    pub tags: BTreeMap<String, String>,
+}
+
+/// GetSigningCertificate's answer: base64 DER.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetSigningCertificateResponse {
+    pub certificate: String,
+}
+
+/// AddUserPoolClientSecret: a second secret for a confidential client, given or generated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AddUserPoolClientSecretRequest {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+}
+
+/// A client secret's identity, and its value only when the server made it.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClientSecretDescriptorType {
+    pub client_secret_id: String,
+    pub client_secret_value: Option<String>,
+    pub client_secret_create_date: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AddUserPoolClientSecretResponse {
+    pub client_secret_descriptor: ClientSecretDescriptorType,
+}
+
+/// DeleteUserPoolClientSecret.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteUserPoolClientSecretRequest {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret_id: String,
+}
+
+/// ListUserPoolClientSecrets (one page always: a client has at most two secrets).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserPoolClientSecretsRequest {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserPoolClientSecretsResponse {
+    pub client_secrets: Vec<ClientSecretDescriptorType>,
+}
+
+/// SetRiskConfiguration. The three parts travel as Cognito's JSON: the service model's rules
+/// have checked them before they get here, and Cognate keeps them as given.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SetRiskConfigurationRequest {
+    pub user_pool_id: String,
+    pub client_id: Option<String>,
+    pub compromised_credentials_risk_configuration: Option<serde_json::Value>,
+    pub account_takeover_risk_configuration: Option<serde_json::Value>,
+    pub risk_exception_configuration: Option<serde_json::Value>,
+}
+
+/// DescribeRiskConfiguration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeRiskConfigurationRequest {
+    pub user_pool_id: String,
+    pub client_id: Option<String>,
+}
+
+/// `RiskConfigurationType`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RiskConfigurationType {
+    pub user_pool_id: String,
+    pub client_id: Option<String>,
+    pub compromised_credentials_risk_configuration: Option<serde_json::Value>,
+    pub account_takeover_risk_configuration: Option<serde_json::Value>,
+    pub risk_exception_configuration: Option<serde_json::Value>,
+    pub last_modified_date: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RiskConfigurationResponse {
+    pub risk_configuration: RiskConfigurationType,
+}

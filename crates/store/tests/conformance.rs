@@ -22,6 +22,7 @@ fn pool(id: &str) -> Pool {
         domain: None,
         custom_domain: None,
         ui_customization: None,
+        risk_configurations: Default::default(),
     }
 }
 
@@ -34,6 +35,8 @@ fn client(id: &str, pool_id: &str) -> AppClient {
         created: 1,
         modified: 1,
         ui_customization: None,
+        secret_created: None,
+        second_secret: None,
         settings: ClientSettings {
             name: "c".into(),
             access_token_validity: minutes,

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use cognate_crypto::{constant_time_eq, random};
+use cognate_crypto::random;
 
 use super::error::OAuthError;
 use super::scopes;
@@ -40,7 +40,7 @@ impl Cognate {
                 other => OAuthError::Server(other),
             })?;
         match (&client.secret, &auth.client_secret) {
-            (Some(secret), Some(presented)) if constant_time_eq(secret.as_bytes(), presented.as_bytes()) => {}
+            (Some(_), Some(presented)) if client.secret_matches(presented) => {}
             (None, None) => {}
             _ => return Err(refused()),
         }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use cognate_crypto::{constant_time_eq, mac};
+use cognate_crypto::mac;
 
 use super::{required, AuthOutcome};
 use crate::clients::check_secret_hash;
@@ -95,14 +95,14 @@ impl Cognate {
                 }
             }
             RefreshSecret::Plain(presented) => {
-                if let Some(secret) = &client.secret {
+                if client.secret.is_some() {
                     let presented = presented.ok_or_else(|| {
                         DomainError::not_authorized(format!(
                             "Client {} is configured for secret but secret was not received",
                             client.id
                         ))
                     })?;
-                    if !constant_time_eq(secret.as_bytes(), presented.as_bytes()) {
+                    if !client.secret_matches(presented) {
                         return Err(DomainError::not_authorized(format!(
                             "Unable to verify secret hash for client {}",
                             client.id

@@ -19,6 +19,7 @@ mod oauth;
 mod passkeys;
 mod pools;
 mod protocol;
+mod resources;
 mod rotation;
 mod senders;
 mod signup;

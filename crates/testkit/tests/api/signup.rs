@@ -261,7 +261,7 @@ async fn clients_with_a_secret_require_the_secret_hash() {
     let bad = sdk
         .get_tokens_from_refresh_token()
         .client_id(client_id)
-        .client_secret("wrong")
+        .client_secret("wrong".repeat(6))
         .refresh_token(refresh)
         .send()
         .await;
