@@ -45,6 +45,44 @@ pub struct Text {
     pub sensitive: bool,
 }
 
+/// A pattern of the model.
+pub struct Pattern {
+    /// As the model writes it (Java), and as AWS's messages quote it.
+    pub java: &'static str,
+    /// As `regex` reads it, anchored at both ends.
+    pub rust: &'static str,
+    /// The same pattern as a table, when it is one character class repeated.
+    pub table: Option<CharTable>,
+}
+
+/// A repeated character class as a table: checked a byte at a time, without the regex engine
+/// (a GetUser token is a thousand characters of `[A-Za-z0-9-_=.]+`).
+pub struct CharTable {
+    /// Whether each byte may appear: the class's ASCII characters, and every byte of a non-ASCII
+    /// character when the class is a negated ASCII one.
+    bytes: [bool; 256],
+    /// Whether the empty value matches (`*` rather than `+`).
+    empty: bool,
+}
+
+impl CharTable {
+    /// The table of a class: bit `b` of `ascii` says whether ASCII character `b` is in it,
+    /// `non_ascii` whether every non-ASCII character is (or none is).
+    pub const fn new(ascii: [u64; 2], non_ascii: bool, empty: bool) -> Self {
+        let mut bytes = [non_ascii; 256];
+        let mut b = 0;
+        while b < 128 {
+            bytes[b] = (ascii[b / 64] >> (b % 64)) & 1 == 1;
+            b += 1;
+        }
+        CharTable { bytes, empty }
+    }
+
+    fn matches(&self, s: &str) -> bool {
+        (self.empty || !s.is_empty()) && s.bytes().all(|b| self.bytes[usize::from(b)])
+    }
+}
+
 /// A shape of the service model, with the constraints AWS checks.
 pub enum Shape {
     Structure { members: &'static [Member], sensitive: bool },
@@ -217,7 +255,7 @@ fn scalar_rules(index: u16) -> Vec<String> {
 }
 
 fn pattern_rule(pattern: usize) -> String {
-    format!("Member must satisfy regular expression pattern: {}", model::PATTERNS[pattern].0)
+    format!("Member must satisfy regular expression pattern: {}", model::PATTERNS[pattern].java)
 }
 
 fn enum_rule(values: &[&str]) -> String {
@@ -228,7 +266,7 @@ fn enum_rule(values: &[&str]) -> String {
 fn text_violations(text: &Text, s: &str) -> Vec<String> {
     let mut rules = length_violations(text.min, text.max, java_length(s));
     if let Some(pattern) = text.pattern {
-        if regex(pattern).is_some_and(|re| !re.is_match(s)) {
+        if !pattern_matches(pattern, s) {
             rules.push(pattern_rule(pattern));
         }
     }
@@ -311,11 +349,19 @@ fn java_text(value: &Value) -> String {
     out
 }
 
+/// Whether `s` matches the pattern: by its table when it has one, else by the regular expression.
+fn pattern_matches(pattern: usize, s: &str) -> bool {
+    match &model::PATTERNS[pattern].table {
+        Some(table) => table.matches(s),
+        None => regex(pattern).is_none_or(|re| re.is_match(s)),
+    }
+}
+
 /// The compiled pattern, made on first use (every one compiles: `tests::every_pattern_compiles`).
 fn regex(pattern: usize) -> Option<&'static Regex> {
     static COMPILED: [OnceLock<Option<Regex>>; model::PATTERNS.len()] =
         [const { OnceLock::new() }; model::PATTERNS.len()];
-    COMPILED[pattern].get_or_init(|| Regex::new(model::PATTERNS[pattern].1).ok()).as_ref()
+    COMPILED[pattern].get_or_init(|| Regex::new(model::PATTERNS[pattern].rust).ok()).as_ref()
 }
 
 #[cfg(test)]

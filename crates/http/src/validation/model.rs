@@ -5,47 +5,48 @@
 
 use cognate_proto::Action;
 
-use super::{Member, Shape, Text};
+use super::{CharTable, Member, Pattern, Shape, Text};
 
 /// The model this file was made from.
 pub const SOURCE: &str = "botocore 1.43.11, cognito-idp-2016-04-18";
 
-/// Each pattern as the model writes it (Java, quoted in AWS's messages) and as `regex` reads it.
-pub static PATTERNS: [(&str, &str); 34] = [
-    ("[\\w-]+_[0-9a-zA-Z]+", "^(?:[0-9A-Za-z_-]+_[0-9a-zA-Z]+)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+)$"),
-    ("[\\w+]+", "^(?:[0-9A-Za-z_+]+)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+)$"),
-    ("[\\S]+", "^(?:[^\\t\\n\\x0B\\x0C\\r ]+)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+)$"),
-    ("[\\w-]+_[0-9a-f-]+", "^(?:[0-9A-Za-z_-]+_[0-9a-f-]+)$"),
-    ("[\\w+-]+", "^(?:[0-9A-Za-z_+-]+)$"),
-    ("[A-Za-z0-9-_=.]+", "^(?:[A-Za-z0-9-_=.]+)$"),
-    ("[\\w+=/]+", "^(?:[0-9A-Za-z_+=/]+)$"),
-    ("arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?", "^(?:arn:[0-9A-Za-z_+=/,.@-]+:[0-9A-Za-z_+=/,.@-]+:([0-9A-Za-z_+=/,.@-]*)?:[0-9]+:[0-9A-Za-z_+=/,.@-]+(:[0-9A-Za-z_+=/,.@-]+)?(:[0-9A-Za-z_+=/,.@-]+)?)$"),
-    ("[^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+", "^(?:[^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+)$"),
-    ("[\\w\\s+=.@-]+", "^(?:[0-9A-Za-z_\\t\\n\\x0B\\x0C\\r +=.@-]+)$"),
-    ("^[\\w\\- ]+$", "^(?:^[0-9A-Za-z_\\- ]+$)$"),
-    ("[\\x21\\x23-\\x5B\\x5D-\\x7E]+", "^(?:[\\x21\\x23-\\x5B\\x5D-\\x7E]+)$"),
-    ("[\\w\\s+=,.@-]+", "^(?:[0-9A-Za-z_\\t\\n\\x0B\\x0C\\r +=,.@-]+)$"),
-    ("[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+", "^(?:[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+)$"),
-    ("^(terms-of-use|privacy-policy)$", "^(?:^(terms-of-use|privacy-policy)$)$"),
-    ("^cognito:(default|dutch|english|french|spanish|german|bahasa-indonesia|italian|japanese|korean|portuguese-brazil|chinese-(simplified|traditional))$", "^(?:^cognito:(default|dutch|english|french|spanish|german|bahasa-indonesia|italian|japanese|korean|portuguese-brazil|chinese-(simplified|traditional))$)$"),
-    ("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$", "^(?:^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$)$"),
-    (".*\\{####\\}.*", "^(?:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*\\{####\\}[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]+", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r ]+)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{##[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*##\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*\\{##[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*##\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+@[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+@[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+)$"),
-    ("^[a-zA-Z0-9_-]+$", "^(?:^[a-zA-Z0-9_-]+$)$"),
-    ("(?s).*", "^(?:(?s).*)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*)$"),
-    ("^[0-9a-fA-F]+$", "^(?:^[0-9a-fA-F]+$)$"),
-    ("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$", "^(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$)$"),
-    ("import-[0-9a-zA-Z-]+", "^(?:import-[0-9a-zA-Z-]+)$"),
-    ("arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:::[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?", "^(?:arn:[0-9A-Za-z_+=/,.@-]+:[0-9A-Za-z_+=/,.@-]+:::[0-9A-Za-z_+=/,.@-]+(:[0-9A-Za-z_+=/,.@-]+)?(:[0-9A-Za-z_+=/,.@-]+)?)$"),
-    ("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]+", "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]+)$"),
-    ("[0-9]+", "^(?:[0-9]+)$"),
+/// Each pattern as the model writes it (Java, quoted in AWS's messages), as `regex` reads it, and,
+/// for one repeated character class, as a table.
+pub static PATTERNS: [Pattern; 34] = [
+    Pattern { java: "[\\w-]+_[0-9a-zA-Z]+", rust: "^(?:[0-9A-Za-z_-]+_[0-9a-zA-Z]+)$", table: None },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+)$", table: None },
+    Pattern { java: "[\\w+]+", rust: "^(?:[0-9A-Za-z_+]+)$", table: Some(CharTable::new([0x3ff080000000000, 0x7fffffe87fffffe], false, false)) },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+)$", table: None },
+    Pattern { java: "[\\S]+", rust: "^(?:[^\\t\\n\\x0B\\x0C\\r ]+)$", table: Some(CharTable::new([0xfffffffeffffc1ff, 0xffffffffffffffff], true, false)) },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+)$", table: None },
+    Pattern { java: "[\\w-]+_[0-9a-f-]+", rust: "^(?:[0-9A-Za-z_-]+_[0-9a-f-]+)$", table: None },
+    Pattern { java: "[\\w+-]+", rust: "^(?:[0-9A-Za-z_+-]+)$", table: Some(CharTable::new([0x3ff280000000000, 0x7fffffe87fffffe], false, false)) },
+    Pattern { java: "[A-Za-z0-9-_=.]+", rust: "^(?:[A-Za-z0-9-_=.]+)$", table: Some(CharTable::new([0x23ff600000000000, 0x7fffffe87fffffe], false, false)) },
+    Pattern { java: "[\\w+=/]+", rust: "^(?:[0-9A-Za-z_+=/]+)$", table: Some(CharTable::new([0x23ff880000000000, 0x7fffffe87fffffe], false, false)) },
+    Pattern { java: "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?", rust: "^(?:arn:[0-9A-Za-z_+=/,.@-]+:[0-9A-Za-z_+=/,.@-]+:([0-9A-Za-z_+=/,.@-]*)?:[0-9]+:[0-9A-Za-z_+=/,.@-]+(:[0-9A-Za-z_+=/,.@-]+)?(:[0-9A-Za-z_+=/,.@-]+)?)$", table: None },
+    Pattern { java: "[^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+", rust: "^(?:[^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+)$", table: None },
+    Pattern { java: "[\\w\\s+=.@-]+", rust: "^(?:[0-9A-Za-z_\\t\\n\\x0B\\x0C\\r +=.@-]+)$", table: Some(CharTable::new([0x23ff680100003e00, 0x7fffffe87ffffff], false, false)) },
+    Pattern { java: "^[\\w\\- ]+$", rust: "^(?:^[0-9A-Za-z_\\- ]+$)$", table: None },
+    Pattern { java: "[\\x21\\x23-\\x5B\\x5D-\\x7E]+", rust: "^(?:[\\x21\\x23-\\x5B\\x5D-\\x7E]+)$", table: Some(CharTable::new([0xfffffffa00000000, 0x7fffffffefffffff], false, false)) },
+    Pattern { java: "[\\w\\s+=,.@-]+", rust: "^(?:[0-9A-Za-z_\\t\\n\\x0B\\x0C\\r +=,.@-]+)$", table: Some(CharTable::new([0x23ff780100003e00, 0x7fffffe87ffffff], false, false)) },
+    Pattern { java: "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+", rust: "^(?:[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+)$", table: Some(CharTable::new([0xffff7ffa00000000, 0x7fffffffefffffff], false, false)) },
+    Pattern { java: "^(terms-of-use|privacy-policy)$", rust: "^(?:^(terms-of-use|privacy-policy)$)$", table: None },
+    Pattern { java: "^cognito:(default|dutch|english|french|spanish|german|bahasa-indonesia|italian|japanese|korean|portuguese-brazil|chinese-(simplified|traditional))$", rust: "^(?:^cognito:(default|dutch|english|french|spanish|german|bahasa-indonesia|italian|japanese|korean|portuguese-brazil|chinese-(simplified|traditional))$)$", table: None },
+    Pattern { java: "^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$", rust: "^(?:^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$)$", table: None },
+    Pattern { java: ".*\\{####\\}.*", rust: "^(?:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*\\{####\\}[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*)$", table: None },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*)$", table: None },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]+", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r ]+)$", table: None },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{##[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*##\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*\\{##[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*##\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*)$", table: None },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+@[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+@[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+)$", table: None },
+    Pattern { java: "^[a-zA-Z0-9_-]+$", rust: "^(?:^[a-zA-Z0-9_-]+$)$", table: None },
+    Pattern { java: "(?s).*", rust: "^(?:(?s).*)$", table: None },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]*)$", table: None },
+    Pattern { java: "^[0-9a-fA-F]+$", rust: "^(?:^[0-9a-fA-F]+$)$", table: None },
+    Pattern { java: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$", rust: "^(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$)$", table: None },
+    Pattern { java: "import-[0-9a-zA-Z-]+", rust: "^(?:import-[0-9a-zA-Z-]+)$", table: None },
+    Pattern { java: "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:::[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?", rust: "^(?:arn:[0-9A-Za-z_+=/,.@-]+:[0-9A-Za-z_+=/,.@-]+:::[0-9A-Za-z_+=/,.@-]+(:[0-9A-Za-z_+=/,.@-]+)?(:[0-9A-Za-z_+=/,.@-]+)?)$", table: None },
+    Pattern { java: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]+", rust: "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\x0B\\x0C\\r *]+)$", table: None },
+    Pattern { java: "[0-9]+", rust: "^(?:[0-9]+)$", table: Some(CharTable::new([0x3ff000000000000, 0x0], false, false)) },
 ];
 
 /// The shapes, referred to by index.

@@ -1,4 +1,5 @@
 //! The validator against the model, and against messages real Cognito answers were seen to give.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
 
@@ -10,8 +11,30 @@ fn message(action: Action, body: Value) -> String {
 
 #[test]
 fn every_pattern_compiles() {
-    for (i, (java, rust)) in model::PATTERNS.iter().enumerate() {
-        assert!(Regex::new(rust).is_ok(), "pattern {i} ({java}) does not compile as {rust}");
+    for (i, pattern) in model::PATTERNS.iter().enumerate() {
+        assert!(
+            Regex::new(pattern.rust).is_ok(),
+            "pattern {i} ({}) does not compile as {}",
+            pattern.java,
+            pattern.rust
+        );
+    }
+}
+
+#[test]
+fn the_tables_agree_with_the_regular_expressions() {
+    let samples: Vec<String> = (0u32..0x250)
+        .chain([0x85, 0x2028, 0x4e2d, 0x1F600])
+        .filter_map(char::from_u32)
+        .flat_map(|c| [c.to_string(), format!("a{c}"), c.to_string().repeat(3)])
+        .chain([String::new()])
+        .collect();
+    for (i, pattern) in model::PATTERNS.iter().enumerate() {
+        let Some(table) = &pattern.table else { continue };
+        let re = Regex::new(pattern.rust).unwrap();
+        for sample in &samples {
+            assert_eq!(table.matches(sample), re.is_match(sample), "pattern {i} ({}) on {sample:?}", pattern.java);
+        }
     }
 }
 
