@@ -50,8 +50,7 @@ impl Cognate {
             created,
         };
         client.second_secret = Some(secret.clone());
-        client.modified = now;
-        self.store_client(&client).await?;
+        self.save_client(&mut client).await?;
         Ok(if given.is_some() { ClientSecret { value: String::new(), ..secret } } else { secret })
     }
 
@@ -78,15 +77,7 @@ impl Cognate {
                 )))
             }
         }
-        client.modified = self.clock.now();
-        self.store_client(&client).await
-    }
-
-    async fn store_client(&self, client: &AppClient) -> Result<()> {
-        if !self.store.update_client(client).await? {
-            return Err(DomainError::ResourceNotFound(format!("User pool client {} does not exist.", client.id)));
-        }
-        Ok(())
+        self.save_client(&mut client).await
     }
 }
 

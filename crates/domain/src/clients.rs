@@ -98,6 +98,16 @@ pub(crate) fn check_fixed_secret(secret: &str) -> Result<()> {
 }
 
 impl Cognate {
+    /// Writes a changed client back, stamped as modified now; a client deleted meanwhile is
+    /// Cognito's ResourceNotFoundException.
+    pub(crate) async fn save_client(&self, client: &mut AppClient) -> Result<()> {
+        client.modified = self.clock.now();
+        if !self.store.update_client(client).await? {
+            return Err(DomainError::ResourceNotFound(format!("User pool client {} does not exist.", client.id)));
+        }
+        Ok(())
+    }
+
     /// The client with this id and its pool, or Cognito's ResourceNotFoundException.
     pub(crate) async fn client(&self, client_id: &str) -> Result<(Pool, AppClient)> {
         let missing = || DomainError::ResourceNotFound(format!("User pool client {client_id} does not exist."));
@@ -209,8 +219,7 @@ impl Cognate {
         let input = ClientInput { name: input.name.clone().or(Some(keep_name)), ..input };
         let mut settings = client_settings(&pool, input, &servers, client.secret.is_some(), "updating")?;
         std::mem::swap(&mut client.settings, &mut settings);
-        client.modified = self.clock.now();
-        self.store.update_client(&client).await?;
+        self.save_client(&mut client).await?;
         Ok(client)
     }
 

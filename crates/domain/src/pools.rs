@@ -48,6 +48,16 @@ impl Cognate {
             .ok_or_else(|| DomainError::ResourceNotFound(format!("User pool {pool_id} does not exist.")))
     }
 
+    /// Writes a changed pool back, stamped as modified now; a pool deleted meanwhile is Cognito's
+    /// ResourceNotFoundException.
+    pub(crate) async fn save_pool(&self, pool: &mut Pool) -> Result<()> {
+        pool.modified = self.clock.now();
+        if !self.store.update_pool(pool).await? {
+            return Err(DomainError::ResourceNotFound(format!("User pool {} does not exist.", pool.id)));
+        }
+        Ok(())
+    }
+
     /// CreateUserPool: validates the request, generates id and access signing keys.
     pub async fn create_user_pool(&self, new: NewPool) -> Result<Pool> {
         let name_len = new.name.chars().count();
@@ -136,11 +146,7 @@ impl Cognate {
         validate_settings(&settings)?;
         self.triggers.check(&settings.triggers)?;
         pool.settings = settings;
-        pool.modified = self.clock.now();
-        if !self.store.update_pool(&pool).await? {
-            return Err(DomainError::ResourceNotFound(format!("User pool {pool_id} does not exist.")));
-        }
-        Ok(())
+        self.save_pool(&mut pool).await
     }
 
     /// DeleteUserPool, refused while deletion protection is on.

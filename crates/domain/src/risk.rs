@@ -3,7 +3,7 @@
 //! no sign-in (the README says so); infrastructure code that writes and reads them works.
 
 use crate::model::RiskConfiguration;
-use crate::{Cognate, DomainError, Result};
+use crate::{Cognate, Result};
 
 /// The three parts of a risk configuration, as given.
 #[derive(Debug, Clone, Default)]
@@ -42,10 +42,7 @@ impl Cognate {
                 },
             );
         }
-        pool.modified = now;
-        if !self.store.update_pool(&pool).await? {
-            return Err(DomainError::ResourceNotFound(format!("User pool {pool_id} does not exist.")));
-        }
+        self.save_pool(&mut pool).await?;
         Ok(pool.risk_configurations.get(&key).cloned())
     }
 

@@ -36,7 +36,7 @@ impl Cognate {
         if pool.settings.tags.len() > MAX_TAGS {
             return Err(DomainError::LimitExceeded(format!("A user pool can have at most {MAX_TAGS} tags.")));
         }
-        self.store_tags(pool).await
+        self.save_pool(&mut pool).await
     }
 
     /// UntagResource: removes the keys (keys the pool does not have are ignored).
@@ -45,14 +45,6 @@ impl Cognate {
         for key in keys {
             pool.settings.tags.remove(key);
         }
-        self.store_tags(pool).await
-    }
-
-    async fn store_tags(&self, mut pool: crate::model::Pool) -> Result<()> {
-        pool.modified = self.clock.now();
-        if !self.store.update_pool(&pool).await? {
-            return Err(DomainError::ResourceNotFound(format!("User pool {} does not exist.", pool.id)));
-        }
-        Ok(())
+        self.save_pool(&mut pool).await
     }
 }

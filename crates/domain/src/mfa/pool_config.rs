@@ -149,10 +149,7 @@ impl Cognate {
             settings.mfa_configuration = mode;
         }
         check_mfa_settings(settings)?;
-        pool.modified = self.clock.now();
-        if !self.store.update_pool(&pool).await? {
-            return Err(DomainError::ResourceNotFound(format!("User pool {pool_id} does not exist.")));
-        }
+        self.save_pool(&mut pool).await?;
         Ok(PoolMfaView { mode: pool.settings.mfa_configuration, mfa: pool.settings.mfa })
     }
 

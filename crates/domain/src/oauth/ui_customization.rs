@@ -125,10 +125,7 @@ impl Cognate {
         let customization = match &target {
             UiTarget::All => {
                 pool.ui_customization = replace(pool.ui_customization.as_ref());
-                pool.modified = now;
-                if !self.store.update_pool(&pool).await? {
-                    return Err(DomainError::ResourceNotFound(format!("User pool {pool_id} does not exist.")));
-                }
+                self.save_pool(&mut pool).await?;
                 pool.ui_customization
             }
             UiTarget::Client(client_id) => {
